@@ -1,0 +1,121 @@
+"""The error hierarchy of mgcore, with the status codes Memgraph sends over Bolt.
+
+Every error a user can see is an ``MgError``. Its ``code`` is the Bolt status code (Memgraph uses
+four generic ones, see design/memgraph.md section 5), ``tck_type`` names the openCypher TCK error
+kind (``SyntaxError``, ``TypeError``, ...) so the conformance suite can check it, and ``retryable``
+says whether a driver may retry the transaction.
+"""
+
+from __future__ import annotations
+
+CLIENT_ERROR = "Memgraph.ClientError.MemgraphError.MemgraphError"
+TRANSIENT_ERROR = "Memgraph.TransientError.MemgraphError.MemgraphError"
+DATABASE_ERROR = "Memgraph.DatabaseError.MemgraphError.MemgraphError"
+UNAUTHENTICATED = "Memgraph.ClientError.Security.Unauthenticated"
+
+
+class MgError(Exception):
+    """Base of every error mgcore reports; unknown failures are DatabaseErrors."""
+
+    code: str = DATABASE_ERROR
+    tck_type: str = "DatabaseError"
+    retryable: bool = False
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ClientError(MgError):
+    """The query or request is wrong; retrying it unchanged fails again."""
+
+    code = CLIENT_ERROR
+    tck_type = "ClientError"
+
+
+class TransientError(MgError):
+    """A failure that may succeed when retried (conflicts, timeouts, termination)."""
+
+    code = TRANSIENT_ERROR
+    tck_type = "TransientError"
+    retryable = True
+
+
+class DatabaseError(MgError):
+    """An internal failure of the database (a bug, an I/O error)."""
+
+
+class ConfigurationError(ClientError):
+    """A setting is unknown, mistyped or has an invalid value."""
+
+    tck_type = "ConfigurationError"
+
+
+class AuthenticationError(ClientError):
+    """Wrong or missing credentials."""
+
+    code = UNAUTHENTICATED
+    tck_type = "Unauthenticated"
+
+
+class CypherSyntaxError(ClientError):
+    """The query text does not parse; the message names line, column and what was expected."""
+
+    tck_type = "SyntaxError"
+
+
+class CypherSemanticError(ClientError):
+    """The query parses but is invalid (unbound variable, misplaced aggregation, ...)."""
+
+    tck_type = "SemanticError"
+
+
+class CypherTypeError(ClientError):
+    """A value has the wrong type for an operation, at compile time or at run time."""
+
+    tck_type = "TypeError"
+
+
+class CypherArgumentError(ClientError):
+    """A function or clause got an argument of the right type but an invalid value."""
+
+    tck_type = "ArgumentError"
+
+
+class CypherArithmeticError(ClientError):
+    """Integer overflow, division by zero and similar arithmetic failures."""
+
+    tck_type = "ArithmeticError"
+
+
+class EntityNotFound(ClientError):
+    """A node or relationship used by the query no longer exists."""
+
+    tck_type = "EntityNotFound"
+
+
+class ParameterMissing(ClientError):
+    """The query uses a parameter that was not supplied."""
+
+    tck_type = "ParameterMissing"
+
+
+class ProcedureError(ClientError):
+    """A procedure is unknown, called with a wrong signature, or failed."""
+
+    tck_type = "ProcedureError"
+
+
+class TransactionError(ClientError):
+    """A transaction was used in a state that does not allow the operation."""
+
+    tck_type = "TransactionError"
+
+
+class QueryTimeout(TransientError):
+    """The query ran longer than the configured execution timeout."""
+
+    tck_type = "TransientError"
