@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from mgcore.storage.capabilities import Capabilities
+from mgcore.values.graph import NodeHandle, RelationshipHandle
 from mgcore.storage.records import (
     ConstraintSpec,
     Direction,
@@ -45,21 +46,6 @@ from mgcore.storage.records import (
 API_VERSION = 1
 """The engine contract's version. An engine's ``api_version`` must equal it; a change that breaks
 engines bumps it."""
-
-
-class NodeHandle:
-    """Base class of every engine's node handle. Subclasses define ``gid`` (an ``int``), usually
-    as a slot; the base adds no per-object memory."""
-
-    __slots__ = ()
-    gid: int
-
-
-class RelationshipHandle:
-    """Base class of every engine's relationship handle; subclasses define ``gid``."""
-
-    __slots__ = ()
-    gid: int
 
 
 class EngineEvents(Protocol):

@@ -8,6 +8,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+class NodeHandle:
+    """Base class of every storage engine's node handle. Subclasses define ``gid`` (an ``int``), usually
+    as a slot; the base adds no per-object memory."""
+
+    __slots__ = ()
+    gid: int
+
+
+class RelationshipHandle:
+    """Base class of every storage engine's relationship handle; subclasses define ``gid``."""
+
+    __slots__ = ()
+    gid: int
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Node:
     """A node as returned by a query; equal to another Node with the same id."""
