@@ -1,0 +1,228 @@
+"""Database: one open storage engine with its settings, plugins, plan cache and sessions.
+
+``mgcore.connect(**settings)`` and ``mgcore serve`` both build a Database; sessions run queries
+against it. The database owns the commit path (hooks around the engine's commit), the plan cache
+(keyed by query text and schema version) and the bookkeeping of open transactions that storage
+mode switching and shutdown need.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from mgcore.config import Settings, load_settings
+from mgcore.errors import ConfigurationError
+from mgcore.execution import PreparedQuery, QueryProcessor
+from mgcore.plugins import PluginHost
+from mgcore.session import Session
+from mgcore.storage.errors import EngineIncompatible
+from mgcore.storage.protocol import (
+    TRANSACTION_METHODS,
+    EngineContext,
+    StorageEngine,
+    Transaction,
+    missing_members,
+)
+from mgcore.storage.records import IsolationLevel
+from mgcore.storage.registry import EngineRegistry
+
+log = logging.getLogger("mgcore.database")
+
+PLAN_CACHE_SIZE = 1000
+
+
+class _Events:
+    """Engine events turned into hook calls."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def snapshot_created(self, path: str) -> None:
+        self._db.plugins.snapshot_created(self._db, path)
+
+
+class Database:
+    """An open database. Thread-safe: sessions on different threads share it."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        plugins: PluginHost,
+        registry: EngineRegistry,
+        processor: QueryProcessor | None = None,
+    ) -> None:
+        self.settings = settings
+        self.plugins = plugins
+        self.registry = registry
+        self._processor = processor
+        self._lock = threading.RLock()
+        self._plans: OrderedDict[tuple[str, int], PreparedQuery] = OrderedDict()
+        self.schema_version = 0
+        self._open_transactions: set[int] = set()
+        self._checked_tx_classes: set[type] = set()
+        self._sessions: set[Session] = set()
+        self.closed = False
+        self.engine: StorageEngine = self._open_engine(settings.storage_mode)
+        plugins.database_opened(self)
+
+    # ---------------------------------------------------------------------------- opening
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, **overrides: Any) -> Database:
+        """Open with ``settings`` (already resolved, e.g. by the CLI) or resolve them from the
+        environment, the config file and ``overrides`` (underscore names)."""
+        if settings is None:
+            blocked = overrides.get("plugins_blocked") or ()
+            if isinstance(blocked, str):
+                blocked = [b for b in blocked.split(",") if b]
+            plugins = PluginHost.create(blocked=blocked)
+            settings = load_settings([], overrides=overrides, extra_specs=plugins.add_config())
+        else:
+            if overrides:
+                raise ConfigurationError("pass either resolved settings or overrides, not both")
+            plugins = PluginHost.create(blocked=settings.plugins_blocked)
+        registry = EngineRegistry()
+        plugins.register_engines(registry)
+        return cls(settings, plugins, registry)
+
+    def _open_engine(self, mode: str) -> StorageEngine:
+        engine_cls = self.registry.load(mode)
+        engine: StorageEngine = engine_cls()
+        directory = Path(self.settings.data_directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        engine.open(
+            EngineContext(
+                data_directory=directory,
+                settings=self.settings.as_dict(),
+                log=logging.getLogger(f"mgcore.engine.{mode.lower()}"),
+                events=_Events(self),
+            )
+        )
+        return engine
+
+    @property
+    def storage_mode(self) -> str:
+        return self.engine.name
+
+    # ----------------------------------------------------------------------------- queries
+
+    @property
+    def processor(self) -> QueryProcessor:
+        if self._processor is None:
+            from mgcore.cypher.executor import CypherProcessor
+
+            self._processor = CypherProcessor(self)
+        return self._processor
+
+    def prepare(self, query: str) -> PreparedQuery:
+        """The cached plan for ``query`` at the current schema version, planning it if needed."""
+        key = (query, self.schema_version)
+        plans = self._plans
+        plan = plans.get(key)
+        if plan is not None:
+            return plan
+        plan = self.processor.prepare(query, self)
+        with self._lock:
+            plans[key] = plan
+            if len(plans) > PLAN_CACHE_SIZE:
+                plans.popitem(last=False)
+        return plan
+
+    def schema_changed(self, change: Any) -> None:
+        """Invalidate cached plans after DDL and tell plugins."""
+        with self._lock:
+            self.schema_version += 1
+            self._plans.clear()
+        self.plugins.schema_changed(self, change)
+
+    def query_deadline(self) -> float | None:
+        timeout = float(self.settings.query_execution_timeout_sec or 0)
+        return time.monotonic() + timeout if timeout > 0 else None
+
+    # ------------------------------------------------------------------------ transactions
+
+    def begin(self, isolation: IsolationLevel | None = None, read_only: bool = False) -> Transaction:
+        """A new engine transaction, tracked until it commits or rolls back."""
+        tx = self.engine.begin(isolation, read_only)
+        cls = type(tx)
+        if cls not in self._checked_tx_classes:
+            missing = missing_members(tx, TRANSACTION_METHODS)
+            if missing:
+                tx.rollback()
+                raise EngineIncompatible(
+                    f"Storage engine {self.engine.name!r} returned a transaction missing: "
+                    f"{', '.join(missing)}"
+                )
+            self._checked_tx_classes.add(cls)
+        with self._lock:
+            self._open_transactions.add(id(tx))
+        return tx
+
+    def commit(self, tx: Transaction) -> None:
+        """Commit through the hooks: before (may veto by raising), engine commit, after."""
+        plugins = self.plugins
+        try:
+            if plugins.has_commit_hooks:
+                try:
+                    plugins.before_commit(self, tx)
+                except BaseException:
+                    tx.rollback()
+                    raise
+            tx.commit()
+        finally:
+            with self._lock:
+                self._open_transactions.discard(id(tx))
+        if plugins.has_commit_hooks:
+            plugins.after_commit(self, tx)
+
+    def rollback(self, tx: Transaction) -> None:
+        try:
+            tx.rollback()
+        finally:
+            with self._lock:
+                self._open_transactions.discard(id(tx))
+
+    @property
+    def open_transaction_count(self) -> int:
+        return len(self._open_transactions)
+
+    # ---------------------------------------------------------------------------- sessions
+
+    def session(self) -> Session:
+        """A new session; use it as a context manager or close it."""
+        if self.closed:
+            raise ConfigurationError("The database is closed.")
+        session = Session(self)
+        with self._lock:
+            self._sessions.add(session)
+        return session
+
+    def _session_closed(self, session: Session) -> None:
+        with self._lock:
+            self._sessions.discard(session)
+
+    def close(self) -> None:
+        """Close sessions (rolling back open transactions), tell plugins, close the engine."""
+        if self.closed:
+            return
+        self.closed = True
+        for session in list(self._sessions):
+            try:
+                session.close()
+            except Exception:  # closing must go on for the others and the engine
+                log.exception("error while closing a session")
+        try:
+            self.plugins.database_closing(self)
+        finally:
+            self.engine.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self.close()

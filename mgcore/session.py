@@ -1,0 +1,293 @@
+"""Sessions: the transaction state machine shared by the embedded API and the Bolt server.
+
+A session runs one query at a time, either in auto-commit mode (each query its own transaction,
+committed when its result is finished) or inside an explicit transaction (``begin_transaction()``
+or the query texts ``BEGIN`` / ``COMMIT`` / ``ROLLBACK``). Every commit goes through
+``Database.commit`` so the before/after commit hooks run exactly once per commit.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from mgcore.errors import DatabaseError, MgError, TransactionError
+from mgcore.execution import Counters, PreparedQuery, QueryContext, QueryKind, TxControl
+from mgcore.result import Result, ResultSummary
+from mgcore.storage.records import IsolationLevel
+
+if TYPE_CHECKING:
+    from mgcore.database import Database
+    from mgcore.storage.protocol import Transaction
+
+
+def as_mg_error(exc: BaseException) -> MgError:
+    """Errors the user sees are MgErrors; anything else is an internal DatabaseError."""
+    if isinstance(exc, MgError):
+        return exc
+    err = DatabaseError(
+        "An unknown exception occurred, this is unexpected. "
+        f"{type(exc).__name__}: {exc}"
+    )
+    err.__cause__ = exc
+    return err
+
+
+class TxState(enum.Enum):
+    OPEN = "open"
+    FAILED = "failed"
+    CLOSED = "closed"
+
+
+class ExplicitTransaction:
+    """A transaction spanning several queries; commit or roll back explicitly. As a context
+    manager it commits on normal exit and rolls back on an exception (like the neo4j driver)."""
+
+    def __init__(self, session: Session, engine_tx: Transaction) -> None:
+        self._session = session
+        self.engine_tx = engine_tx
+        self.state = TxState.OPEN
+        self.counters = Counters()
+        self.error: MgError | None = None
+
+    def run(self, query: str, parameters: Mapping[str, Any] | None = None, **kw: Any) -> Result:
+        if self._session._explicit is not self:
+            raise TransactionError("This transaction is no longer the session's transaction.")
+        return self._session.run(query, parameters, **kw)
+
+    def commit(self) -> None:
+        if self._session._explicit is not self:
+            raise TransactionError("This transaction is already closed.")
+        self._session._commit_explicit()
+
+    def rollback(self) -> None:
+        if self._session._explicit is self:
+            self._session._rollback_explicit()
+
+    def close(self) -> None:
+        self.rollback()
+
+    @property
+    def closed(self) -> bool:
+        return self.state is TxState.CLOSED
+
+    def __enter__(self) -> ExplicitTransaction:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self.state is TxState.CLOSED:
+            return
+        if exc_type is None and self.state is TxState.OPEN:
+            self.commit()
+        else:
+            self.rollback()
+
+
+class Session:
+    """A sequence of queries against one database, on one thread at a time."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+        self._explicit: ExplicitTransaction | None = None
+        self._pending: Result | None = None
+        self.isolation_level: IsolationLevel | None = None
+        """Session-wide level (``SET SESSION TRANSACTION ISOLATION LEVEL``); None: global."""
+        self.next_isolation_level: IsolationLevel | None = None
+        """Level of the next transaction only (``SET NEXT TRANSACTION ISOLATION LEVEL``)."""
+        self.closed = False
+
+    @property
+    def database(self) -> Database:
+        return self._db
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._explicit is not None
+
+    # ----------------------------------------------------------------------------- queries
+
+    def run(
+        self, query: str, parameters: Mapping[str, Any] | None = None, **kwparameters: Any
+    ) -> Result:
+        """Run ``query``; parameters come from the mapping and/or keyword arguments."""
+        if self.closed:
+            raise TransactionError("The session is closed.")
+        self._finish_pending()
+        params: dict[str, Any] = dict(parameters or {})
+        params.update(kwparameters)
+        started = time.perf_counter()
+        try:
+            prepared = self._db.prepare(query)
+        except BaseException as exc:
+            err = as_mg_error(exc)
+            self._fail_explicit(err)
+            raise err from (None if err is exc else exc)
+        if prepared.tx_control is not None:
+            return self._tx_control(prepared.tx_control, query, params)
+        explicit = self._explicit
+        if explicit is not None:
+            if explicit.state is TxState.FAILED:
+                raise TransactionError(
+                    "The transaction failed and was rolled back; roll it back explicitly before "
+                    "running more queries."
+                )
+            if not prepared.allowed_in_explicit_transaction:
+                raise TransactionError(
+                    f"{query.strip().split(None, 2)[0].upper()} ... is not allowed in "
+                    "multicommand transactions."
+                )
+        tx: Transaction | None = None
+        auto_commit = explicit is None
+        if prepared.needs_transaction:
+            if explicit is not None:
+                tx = explicit.engine_tx
+            else:
+                tx = self._db.begin(self._take_isolation(), read_only=False)
+        ctx = QueryContext(
+            database=self._db,
+            session=self,
+            tx=tx,
+            parameters=params,
+            deadline=self._db.query_deadline(),
+        )
+        try:
+            rows = prepared.run(ctx)
+        except BaseException as exc:
+            raise self._query_failed(exc, tx, auto_commit) from exc
+        result = Result(
+            prepared.columns,
+            rows,
+            finish=lambda: self._query_finished(prepared, query, params, ctx, auto_commit, started),
+            fail=lambda exc: self._query_failed(exc, tx, auto_commit),
+        )
+        if auto_commit and prepared.kind is not QueryKind.READ:
+            result.buffer_all()
+        self._pending = result
+        return result
+
+    def _finish_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None and not pending.closed:
+            pending.buffer_all()
+
+    def _query_finished(
+        self,
+        prepared: PreparedQuery,
+        query: str,
+        params: dict[str, Any],
+        ctx: QueryContext,
+        auto_commit: bool,
+        started: float,
+    ) -> ResultSummary:
+        if auto_commit:
+            if ctx.tx is not None:
+                try:
+                    self._db.commit(ctx.tx)
+                except BaseException as exc:
+                    raise as_mg_error(exc) from exc
+        elif self._explicit is not None:
+            self._explicit.counters.add(ctx.counters)
+        return ResultSummary(
+            query=query,
+            parameters=params,
+            query_type=prepared.kind,
+            counters=ctx.counters,
+            notifications=tuple(ctx.notifications),
+            result_consumed_after=time.perf_counter() - started,
+        )
+
+    def _query_failed(
+        self, exc: BaseException, tx: Transaction | None, auto_commit: bool
+    ) -> MgError:
+        err = as_mg_error(exc)
+        if auto_commit:
+            if tx is not None:
+                self._db.rollback(tx)
+        else:
+            self._fail_explicit(err)
+        return err
+
+    def _fail_explicit(self, err: MgError) -> None:
+        explicit = self._explicit
+        if explicit is not None and explicit.state is TxState.OPEN:
+            explicit.state = TxState.FAILED
+            explicit.error = err
+            self._db.rollback(explicit.engine_tx)
+
+    def _take_isolation(self) -> IsolationLevel | None:
+        level = self.next_isolation_level or self.isolation_level
+        self.next_isolation_level = None
+        return level
+
+    # ---------------------------------------------------------------------- transactions
+
+    def begin_transaction(self) -> ExplicitTransaction:
+        """Open an explicit transaction; only one at a time per session."""
+        if self.closed:
+            raise TransactionError("The session is closed.")
+        self._finish_pending()
+        if self._explicit is not None:
+            raise TransactionError("Nested transactions are not supported.")
+        tx = self._db.begin(self._take_isolation(), read_only=False)
+        self._explicit = ExplicitTransaction(self, tx)
+        return self._explicit
+
+    def _commit_explicit(self) -> None:
+        explicit = self._explicit
+        if explicit is None:
+            raise TransactionError("No current transaction to commit.")
+        self._finish_pending()
+        self._explicit = None
+        explicit_state, explicit.state = explicit.state, TxState.CLOSED
+        if explicit_state is TxState.FAILED:
+            raise TransactionError(
+                "The transaction failed and was rolled back; it cannot be committed."
+            )
+        try:
+            self._db.commit(explicit.engine_tx)
+        except BaseException as exc:
+            raise as_mg_error(exc) from exc
+
+    def _rollback_explicit(self) -> None:
+        explicit = self._explicit
+        if explicit is None:
+            raise TransactionError("No current transaction to rollback.")
+        pending, self._pending = self._pending, None
+        self._explicit = None
+        if explicit.state is TxState.OPEN:
+            self._db.rollback(explicit.engine_tx)
+        explicit.state = TxState.CLOSED
+        del pending
+
+    def _tx_control(self, control: TxControl, query: str, params: dict[str, Any]) -> Result:
+        if control is TxControl.BEGIN:
+            self.begin_transaction()
+        elif control is TxControl.COMMIT:
+            self._commit_explicit()
+        else:
+            self._rollback_explicit()
+        summary = ResultSummary(query, params, QueryKind.READ, Counters())
+        return Result((), iter(()), finish=lambda: summary, fail=as_mg_error)
+
+    # --------------------------------------------------------------------------- closing
+
+    def close(self) -> None:
+        """Finish the pending result and roll back an open explicit transaction."""
+        if self.closed:
+            return
+        try:
+            if self._explicit is not None:
+                self._rollback_explicit()
+            else:
+                self._finish_pending()
+        finally:
+            self.closed = True
+            self._db._session_closed(self)
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self.close()
