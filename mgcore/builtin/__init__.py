@@ -1,0 +1,1 @@
+"""Built-in plugins: kernel features registered through the same hooks third parties use."""
