@@ -1,0 +1,125 @@
+"""Cypher value types as Python values: int64 bounds, type names, property-value validation.
+
+Cypher values are plain Python values: ``None`` (null), ``bool``, ``int`` (64-bit), ``float``,
+``str``, ``list`` (``tuple`` is accepted as a list), ``dict`` with ``str`` keys, and the graph
+values of ``mgcore.values.graph`` (``Node``, ``Relationship``, ``Path`` and the engines' handles).
+Temporal types arrive later: each one adds an entry to ``_TYPE_NAMES`` here, a rank in
+``compare`` and a tag in ``mgcore.storage.kit.codec``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mgcore.errors import CypherArithmeticError, CypherTypeError
+from mgcore.values.graph import Node, NodeHandle, Path, Relationship, RelationshipHandle
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+_TYPE_NAMES: dict[type, str] = {
+    type(None): "NULL",
+    bool: "BOOLEAN",
+    int: "INTEGER",
+    float: "FLOAT",
+    str: "STRING",
+    list: "LIST",
+    tuple: "LIST",
+    dict: "MAP",
+    Node: "NODE",
+    Relationship: "RELATIONSHIP",
+    Path: "PATH",
+    # Temporal types go here: Date "DATE", LocalTime "LOCAL_TIME", LocalDateTime
+    # "LOCAL_DATE_TIME", ZonedDateTime "ZONED_DATE_TIME", Duration "DURATION" (Memgraph's names).
+}
+
+
+def check_int(v: int) -> int:
+    """Return ``v`` if it fits in int64, else raise; arithmetic results pass through here."""
+    if INT64_MIN <= v <= INT64_MAX:
+        return v
+    raise CypherArithmeticError("Integer overflow")
+
+
+def type_name(v: Any) -> str:
+    """The Cypher/Memgraph ``valueType()`` name of ``v`` (``"INTEGER"``, ``"MAP"``, ...)."""
+    name = _TYPE_NAMES.get(type(v))
+    if name is not None:
+        return name
+    if isinstance(v, NodeHandle):
+        return "NODE"
+    if isinstance(v, RelationshipHandle):
+        return "RELATIONSHIP"
+    if isinstance(v, bool):
+        return "BOOLEAN"
+    if isinstance(v, int):
+        return "INTEGER"
+    if isinstance(v, float):
+        return "FLOAT"
+    if isinstance(v, str):
+        return "STRING"
+    if isinstance(v, list | tuple):
+        return "LIST"
+    if isinstance(v, Mapping):
+        return "MAP"
+    raise CypherTypeError(f"Unsupported value of Python type {type(v).__name__}.")
+
+
+def validate_property_value(v: Any) -> Any:
+    """Check that ``v`` can be stored as a property and return it in stored form.
+
+    Scalars come back unchanged; lists and maps come back as fresh ``list``/``dict`` copies
+    (tuples become lists, mappings become dicts), so the store never aliases a caller's object.
+    Raises ``CypherTypeError`` for graph values, non-``str`` map keys, integers outside int64
+    and any other Python object.
+    """
+    t = type(v)
+    if t is str or t is float or t is bool or v is None:
+        return v
+    if t is int:
+        if INT64_MIN <= v <= INT64_MAX:
+            return v
+        raise CypherTypeError(f"Integer value {v} exceeds 64 bits and can't be stored.")
+    if t is list or t is tuple:
+        return [validate_property_value(x) for x in v]
+    if t is dict:
+        return _validate_map(v)
+    return _validate_other(v)
+
+
+def _validate_map(m: Mapping[Any, Any]) -> dict[str, Any]:
+    """Validate a map property value: ``str`` keys, storable values."""
+    out: dict[str, Any] = {}
+    for key, x in m.items():
+        if type(key) is not str and not isinstance(key, str):
+            raise CypherTypeError(
+                f"Map keys of property values must be strings, got {type(key).__name__} {key!r}."
+            )
+        out[str(key)] = validate_property_value(x)
+    return out
+
+
+def _validate_other(v: Any) -> Any:
+    """The slow path of ``validate_property_value``: subclasses of the builtins, and errors."""
+    if isinstance(v, NodeHandle | RelationshipHandle | Node | Relationship | Path):
+        raise CypherTypeError(
+            f"A value of type {type_name(v)} can't be stored as a property value; property "
+            "values are booleans, integers, floats, strings, and lists and maps of them."
+        )
+    if isinstance(v, bool):
+        return bool(v)
+    if isinstance(v, int):
+        return validate_property_value(int(v))
+    if isinstance(v, float):
+        return float(v)
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, list | tuple):
+        return [validate_property_value(x) for x in v]
+    if isinstance(v, Mapping):
+        return _validate_map(v)
+    raise CypherTypeError(
+        f"Unsupported property value of Python type {type(v).__name__}; property values are "
+        "booleans, integers, floats, strings, and lists and maps of them."
+    )
