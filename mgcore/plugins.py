@@ -113,16 +113,18 @@ class PluginHost:
             dist_name = dist.name if dist is not None else ""
             try:
                 plugin = ep.load()
-            except Exception:
+            except Exception as exc:
                 log.warning(
-                    "plugin %r (%s, from %s) failed to load and is skipped; block it with "
-                    "--plugins-blocked=%s",
+                    "plugin %r (%s, from %s) failed to load and is skipped (%s: %s); block it "
+                    "with --plugins-blocked=%s",
                     ep.name,
                     ep.value,
                     dist_name or "unknown distribution",
+                    type(exc).__name__,
+                    exc,
                     ep.name,
-                    exc_info=True,
                 )
+                log.debug("plugin %r failed to load", ep.name, exc_info=True)
                 continue
             self._info[ep.name] = PluginInfo(
                 ep.name, dist_name, dist.version if dist is not None else ""
