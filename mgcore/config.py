@@ -361,11 +361,11 @@ def _unknown(name: str, specs: Mapping[str, SettingSpec], style: str) -> str:
             return ENV_PREFIX + setting.upper()
         return setting
 
-    shown = {spell(n): n for n in specs}
-    close = difflib.get_close_matches(name, list(shown), n=1, cutoff=0.6)
+    shown = {spell(n).lower(): spell(n) for n in specs}
+    close = difflib.get_close_matches(name.lower(), list(shown), n=1, cutoff=0.6)
     message = f"unknown setting {name}"
     if close:
-        message += f"; did you mean {close[0]}?"
+        message += f"; did you mean {shown[close[0]]}?"
     return message
 
 

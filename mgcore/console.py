@@ -134,7 +134,7 @@ def _properties(properties: Mapping[str, Any]) -> str:
 
 def _path(path: GraphPath) -> str:
     parts = [format_value(path.nodes[0])]
-    for rel, previous, node in zip(path.relationships, path.nodes, path.nodes[1:], strict=True):
+    for rel, previous, node in zip(path.relationships, path.nodes, path.nodes[1:], strict=False):
         if rel.start_id == previous.id:
             parts.append(f"-{format_value(rel)}->{format_value(node)}")
         else:

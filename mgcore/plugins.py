@@ -99,7 +99,7 @@ class PluginHost:
             if factory is not None:
                 self._factories[name] = factory
             else:
-                self.register(module, name)
+                self._register(module, name)
 
     def _load_entry_points(self) -> None:
         for ep in md.entry_points(group=ENTRY_POINT_GROUP):
@@ -141,15 +141,22 @@ class PluginHost:
     def register(self, plugin: Any, name: str | None = None) -> str | None:
         """Register a plugin (module or instance) for tests and embedding; a hook implementation
         with arguments its spec lacks is a ConfigurationError. None if the name is blocked."""
+        if name in BUILTIN_PLUGINS:
+            raise ConfigurationError(f"plugin name {name} is reserved for a built-in plugin")
+        return self._register(plugin, name)
+
+    def _register(self, plugin: Any, name: str | None) -> str | None:
         try:
             registered = self.pm.register(plugin, name)
+        except pluggy.PluginValidationError as exc:
+            label = name or self.pm.get_canonical_name(plugin)
+            detail = " ".join(str(exc).split())
+            raise ConfigurationError(
+                f"plugin {label} has an invalid hook implementation ({detail}); block it with "
+                f"--plugins-blocked={label}"
+            ) from None
         except ValueError as exc:
             label = name or self.pm.get_canonical_name(plugin)
-            if isinstance(exc, pluggy.PluginValidationError):
-                raise ConfigurationError(
-                    f"plugin {label} has an invalid hook implementation: {exc}; block it with "
-                    f"--plugins-blocked={label}"
-                ) from None
             raise ConfigurationError(f"plugin {label} cannot be registered: {exc}") from None
         if registered is not None and registered not in self._info:
             self._info[registered] = _describe(plugin, registered)
@@ -186,7 +193,7 @@ class PluginHost:
         self._settings = settings
         for name, factory in self._factories.items():
             if self.pm.get_plugin(name) is None:
-                self.register(factory(settings), name)
+                self._register(factory(settings), name)
         self.check_pending()
 
     @property
