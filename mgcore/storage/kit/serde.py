@@ -112,6 +112,8 @@ def _default(obj: Any) -> Any:
                 _local.packer = saved
     if cls is tuple:
         return list(obj)
+    if cls is int:
+        raise OverflowError(f"integer {obj} does not fit in 64 bits")
     raise TypeError(f"cannot serialise a value of type {cls.__module__}.{cls.__qualname__}")
 
 
