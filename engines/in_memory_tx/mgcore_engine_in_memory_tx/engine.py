@@ -1,0 +1,381 @@
+"""``InMemoryTransactionalEngine``: the IN_MEMORY_TRANSACTIONAL storage mode.
+
+The store is two lists indexed by gid (``objects.Vertex`` / ``objects.Edge``; gids are
+sequential from 0 per kind and never reused), the interning tables for labels, relationship
+types and property keys, and the transaction bookkeeping below. See ``objects`` for the layout
+and the lock-free read invariants, ``transaction`` for the read and write protocols.
+
+Concurrency. One write latch (``_lock``, a ``threading.Lock``) serialises everything that
+changes shared state, each time for one operation: every write, ``begin`` (start timestamp and
+the active set), commit (commit timestamp and its publication), rollback, and delta release.
+Readers never take it. Under the GIL the latch costs little (CPU-bound Python work does not run
+in parallel anyway) and it keeps the writer side simple enough to reason about.
+
+Timestamps. One counter gives start and commit timestamps (Memgraph's ``timestamp_``);
+transaction ids count up from ``TXN_ID_BASE`` so that "committed" is ``ts < TXN_ID_BASE``.
+
+Delta release (the cheap part of Memgraph's GC; the full GC comes later). A finished transaction
+(committed, or rolled back with its deltas marked ABORTED) is queued with its finish timestamp
+``CommitInfo.end``. Whenever a transaction ends, every queued transaction whose ``end`` is below
+the start timestamp of the oldest active transaction is released: the chains of the objects it
+wrote are cut at the first releasable delta (everything older is releasable too), and a deleted
+object whose chain becomes empty leaves the store (its list slot becomes ``None``). With no
+older reader active, a commit releases its own deltas at once, so memory returns after an import.
+
+Future work fits here: WAL records are built in ``_commit`` before the publishing store (the
+commit-log step of the contract), indexes get maintained next to ``_apply_stats``, and the full
+GC can reuse ``_release_locked``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import deque
+from pathlib import Path
+from typing import Any, ClassVar
+
+from mgcore.storage.capabilities import Capabilities
+from mgcore.storage.errors import EngineIncompatible, StorageError, UnsupportedOperation
+from mgcore.storage.protocol import API_VERSION, EngineContext, SchemaManager
+from mgcore.storage.records import (
+    ConstraintSpec,
+    GraphStatistics,
+    IndexInfo,
+    IndexSpec,
+    IsolationLevel,
+)
+from mgcore_engine_in_memory_tx.objects import (
+    ABORTED,
+    DELETED,
+    RUNNING,
+    TXN_ID_BASE,
+    CommitInfo,
+    Delta,
+    Edge,
+    Vertex,
+)
+from mgcore_engine_in_memory_tx.transaction import InMemoryTransaction, TxStats
+
+MARKER_FILE = "mgcore-engine.json"
+"""Marker in the data directory naming the engine and its on-disk format."""
+FORMAT_VERSION = 1
+
+
+class _NoSchema:
+    """Schema DDL of an engine without indexes or constraints (capabilities all false)."""
+
+    def create_index(self, spec: IndexSpec) -> bool:
+        """Unsupported: no label or label+property index yet."""
+        raise UnsupportedOperation("IN_MEMORY_TRANSACTIONAL does not support indexes yet.")
+
+    def drop_index(self, spec: IndexSpec) -> bool:
+        """Unsupported: no label or label+property index yet."""
+        raise UnsupportedOperation("IN_MEMORY_TRANSACTIONAL does not support indexes yet.")
+
+    def indexes(self) -> list[IndexInfo]:
+        """There are none."""
+        return []
+
+    def create_constraint(self, spec: ConstraintSpec) -> bool:
+        """Unsupported: no existence or uniqueness constraint yet."""
+        raise UnsupportedOperation("IN_MEMORY_TRANSACTIONAL does not support constraints yet.")
+
+    def drop_constraint(self, spec: ConstraintSpec) -> bool:
+        """Unsupported: no existence or uniqueness constraint yet."""
+        raise UnsupportedOperation("IN_MEMORY_TRANSACTIONAL does not support constraints yet.")
+
+    def constraints(self) -> list[ConstraintSpec]:
+        """There are none."""
+        return []
+
+
+def _setting_bool(value: Any, default: bool) -> bool:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+class InMemoryTransactionalEngine:
+    """Memgraph's default storage mode: MVCC with undo deltas, conflicts at write time."""
+
+    name: ClassVar[str] = "IN_MEMORY_TRANSACTIONAL"
+    api_version: ClassVar[int] = API_VERSION
+    capabilities: ClassVar[Capabilities] = Capabilities.from_package_file(__file__)
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._vertices: list[Vertex | None] = []
+        self._edges: list[Edge | None] = []
+        self._key_ids: dict[str, int] = {}
+        self._key_names: list[str] = []
+        self._label_sets: dict[tuple[str, ...], tuple[str, ...]] = {(): ()}
+        self._types: dict[str, str] = {}
+        self._ts = 0
+        self._next_txid = TXN_ID_BASE
+        self._active: dict[InMemoryTransaction, int] = {}
+        self._unreleased: deque[tuple[CommitInfo, list[Delta]]] = deque()
+        self._unreleased_deltas = 0
+        self._node_count = 0
+        self._rel_count = 0
+        self._label_counts: dict[str, int] = {}
+        self._type_counts: dict[str, int] = {}
+        self._keys_used: set[int] = set()
+        self._isolation = self.capabilities.default_isolation
+        self._properties_on_edges = True
+        self._schema = _NoSchema()
+        self._directory: Path | None = None
+        self._closed = False
+
+    # --------------------------------------------------------------------------- lifecycle
+
+    def open(self, ctx: EngineContext) -> None:
+        """Check or write the data directory's marker and apply the settings."""
+        settings = ctx.settings
+        self._properties_on_edges = _setting_bool(
+            settings.get("storage_properties_on_edges"), True
+        )
+        level = settings.get("isolation_level")
+        if level:
+            parsed = level if isinstance(level, IsolationLevel) else IsolationLevel.parse(level)
+            self._check_level(parsed)
+            self._isolation = parsed
+        directory = Path(ctx.data_directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        _check_marker(directory)
+        self._directory = directory
+
+    def close(self) -> None:
+        """Roll back the transactions still open; later ``begin`` calls fail."""
+        with self._lock:
+            self._closed = True
+            open_txns = list(self._active)
+        for txn in open_txns:
+            txn.rollback()
+
+    def begin(
+        self, isolation: IsolationLevel | None = None, read_only: bool = False
+    ) -> InMemoryTransaction:
+        """Start a transaction at ``isolation`` (default: the engine's current level)."""
+        level = self._isolation if isolation is None else isolation
+        self._check_level(level)
+        with self._lock:
+            if self._closed:
+                raise StorageError("The IN_MEMORY_TRANSACTIONAL engine is closed.")
+            start = self._ts
+            self._ts = start + 1
+            info = CommitInfo(self._next_txid)
+            self._next_txid += 1
+            txn = InMemoryTransaction(self, info, start, level, read_only)
+            self._active[txn] = start
+        return txn
+
+    def _check_level(self, level: IsolationLevel) -> None:
+        if level not in self.capabilities.isolation_levels:
+            supported = ", ".join(sorted(x.value for x in self.capabilities.isolation_levels))
+            raise UnsupportedOperation(
+                f"IN_MEMORY_TRANSACTIONAL does not support isolation level {level.value} "
+                f"(supported: {supported})."
+            )
+
+    @property
+    def schema(self) -> SchemaManager:
+        """Index and constraint DDL (none supported yet)."""
+        return self._schema
+
+    def set_isolation_level(self, level: IsolationLevel) -> None:
+        """Change the default level of later transactions."""
+        self._check_level(level)
+        self._isolation = level
+
+    def create_snapshot(self) -> str:
+        """Unsupported: snapshots come with durability."""
+        raise UnsupportedOperation("IN_MEMORY_TRANSACTIONAL does not support snapshots yet.")
+
+    # ------------------------------------------------------------------------ statistics
+
+    def statistics(self) -> GraphStatistics:
+        """Counts of committed data, maintained at every commit."""
+        with self._lock:
+            names = self._key_names
+            return GraphStatistics(
+                node_count=self._node_count,
+                relationship_count=self._rel_count,
+                label_counts=dict(self._label_counts),
+                type_counts=dict(self._type_counts),
+                property_keys=frozenset(names[k] for k in self._keys_used),
+            )
+
+    def info(self) -> list[tuple[str, Any]]:
+        """Engine rows of SHOW STORAGE INFO."""
+        with self._lock:
+            nodes = self._node_count
+            rels = self._rel_count
+            unreleased = self._unreleased_deltas + sum(t.delta_count for t in self._active)
+        return [
+            ("vertex_count", nodes),
+            ("edge_count", rels),
+            ("average_degree", 2 * rels / nodes if nodes else 0.0),
+            ("unreleased_delta_objects", unreleased),
+            ("isolation_level", self._isolation.value),
+            ("durability_snapshot_enabled", False),
+            ("durability_wal_enabled", False),
+            ("properties_on_edges", self._properties_on_edges),
+        ]
+
+    # --------------------------------------------------------------- called by transactions
+
+    def _key_id(self, key: str) -> int:
+        """The id of property key ``key``, allocating one (the caller holds the latch)."""
+        kid = self._key_ids.get(key)
+        if kid is None:
+            kid = len(self._key_names)
+            self._key_names.append(key)
+            self._key_ids[key] = kid
+        return kid
+
+    def _intern_labels(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """The shared tuple equal to ``labels`` (one per distinct label sequence)."""
+        return self._label_sets.setdefault(labels, labels)
+
+    def _intern_type(self, rel_type: str) -> str:
+        """The shared string equal to ``rel_type``."""
+        return self._types.setdefault(rel_type, rel_type)
+
+    def _commit(
+        self,
+        txn: InMemoryTransaction,
+        info: CommitInfo,
+        deltas: list[Delta],
+        stats: TxStats | None,
+    ) -> None:
+        """Allocate the commit timestamp and publish it (the commit point), then release."""
+        if not deltas:
+            self._end_empty(txn)
+            return
+        with self._lock:
+            ts = self._ts
+            self._ts = ts + 1
+            info.ts = ts
+            info.end = ts
+            del self._active[txn]
+            if stats is not None:
+                self._apply_stats(stats)
+            self._unreleased.append((info, deltas))
+            self._unreleased_deltas += len(deltas)
+            self._release_locked()
+
+    def _abort_locked(
+        self, txn: InMemoryTransaction, info: CommitInfo, deltas: list[Delta]
+    ) -> None:
+        """Mark a rolled-back transaction's deltas ABORTED and queue them for release."""
+        info.ts = ABORTED
+        info.end = self._ts
+        self._ts += 1
+        self._active.pop(txn, None)
+        self._unreleased.append((info, deltas))
+        self._unreleased_deltas += len(deltas)
+        self._release_locked()
+
+    def _end_empty(self, txn: InMemoryTransaction) -> None:
+        """End a transaction that wrote nothing."""
+        with self._lock:
+            self._active.pop(txn, None)
+            self._release_locked()
+
+    def _apply_stats(self, stats: TxStats) -> None:
+        self._node_count += stats.nodes
+        self._rel_count += stats.rels
+        tables = ((self._label_counts, stats.labels), (self._type_counts, stats.types))
+        for table, changes in tables:
+            for name, change in changes.items():
+                if change:
+                    count = table.get(name, 0) + change
+                    if count:
+                        table[name] = count
+                    else:
+                        table.pop(name, None)
+        self._keys_used |= stats.keys
+
+    def _release_locked(self) -> None:
+        """Unlink the deltas no active transaction can need (the caller holds the latch)."""
+        queue = self._unreleased
+        if not queue:
+            return
+        active = self._active
+        oldest = next(iter(active.values())) if active else RUNNING
+        vertices = self._vertices
+        edges = self._edges
+        deleted = DELETED
+        while queue and queue[0][0].end < oldest:
+            _, deltas = queue.popleft()
+            self._unreleased_deltas -= len(deltas)
+            for d in deltas:
+                owner = d.owner
+                head = owner.delta
+                if head is None:
+                    continue
+                if head.info.end < oldest:
+                    owner.delta = None
+                    if owner.props is deleted:
+                        if owner.__class__ is Vertex:
+                            vertices[owner.gid] = None
+                        else:
+                            edges[owner.gid] = None
+                    continue
+                prev = head
+                cur = head.next
+                while cur is not None:
+                    if cur.info.end < oldest:
+                        prev.next = None
+                        break
+                    prev = cur
+                    cur = cur.next
+
+    # ------------------------------------------------------------------ test introspection
+
+    def unreleased_delta_count(self) -> int:
+        """Deltas still linked that belong to finished transactions."""
+        with self._lock:
+            return self._unreleased_deltas
+
+    def active_transaction_count(self) -> int:
+        """Transactions begun and not yet finished."""
+        with self._lock:
+            return len(self._active)
+
+
+def _check_marker(directory: Path) -> None:
+    """Refuse a directory marked by another engine or format; mark an unmarked one."""
+    path = directory / MARKER_FILE
+    if path.exists():
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            engine = data["engine"]
+            version = data["format_version"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise EngineIncompatible(
+                f"The data directory {directory} has an unreadable engine marker {path.name}: "
+                f"{exc}"
+            ) from None
+        if engine != InMemoryTransactionalEngine.name:
+            raise EngineIncompatible(
+                f"The data directory {directory} belongs to storage engine {engine!r}, not "
+                f"{InMemoryTransactionalEngine.name}; use that engine or another directory."
+            )
+        if version != FORMAT_VERSION:
+            raise EngineIncompatible(
+                f"The data directory {directory} holds {engine} data in format version "
+                f"{version}; this engine reads format version {FORMAT_VERSION}."
+            )
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(
+        json.dumps({"engine": InMemoryTransactionalEngine.name, "format_version": FORMAT_VERSION})
+        + "\n",
+        "utf-8",
+    )
+    os.replace(tmp, path)
