@@ -184,7 +184,8 @@ class PluginHost:
                 close = difflib.get_close_matches(name, known, n=1)
                 hint = f"; did you mean {close[0]}?" if close else ""
                 raise ConfigurationError(
-                    f"plugin {impl.plugin_name} implements unknown hook {name}{hint}"
+                    f"plugin {impl.plugin_name} implements unknown hook {name}{hint} (block "
+                    f"it with --plugins-blocked={impl.plugin_name})"
                 )
         self.pm.check_pending()
 

@@ -172,7 +172,8 @@ def test_misspelt_hookimpl_in_entry_point_is_an_error(install):
     )
     with pytest.raises(
         ConfigurationError,
-        match=r"plugin typo implements unknown hook mg_after_comit; did you mean mg_after_commit\?",
+        match=r"plugin typo implements unknown hook mg_after_comit; did you mean mg_after_commit\? "
+        r"\(block it with --plugins-blocked=typo\)",
     ):
         PluginHost.create()
     assert PluginHost.create(blocked=["typo"])
