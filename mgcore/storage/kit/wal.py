@@ -493,8 +493,7 @@ class WalWriter:
         """Cut file and buffer back to ``offset``; if even that fails, the writer is unusable."""
         self._pending.clear()
         try:
-            if self._flushed > offset:
-                os.ftruncate(self._fd, offset)
+            os.ftruncate(self._fd, offset)
             os.lseek(self._fd, offset, os.SEEK_SET)
         except OSError as exc:
             self._failure = f"{reason}; truncating back failed: {exc}"
