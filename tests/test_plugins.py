@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 
 import mgcore
 from mgcore.config import SettingSpec
+from mgcore.cypher.functions import Function, FunctionRegistry
 from mgcore.errors import ClientError, ConfigurationError
 from mgcore.plugins import PluginHost, PluginInfo, bootstrap
 from mgcore.storage.registry import EngineRegistry
@@ -86,9 +89,26 @@ def test_a_plugin_answers_before_builtin_auth():
     assert host.authenticate("eve", "pw", "basic") is False
 
 
-def test_essential_builtin_cannot_be_blocked():
-    with pytest.raises(ConfigurationError, match="auth is essential"):
-        PluginHost.create(blocked=["auth"])
+def test_standard_functions_are_a_builtin_plugin():
+    host = PluginHost.create(load_entry_points=False)
+    assert PluginInfo("functions", "mgcore", mgcore.__version__) in host.plugins()
+    registry = FunctionRegistry()
+    host.register_functions(registry)
+    assert "tolower" in registry and registry.is_aggregate("count")
+
+
+def test_creating_the_host_does_not_import_cypher():
+    code = "import sys; from mgcore.plugins import bootstrap; bootstrap(env={}); " + (
+        "print(sorted(m for m in sys.modules if m.startswith('mgcore.cypher')))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip() == "[]", proc.stderr
+
+
+@pytest.mark.parametrize("name", ["auth", "functions"])
+def test_essential_builtin_cannot_be_blocked(name):
+    with pytest.raises(ConfigurationError, match=f"{name} is essential"):
+        PluginHost.create(blocked=[name])
     with pytest.raises(ConfigurationError, match="auth is essential"):
         bootstrap(env={"MGCORE_PLUGINS_BLOCKED": "auth"})
 
@@ -258,7 +278,7 @@ class Recorder:
 
     @mgcore.hookimpl
     def mg_register_functions(self, registry):
-        registry["double"] = lambda x: 2 * x
+        registry.register(Function("double", lambda x: 2 * x, 1, 1), replace=True)
 
     @mgcore.hookimpl
     def mg_register_procedures(self, registry):
@@ -291,11 +311,13 @@ def test_facade_calls_and_error_policy(caplog):
         host.database_closing("db")
     host.schema_changed("db", "index created")
     host.snapshot_created("db", "/snap/1")
-    functions: dict = {}
+    functions = FunctionRegistry()
     procedures: dict = {}
     host.register_functions(functions)
     host.register_procedures(procedures)
-    assert functions["double"](2) == 4 and procedures["demo.hello"]() == "hello"
+    double = functions.lookup("double")
+    assert double is not None and double.impl(2) == 4
+    assert procedures["demo.hello"]() == "hello"
     assert recorder.calls == [
         ("opened", "db"),
         ("before", "tx"),
