@@ -145,7 +145,7 @@ class InMemoryTransactionalEngine:
             self._isolation = parsed
         directory = Path(ctx.data_directory)
         directory.mkdir(parents=True, exist_ok=True)
-        _check_marker(directory)
+        _check_marker(directory, self.name)
         self._directory = directory
 
     def close(self) -> None:
@@ -348,7 +348,7 @@ class InMemoryTransactionalEngine:
             return len(self._active)
 
 
-def _check_marker(directory: Path) -> None:
+def _check_marker(directory: Path, name: str) -> None:
     """Refuse a directory marked by another engine or format; mark an unmarked one."""
     path = directory / MARKER_FILE
     if path.exists():
@@ -361,10 +361,10 @@ def _check_marker(directory: Path) -> None:
                 f"The data directory {directory} has an unreadable engine marker {path.name}: "
                 f"{exc}"
             ) from None
-        if engine != InMemoryTransactionalEngine.name:
+        if engine != name:
             raise EngineIncompatible(
                 f"The data directory {directory} belongs to storage engine {engine!r}, not "
-                f"{InMemoryTransactionalEngine.name}; use that engine or another directory."
+                f"{name}; use that engine or another directory."
             )
         if version != FORMAT_VERSION:
             raise EngineIncompatible(
@@ -374,7 +374,7 @@ def _check_marker(directory: Path) -> None:
         return
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(
-        json.dumps({"engine": InMemoryTransactionalEngine.name, "format_version": FORMAT_VERSION})
+        json.dumps({"engine": name, "format_version": FORMAT_VERSION})
         + "\n",
         "utf-8",
     )

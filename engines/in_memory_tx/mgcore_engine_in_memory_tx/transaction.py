@@ -15,7 +15,10 @@ Writes run under the engine's write latch (one ``threading.Lock``, held per oper
 across operations): the first-writer-wins check (``_prepare``), linking the undo delta and
 changing the value happen without another writer in between. A write to an object whose head
 delta belongs to another running transaction, or was committed after this transaction started,
-raises ``SerializationError`` at once. Commit publishes the commit timestamp into the shared
+raises ``SerializationError`` at once; when the winner is still running, the loser's ``rollback``
+then yields the GIL (``_yield_gil``): the winner's thread cannot be running while the loser is,
+so an immediate retry would only fail again, and without the yield a retry loop spun through
+thousands of failures per switch interval in the conformance suite's thread test. Commit publishes the commit timestamp into the shared
 ``CommitInfo`` under the latch (``begin`` takes its start timestamp under the same latch, so no
 transaction can start "between" a commit's timestamp and its publication). Rollback restores the
 values under the latch and marks the deltas ``ABORTED``; the engine unlinks deltas later
@@ -27,6 +30,7 @@ raise ``TransactionClosedError``: no per-call "is it open" check on the hot path
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -74,6 +78,9 @@ from mgcore_engine_in_memory_tx.objects import (
 if TYPE_CHECKING:
     from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
 
+CONFLICT_BACKOFF = 0.0
+"""Seconds the loser of a conflict with a running transaction sleeps in ``rollback``."""
+
 _unpackb = msgpack.unpackb
 _pack = serde.pack
 
@@ -117,6 +124,7 @@ class InMemoryTransaction:
         "_key_ids",
         "_key_names",
         "_lock",
+        "_lost_conflict",
         "_start",
         "_stats",
         "_vertices",
@@ -138,6 +146,7 @@ class InMemoryTransaction:
         self._horizon = _horizon_for(isolation, start)
         self._deltas: list[Delta] = []
         self._stats: TxStats | None = None
+        self._lost_conflict = False
         self._vertices = engine._vertices
         self._edges = engine._edges
         self._key_ids = engine._key_ids
@@ -502,6 +511,7 @@ class InMemoryTransaction:
             if info is not self._info:
                 ts = info.ts
                 if ts >= self._start and ts != ABORTED:
+                    self._lost_conflict = ts >= TXN_ID_BASE
                     raise SerializationError()
         if obj.props is DELETED:
             raise _deleted_error(obj)
@@ -741,6 +751,15 @@ class InMemoryTransaction:
         else:
             self._engine._end_empty(self)
         self.__class__ = ClosedTransaction
+        if self._lost_conflict:
+            _yield_gil()
+
+
+def _yield_gil() -> None:
+    """Let another thread run: the transaction that won a conflict cannot be running while the
+    loser is (the GIL), so an immediate retry would only fail again until that thread is
+    scheduled, up to a switch interval (5 ms) later."""
+    time.sleep(CONFLICT_BACKOFF)
 
 
 def _pack_props(data: dict[int, Any]) -> bytes:
