@@ -18,9 +18,10 @@ delta belongs to another running transaction, or was committed after this transa
 raises ``SerializationError`` at once; when the winner is still running, the loser's ``rollback``
 then yields the GIL (``_yield_gil``): the winner's thread cannot be running while the loser is,
 so an immediate retry would only fail again, and without the yield a retry loop spun through
-thousands of failures per switch interval in the conformance suite's thread test. Commit publishes the commit timestamp into the shared
-``CommitInfo`` under the latch (``begin`` takes its start timestamp under the same latch, so no
-transaction can start "between" a commit's timestamp and its publication). Rollback restores the
+thousands of failures per switch interval in the conformance suite's thread test. Commit
+publishes the commit timestamp into the shared ``CommitInfo`` under the latch (``begin`` takes
+its start timestamp under the same latch, so no transaction can start "between" a commit's
+timestamp and its publication). Rollback restores the
 values under the latch and marks the deltas ``ABORTED``; the engine unlinks deltas later
 (``InMemoryTransactionalEngine._release_locked``).
 
