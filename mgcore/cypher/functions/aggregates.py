@@ -22,6 +22,7 @@ from mgcore.values.compare import order_key
 from mgcore.values.types import check_int
 
 _NUMBER = "a number"
+_UNSET: Any = object()
 
 
 class CountStar:
@@ -224,7 +225,7 @@ class _Percentile:
 
     def __init__(self) -> None:
         self.values: list[int | float] = []
-        self.raw_p: Any = None
+        self.raw_p: Any = _UNSET
         self.p = 0.0
 
     def update(self, v: Any, p: Any) -> None:
