@@ -50,6 +50,11 @@ def right(s: Any, n: Any) -> str | None:
 
 def substring(s: Any, start: Any, length: Any = None) -> str | None:
     """``length`` characters of ``s`` from the 0-based ``start`` (to the end by default)."""
+    if type(s) is str and type(start) is int and start >= 0:
+        if length is None:
+            return s[start:]
+        if type(length) is int and length >= 0:
+            return s[start : start + length]
     if s is None or start is None:
         return None
     if type(s) is not str:

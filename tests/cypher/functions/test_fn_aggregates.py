@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from mgcore.errors import CypherArgumentError, CypherArithmeticError, CypherTypeError
-from mgcore.values.graph import Node
+from mgcore.values.graph import Node, Path, Relationship
 
 INT64_MAX = 2**63 - 1
 
@@ -163,3 +163,32 @@ def test_standard_deviation(aggregate: Any) -> None:
     for name in ("stDev", "stDevP"):
         with pytest.raises(CypherTypeError, match=name):
             aggregate(name, ["x"])
+
+
+def test_distinct_over_maps_with_lists(aggregate: Any) -> None:
+    # TCK Return5 [1], [3], [4]: count(DISTINCT {...}) over two equal nodes' lists
+    lists = [["A", "B"], ["A", "B"]]
+    assert aggregate("count", [{"name": x} for x in lists], distinct=True) == 1
+    nested = [{"name": [[x, x], [x, x]]} for x in lists]
+    assert aggregate("count", nested, distinct=True) == 1
+    maps = [{"name": [{"name2": x}, {"baz": {"apa": x}}]} for x in lists]
+    assert aggregate("count", maps, distinct=True) == 1
+
+
+def test_aggregates_over_function_results(aggregate: Any, call: Any) -> None:
+    a, b1, b2 = Node(1), Node(2), Node(3)
+    paths = [
+        Path((a, b1), (Relationship(4, 1, 2, "A"),)),
+        Path((a, b2), (Relationship(5, 1, 3, "A"),)),
+    ]
+    # TCK Return6 [8]: avg(length(p)) is a float
+    result = aggregate("avg", [call("length", p) for p in paths[:1]])
+    assert result == 1.0 and type(result) is float
+    # TCK Return6 [13]: min(length(p))
+    assert aggregate("min", [call("length", p) for p in paths]) == 1
+    # TCK Remove1: sum(size(keys(n)))
+    maps = [{"a": 1}, {}, {"b": 2, "c": 3}]
+    assert aggregate("sum", [call("size", call("keys", m)) for m in maps]) == 3
+    # TCK List11 [3]: ALL(ok IN collect(...) WHERE ok)
+    oks = [(call("size", call("range", 0, stop, 1)) == 0) == (stop < 0) for stop in (-1, 0, 3)]
+    assert all(aggregate("collect", oks))

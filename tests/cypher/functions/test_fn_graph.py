@@ -48,6 +48,7 @@ def test_labels(call: Any, graph: dict[str, Any]) -> None:
     assert call("labels", graph["b"]) == []
     assert call("labels", A) == ["Person"]
     assert call("labels", None) is None
+    bad: Any
     for bad in (graph["r"], R, {"labels": []}, "Person"):
         with pytest.raises(CypherTypeError, match="labels"):
             call("labels", bad)

@@ -80,11 +80,17 @@ def test_replace(call: Any) -> None:
     assert call("replace", "hello", "l", "w") == "hewwo"
     assert call("replace", "hello", "", "-") == "-h-e-l-l-o-"
     assert call("replace", "hello", "x", "y") == "hello"
-    for args in [(None, "l", "w"), ("hello", None, "w"), ("hello", "l", None)]:
+    nulls: list[tuple[Any, ...]] = [(None, "l", "w"), ("hello", None, "w"), ("hello", "l", None)]
+    for args in nulls:
         assert call("replace", *args) is None
-    for pos, args in [(1, (1, "l", "w")), (2, ("hello", 1, "w")), (3, ("hello", "l", 1))]:
+    bad: list[tuple[int, tuple[Any, ...]]] = [
+        (1, (1, "l", "w")),
+        (2, ("hello", 1, "w")),
+        (3, ("hello", "l", 1)),
+    ]
+    for pos, wrong in bad:
         with pytest.raises(CypherTypeError, match=f"argument {pos}"):
-            call("replace", *args)
+            call("replace", *wrong)
 
 
 def test_split(call: Any) -> None:
