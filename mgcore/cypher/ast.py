@@ -116,6 +116,7 @@ class ConstraintKind(StrEnum):
 
     EXISTS = "exists"
     UNIQUE = "unique"
+    TYPED = "data_type"
 
 
 class IsolationScope(StrEnum):
@@ -652,11 +653,12 @@ class DropIndex(Statement):
 
 @dataclass(frozen=True, slots=True)
 class CreateConstraint(Statement):
-    """``CREATE CONSTRAINT ON (n:label) ASSERT EXISTS (n.p)`` or ``ASSERT n.p[, n.q] IS UNIQUE``."""
+    """``CREATE CONSTRAINT ON (n:label) ASSERT EXISTS (n.p)`` / ``n.p[, n.q] IS UNIQUE`` / ``n.p IS TYPED T``."""
 
     kind: ConstraintKind
     label: str
     properties: tuple[str, ...]
+    data_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -666,6 +668,7 @@ class DropConstraint(Statement):
     kind: ConstraintKind
     label: str
     properties: tuple[str, ...]
+    data_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,221 @@
+"""``parse(text)``: Cypher text to ``ast.Statement``, raising ``CypherSyntaxError`` on bad input.
+
+The LALR parser is built once per process from ``grammar/cypher.lark`` and cached on disk (the
+grammar analysis takes about a second; loading the cache a few tens of milliseconds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import threading
+from importlib import resources
+from pathlib import Path
+
+import lark
+from lark import Lark, Token, Tree
+from lark.exceptions import (
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
+
+from mgcore.cypher import ast
+from mgcore.cypher.transformer import (
+    RESERVED_WORDS,
+    AstBuilder,
+    annotate_projection_texts,
+    syntax_error,
+)
+from mgcore.errors import CypherSyntaxError, MgError
+
+_lock = threading.Lock()
+_parser: Lark | None = None
+
+_DISPLAY = {
+    "$END": "end of input",
+    "NAME": "an identifier",
+    "ESCAPED_NAME": "an identifier",
+    "PARAM": "a parameter",
+    "INTEGER": "an integer",
+    "FLOAT": "a float",
+    "STRING": "a string",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "COMMA": "','",
+    "COLON": "':'",
+    "SEMICOLON": "';'",
+    "DOT": "'.'",
+    "DOTDOT": "'..'",
+    "EQ": "'='",
+    "NE": "'<>'",
+    "LT": "'<'",
+    "GT": "'>'",
+    "LE": "'<='",
+    "GE": "'>='",
+    "REGEX": "'=~'",
+    "PLUS_EQ": "'+='",
+    "PLUS": "'+'",
+    "MINUS": "'-'",
+    "STAR": "'*'",
+    "SLASH": "'/'",
+    "PERCENT": "'%'",
+    "CARET": "'^'",
+    "PIPE": "'|'",
+    "LEFT_OPEN": "'<-['",
+    "DASH_OPEN": "'-['",
+    "LEFT_DASHES": "'<--'",
+    "DASHES": "'--'",
+}
+_EXPRESSION_START = frozenset(
+    {"NAME", "INTEGER", "FLOAT", "STRING", "PARAM", "LPAR", "LSQB", "LBRACE", "CASE", "NOT"}
+)
+_OPERATORS = frozenset(
+    {"_AND", "_OR", "_XOR", "PLUS", "MINUS", "STAR", "SLASH", "PERCENT", "CARET", "EQ", "NE",
+     "LT", "GT", "LE", "GE", "REGEX", "_IN", "IS", "_STARTS", "_ENDS", "_CONTAINS", "DOT", "LSQB"}
+)
+_MAX_EXPECTED = 8
+
+
+def parse(text: str) -> ast.Statement:
+    """Parse one Cypher statement (an optional trailing ``;`` is allowed)."""
+    parser = get_parser()
+    try:
+        tree = parser.parse(text)
+    except UnexpectedInput as error:
+        raise _translate(error, text) from None
+    annotate_projection_texts(tree, text)
+    try:
+        return AstBuilder(text).transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, MgError):
+            raise error.orig_exc from None
+        raise
+
+
+def get_parser() -> Lark:
+    """The process-wide LALR parser, built (or loaded from the disk cache) on first use."""
+    global _parser
+    if _parser is None:
+        with _lock:
+            if _parser is None:
+                _parser = _build()
+    return _parser
+
+
+def _build() -> Lark:
+    grammar = resources.files("mgcore.cypher").joinpath("grammar/cypher.lark").read_text("utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="contextual",
+        start="start",
+        maybe_placeholders=False,
+        cache=_cache_path(grammar),
+    )
+
+
+def _cache_path(grammar: str) -> str | bool:
+    """A cache file under the user's cache directory, or ``True`` for lark's default."""
+    digest = hashlib.sha256(f"{lark.__version__}\0{grammar}".encode()).hexdigest()[:16]
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    directory = base / "mgcore"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return True
+    if not os.access(directory, os.W_OK):
+        return True
+    return str(directory / f"cypher-{digest}.lark-cache")
+
+
+def _translate(error: UnexpectedInput, text: str) -> CypherSyntaxError:
+    """Turn a lark error into a CypherSyntaxError naming position, input and expectations."""
+    if isinstance(error, UnexpectedCharacters):
+        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        return syntax_error(text, error.line, error.column, f"Invalid input '{char}'.")
+    if isinstance(error, UnexpectedToken):
+        reserved = _reserved_name_before(error)
+        if reserved is not None:
+            return syntax_error(
+                text,
+                reserved.line or 1,
+                reserved.column or 1,
+                f"Invalid input '{reserved.value}': a reserved word cannot be used here.",
+            )
+        token = error.token
+        expected = _describe_expected(error.expected)
+        if token.type == "$END":
+            line, column = _end_position(text)
+            return syntax_error(text, line, column, f"Unexpected end of input: expected {expected}.")
+        return syntax_error(
+            text,
+            token.line or 1,
+            token.column or 1,
+            f"Invalid input '{token.value}': expected {expected}.",
+        )
+    if isinstance(error, UnexpectedEOF):
+        line, column = _end_position(text)
+        return syntax_error(text, line, column, "Unexpected end of input.")
+    return CypherSyntaxError(str(error))
+
+
+def _reserved_name_before(error: UnexpectedToken) -> Token | None:
+    """The reserved word just before the error if the lexer took it for a name (``> RETURN``)."""
+    interactive = error.interactive_parser
+    if interactive is None:
+        return None
+    stack = interactive.parser_state.value_stack
+    if not stack:
+        return None
+    last = stack[-1]
+    while isinstance(last, Tree) and last.children:
+        last = last.children[-1]
+    if isinstance(last, Token) and last.type == "NAME" and last.value.upper() in RESERVED_WORDS:
+        return last
+    return None
+
+
+def _describe_expected(expected: set[str]) -> str:
+    names = set(expected)
+    words: list[str] = []
+    if len(names & _EXPRESSION_START) >= 5:
+        names -= _EXPRESSION_START | {"TRUE", "FALSE", "NULL", "EXISTS", "MINUS", "PLUS"}
+        words.append("an expression")
+    if len(names & _OPERATORS) >= 5:
+        names -= _OPERATORS
+        words.append("an operator")
+    shown = sorted({_display(name) for name in names})
+    words.extend(shown[:_MAX_EXPECTED])
+    if len(shown) > _MAX_EXPECTED:
+        words.append("...")
+    if not words:
+        return "something else"
+    if len(words) == 1:
+        return words[0]
+    return "one of " + ", ".join(words)
+
+
+def _display(name: str) -> str:
+    if name in _DISPLAY:
+        return _DISPLAY[name]
+    if name.lstrip("_").isupper():
+        return name.lstrip("_")
+    return name
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    lines = text.splitlines() or [""]
+    if text.endswith(("\n", "\r")):
+        return len(lines) + 1, 1
+    return len(lines), len(lines[-1]) + 1
