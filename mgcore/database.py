@@ -146,7 +146,9 @@ class Database:
 
     # ------------------------------------------------------------------------ transactions
 
-    def begin(self, isolation: IsolationLevel | None = None, read_only: bool = False) -> Transaction:
+    def begin(
+        self, isolation: IsolationLevel | None = None, read_only: bool = False
+    ) -> Transaction:
         """A new engine transaction, tracked until it commits or rolls back."""
         tx = self.engine.begin(isolation, read_only)
         cls = type(tx)

@@ -12,14 +12,14 @@ from mgcore.errors import ClientError, MgError
 from mgcore.execution import Counters, Notification, QueryKind
 
 
-class Record(tuple):  # type: ignore[type-arg]
+class Record(tuple):
     """One result row: a tuple whose fields can also be read by column name."""
 
     __slots__ = ()
     _keys: tuple[str, ...] = ()
-    _index: dict[str, int] = {}  # noqa: RUF012
+    _index: dict[str, int] = {}
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             try:
                 return tuple.__getitem__(self, self._index[key])

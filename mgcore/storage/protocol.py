@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from mgcore.storage.capabilities import Capabilities
-from mgcore.values.graph import NodeHandle, RelationshipHandle
 from mgcore.storage.records import (
     ConstraintSpec,
     Direction,
@@ -42,6 +41,7 @@ from mgcore.storage.records import (
     IsolationLevel,
     PropertyRange,
 )
+from mgcore.values.graph import NodeHandle, RelationshipHandle
 
 API_VERSION = 1
 """The engine contract's version. An engine's ``api_version`` must equal it; a change that breaks
@@ -49,7 +49,7 @@ engines bumps it."""
 
 
 class EngineEvents(Protocol):
-    """What an engine may tell the kernel; the kernel turns these into hook calls (never per row)."""
+    """What an engine may tell the kernel; the kernel turns these into hook calls."""
 
     def snapshot_created(self, path: str) -> None:
         """A snapshot was written to ``path``; called once per snapshot."""

@@ -13,7 +13,7 @@ from typing import Any
 
 
 class IsolationLevel(enum.Enum):
-    """Memgraph's isolation levels; the value is the spelling used by flags and SHOW STORAGE INFO."""
+    """Memgraph's isolation levels, spelled as flags and SHOW STORAGE INFO spell them."""
 
     SNAPSHOT_ISOLATION = "SNAPSHOT_ISOLATION"
     READ_COMMITTED = "READ_COMMITTED"

@@ -9,8 +9,8 @@ from typing import Any
 
 
 class NodeHandle:
-    """Base class of every storage engine's node handle. Subclasses define ``gid`` (an ``int``), usually
-    as a slot; the base adds no per-object memory."""
+    """Base class of every storage engine's node handle. Subclasses define ``gid`` (an ``int``),
+    usually as a slot; the base adds no per-object memory."""
 
     __slots__ = ()
     gid: int
@@ -78,7 +78,7 @@ class Relationship:
 
 @dataclass(frozen=True, slots=True)
 class Path:
-    """An alternating sequence of nodes and relationships; ``len(nodes) == len(relationships)+1``."""
+    """An alternating sequence of nodes and relationships (one more node than relationships)."""
 
     nodes: tuple[Node, ...]
     relationships: tuple[Relationship, ...] = ()
