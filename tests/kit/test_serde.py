@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mgcore.storage.errors import StorageError
@@ -262,6 +262,7 @@ def test_empty_commit_record_round_trips() -> None:
     assert serde.unpack_commit_record(serde.pack_commit_record(record)) == record
 
 
+@settings(max_examples=50)
 @given(st.integers(min_value=0, max_value=2**63 - 1), st.lists(VALUES, max_size=5))
 def test_commit_record_round_trip_property(timestamp: int, values: list[Any]) -> None:
     ops = tuple((Op.SET_NODE_PROPERTY, i, f"p{i}", v) for i, v in enumerate(values))
