@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from mgcore.config import SettingSpec
+
 __version__ = "0.1.0"
 
 hookimpl = pluggy.HookimplMarker("mgcore")
@@ -35,4 +37,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-__all__ = ["Database", "__version__", "connect", "hookimpl"]
+__all__ = ["Database", "SettingSpec", "__version__", "connect", "hookimpl"]

@@ -15,10 +15,10 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from mgcore.config import Settings, load_settings
+from mgcore.config import Settings
 from mgcore.errors import ConfigurationError
 from mgcore.execution import PreparedQuery, QueryProcessor
-from mgcore.plugins import PluginHost
+from mgcore.plugins import PluginHost, bootstrap
 from mgcore.session import Session
 from mgcore.storage.errors import EngineIncompatible
 from mgcore.storage.protocol import (
@@ -73,19 +73,26 @@ class Database:
     # ---------------------------------------------------------------------------- opening
 
     @classmethod
-    def open(cls, settings: Settings | None = None, **overrides: Any) -> Database:
-        """Open with ``settings`` (already resolved, e.g. by the CLI) or resolve them from the
-        environment, the config file and ``overrides`` (underscore names)."""
+    def open(
+        cls,
+        settings: Settings | None = None,
+        *,
+        plugins: PluginHost | None = None,
+        **overrides: Any,
+    ) -> Database:
+        """Open with ``settings`` (already resolved, e.g. by the CLI, optionally with its plugin
+        host) or resolve them from the environment, the config file and ``overrides``
+        (underscore names)."""
         if settings is None:
-            blocked = overrides.get("plugins_blocked") or ()
-            if isinstance(blocked, str):
-                blocked = [b for b in blocked.split(",") if b]
-            plugins = PluginHost.create(blocked=blocked)
-            settings = load_settings([], overrides=overrides, extra_specs=plugins.add_config())
+            if plugins is not None:
+                raise ConfigurationError("a plugin host needs resolved settings")
+            plugins, settings = bootstrap([], overrides=overrides)
         else:
             if overrides:
                 raise ConfigurationError("pass either resolved settings or overrides, not both")
-            plugins = PluginHost.create(blocked=settings.plugins_blocked)
+            if plugins is None:
+                plugins = PluginHost.create(blocked=settings.plugins_blocked)
+                plugins.configure(settings)
         registry = EngineRegistry()
         plugins.register_engines(registry)
         return cls(settings, plugins, registry)
