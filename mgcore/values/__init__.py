@@ -1,7 +1,10 @@
-"""Cypher values: property values, result graph values, equality and ordering."""
+"""Cypher values: property values, result graph values, equality and ordering.
+
+``compare`` (the three-way comparison) is not re-exported here: the name would shadow the
+``mgcore.values.compare`` module; import it from there.
+"""
 
 from mgcore.values.compare import (
-    compare,
     equals,
     equivalence_key,
     equivalent,
@@ -32,7 +35,6 @@ __all__ = [
     "Relationship",
     "RelationshipHandle",
     "check_int",
-    "compare",
     "equals",
     "equivalence_key",
     "equivalent",

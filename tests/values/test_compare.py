@@ -23,7 +23,6 @@ from mgcore.values import (
     Path,
     Relationship,
     RelationshipHandle,
-    compare,
     equals,
     equivalence_key,
     equivalent,
@@ -36,7 +35,7 @@ from mgcore.values import (
     order_key,
     type_rank,
 )
-from mgcore.values.compare import EQ, GT, LT, UNORDERED
+from mgcore.values.compare import EQ, GT, LT, UNORDERED, compare
 
 NAN = float("nan")
 INF = float("inf")
@@ -133,7 +132,7 @@ def _or(a: bool | None, b: bool | None) -> bool | None:
     return False
 
 
-def _sign(x: int) -> int:
+def _sign(x: Any) -> int:
     return (x > 0) - (x < 0)
 
 
@@ -224,6 +223,36 @@ def test_tck_comparison1_nodes_relationships_paths() -> None:
     assert equals(_path(1, 7, 2), _path(1, 8, 2)) is False
     assert equals(_path(1), [Node(1)]) is False
     assert equals(Node(1), {"id": 1}) is False
+
+
+def test_false_element_beats_null_element() -> None:
+    assert equals([None, 1], [1, 2]) is False
+    assert equals([1, None], [2, 2]) is False
+    assert equals({"a": None, "b": 1}, {"a": 1, "b": 2}) is False
+    assert equals([[None], [1]], [[1], [2]]) is False
+    assert equals([None, 1], [1, 1]) is None
+
+
+def _ref_equals(a: Any, b: Any) -> bool | None:
+    """An independent reference for Cypher equality on property-like values."""
+    if a is None or b is None:
+        return None
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return Fraction(a) == Fraction(b) if math.isfinite(a) and math.isfinite(b) else a == b
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return False
+        results = [_ref_equals(x, y) for x, y in zip(a, b, strict=True)]
+        return False if False in results else (None if None in results else True)
+    if isinstance(a, dict) and isinstance(b, dict):
+        if set(a) != set(b):
+            return False
+        return _ref_equals([a[k] for k in sorted(a)], [b[k] for k in sorted(b)])
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    return False
 
 
 def test_tck_null_equality() -> None:
@@ -362,7 +391,7 @@ def test_tck_orderby_distinct_types() -> None:
     n = Node(0, ("N",))
     r = Relationship(5, 0, 1, "REL")
     p = Path((n, Node(1)), (r,))
-    unwound = [n, r, p, 1.5, ["list"], "text", None, False, NAN, {"a": "map"}]
+    unwound: list[Any] = [n, r, p, 1.5, ["list"], "text", None, False, NAN, {"a": "map"}]
     ascending = sorted(unwound, key=order_key)
     expected = [{"a": "map"}, n, r, ["list"], p, "text", False, 1.5, NAN, None]
     assert [type(x) for x in ascending] == [type(x) for x in expected]
@@ -463,7 +492,7 @@ def test_tck_return5_distinct() -> None:
 # ----------------------------------------------------------------------------- properties
 
 
-@settings(max_examples=300)
+@settings(max_examples=180)
 @given(any_values, any_values)
 def test_equality_is_symmetric_and_ternary(a: Any, b: Any) -> None:
     r = equals(a, b)
@@ -475,7 +504,13 @@ def test_equality_is_symmetric_and_ternary(a: Any, b: Any) -> None:
         assert r is not None
 
 
-@settings(max_examples=200)
+@settings(max_examples=240)
+@given(values, values)
+def test_equality_matches_reference(a: Any, b: Any) -> None:
+    assert equals(a, b) is _ref_equals(a, b)
+
+
+@settings(max_examples=120)
 @given(any_values)
 def test_equality_reflexive_without_null_or_nan(a: Any) -> None:
     b = copy.deepcopy(a)
@@ -489,14 +524,14 @@ def test_equality_reflexive_without_null_or_nan(a: Any) -> None:
     assert order_key(a) == order_key(b)
 
 
-@settings(max_examples=300)
+@settings(max_examples=180)
 @given(any_values, any_values)
 def test_equal_values_have_equal_order_keys(a: Any, b: Any) -> None:
     if equals(a, b):
         assert order_key(a) == order_key(b)
 
 
-@settings(max_examples=300)
+@settings(max_examples=180)
 @given(any_values, any_values)
 def test_equivalence_key_matches_order_key(a: Any, b: Any) -> None:
     same_order = order_key(a) == order_key(b)
@@ -506,7 +541,7 @@ def test_equivalence_key_matches_order_key(a: Any, b: Any) -> None:
         assert hash(order_key(a)) == hash(order_key(b))
 
 
-@settings(max_examples=200)
+@settings(max_examples=120)
 @given(st.lists(any_values, min_size=3, max_size=3))
 def test_order_key_is_a_total_preorder(triple: list[Any]) -> None:
     a, b, c = triple
@@ -515,7 +550,7 @@ def test_order_key_is_a_total_preorder(triple: list[Any]) -> None:
         assert _key_cmp(a, c) <= 0
 
 
-@settings(max_examples=200)
+@settings(max_examples=120)
 @given(st.lists(any_values, max_size=12))
 def test_sorting_never_fails_and_is_consistent(items: list[Any]) -> None:
     ordered = sorted(items, key=order_key)
@@ -523,7 +558,7 @@ def test_sorting_never_fails_and_is_consistent(items: list[Any]) -> None:
     assert all(k1 <= k2 for k1, k2 in itertools.pairwise(keys))
 
 
-@settings(max_examples=400)
+@settings(max_examples=240)
 @given(any_values, any_values)
 def test_definite_comparisons_agree_with_orderability(a: Any, b: Any) -> None:
     c = compare(a, b)
@@ -543,7 +578,7 @@ def _is_nan(v: Any) -> bool:
     return isinstance(v, float) and v != v
 
 
-@settings(max_examples=400)
+@settings(max_examples=240)
 @given(any_values, any_values)
 def test_derived_operators(a: Any, b: Any) -> None:
     lt, le, gt, ge, eq = (
@@ -562,7 +597,7 @@ def test_derived_operators(a: Any, b: Any) -> None:
         assert gt is False
 
 
-@settings(max_examples=300)
+@settings(max_examples=180)
 @given(st.one_of(ints, floats), st.one_of(ints, floats))
 def test_numbers_compare_exactly(a: Any, b: Any) -> None:
     if math.isnan(a) or math.isnan(b):
@@ -581,7 +616,7 @@ def test_numbers_compare_exactly(a: Any, b: Any) -> None:
     assert (order_key(a) < order_key(b)) is (exact < 0)
 
 
-@settings(max_examples=200)
+@settings(max_examples=120)
 @given(st.lists(st.one_of(ints, floats), max_size=15))
 def test_numbers_sort_numerically_with_nan_last(nums: list[Any]) -> None:
     ordered = sorted(nums, key=order_key)
@@ -594,7 +629,7 @@ def test_numbers_sort_numerically_with_nan_last(nums: list[Any]) -> None:
     assert finite == sorted(finite, key=functools.cmp_to_key(cmp))
 
 
-@settings(max_examples=200)
+@settings(max_examples=120)
 @given(any_values, st.lists(any_values, max_size=5))
 def test_in_list_is_disjunction_of_equality(x: Any, items: list[Any]) -> None:
     results = [equals(x, item) for item in items]

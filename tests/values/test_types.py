@@ -1,6 +1,7 @@
 """Tests of mgcore.values.types: int64 checks, type names, property-value validation."""
 
 from collections import OrderedDict
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -95,7 +96,7 @@ def test_validate_scalars_unchanged(value: object) -> None:
 
 
 def test_validate_nested_heterogeneous_containers() -> None:
-    value = [1, "a", [2.5, {"k": [None, True]}], {"m": {"n": []}}]
+    value: list[Any] = [1, "a", [2.5, {"k": [None, True]}], {"m": {"n": []}}]
     stored = validate_property_value(value)
     assert stored == value
     assert stored is not value
