@@ -257,3 +257,14 @@ def test_names_listing_and_retention(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         apply_retention(tmp_path, 0)
     assert list_snapshots(tmp_path / "missing") == []
+
+
+def test_undecodable_record_names_file_and_section(tmp_path: Path) -> None:
+    with SnapshotWriter(tmp_path / "s") as writer:
+        writer.section("vertices")
+        writer.append(b"\xc1")
+        writer.finish()
+    reader = SnapshotReader(tmp_path / "s")
+    assert list(reader.records("vertices")) == [b"\xc1"]
+    with pytest.raises(StorageError, match=r"s is damaged: undecodable record in section"):
+        list(reader.values("vertices"))

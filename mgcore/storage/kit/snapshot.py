@@ -278,7 +278,10 @@ class SnapshotReader:
         if len(data) != length or zlib.crc32(data) != crc or data[:1] != _FOOTER:
             raise self._error("corrupt footer")
         self._footer_offset = footer_offset
-        return serde.unpack(data[1:])
+        try:
+            return serde.unpack(data[1:])
+        except StorageError as exc:
+            raise self._error(f"undecodable footer: {exc}") from exc
 
     def _check_footer(self, footer: Any) -> None:
         """Check the section table: well-formed, contiguous, counts adding up."""
@@ -326,7 +329,11 @@ class SnapshotReader:
         """Stream one section's records deserialised with ``serde.unpack``."""
         unpack = serde.unpack
         for payload in self.records(section):
-            yield unpack(payload)
+            try:
+                value = unpack(payload)
+            except StorageError as exc:
+                raise self._error(f"undecodable record in section {section!r}: {exc}") from exc
+            yield value
 
     def verify(self) -> None:
         """Read every record of every section, checking all CRCs and counts."""

@@ -114,7 +114,10 @@ def decode_header(
             f"{kind} file {path}: format version {version} is not supported "
             f"(this mgcore reads {versions.start}..{versions.stop - 1})"
         )
-    metadata = serde.unpack(rest[:length])
+    try:
+        metadata = serde.unpack(rest[:length])
+    except StorageError as exc:
+        raise StorageError(f"{kind} file {path}: undecodable header metadata: {exc}") from exc
     if not isinstance(metadata, dict):
         raise StorageError(f"{kind} file {path}: corrupt header metadata")
     return version, metadata, _HEADER_FIXED.size + length + _U32.size
@@ -138,7 +141,8 @@ def write_all(fd: int, data: bytes | memoryview) -> None:
 
 
 def remove_temporary_files(directory: str | os.PathLike[str]) -> list[Path]:
-    """Delete the ``*.tmp`` files a crash left behind in ``directory``; returns them."""
+    """Delete the ``*.tmp`` files a crash left in ``directory`` (call at start-up, before any
+    writer runs); returns them."""
     removed = []
     for path in Path(directory).glob(f"*{TEMP_SUFFIX}"):
         path.unlink(missing_ok=True)
@@ -192,6 +196,8 @@ _WAL_NAME = re.compile(r"^\d{20}_seq_\d+\.wal$")
 
 def list_wal_files(directory: str | os.PathLike[str]) -> list[WalHeader]:
     """Headers of the WAL files in ``directory`` ordered by sequence number (oldest first)."""
+    if not Path(directory).is_dir():
+        return []
     headers = [
         read_wal_header(path)
         for path in Path(directory).iterdir()
@@ -373,7 +379,7 @@ class WalWriter:
         data = encode_header(MAGIC, FORMAT_VERSION, meta)
         tmp = path.with_name(path.name + TEMP_SUFFIX)
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         except OSError as exc:
             raise StorageError(f"cannot create WAL file {path}: {exc}") from exc
         try:
