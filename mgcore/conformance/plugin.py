@@ -266,7 +266,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             state.used_known_failures.add(id(entry))
             item.add_marker(
                 pytest.mark.xfail(
-                    reason=f"known failure ({entry.location}): {entry.reason}", strict=True
+                    reason=f"known failure: {entry.reason} ({entry.location})", strict=True
                 )
             )
     if errors:
