@@ -190,6 +190,14 @@ def test_index_key_round_trip(vs: list[Any], gid: int) -> None:
     assert got_gid == gid
 
 
+@settings(max_examples=200)
+@given(values, st.integers(0, 2**64 - 1))
+def test_single_value_index_key_layout(v: Any, gid: int) -> None:
+    key = index_key([v], gid)
+    assert key == encode_many([v]) + gid.to_bytes(8, "big")
+    assert key == index_key((v,), gid)
+
+
 # ------------------------------------------------------------------------------- byte order
 
 

@@ -87,6 +87,7 @@ _MASK64 = (1 << 64) - 1
 
 _NUM = struct.Struct(">BQH")
 _NUM_KIND = struct.Struct(">BQHB")
+_INT_KEY = struct.Struct(">BQHBBQ")
 _F64 = struct.Struct(">d")
 _U64 = struct.Struct(">Q")
 _f64_pack = _F64.pack
@@ -225,6 +226,10 @@ def encode(value: Any) -> bytes:
     if t is str:
         return _str_canon(value)
     if t is float:
+        if value != 0.0 and value == value:
+            u = _u64_unpack(_f64_pack(value))[0]
+            image = u ^ _MASK64 if u >> 63 else u | _SIGN64
+            return _NUM_KIND.pack(TAG_NUMBER, image, _DELTA_ZERO, KIND_FLOAT)
         canon, tie = _float_parts(value)
         return canon + tie
     if t is bool:
@@ -251,6 +256,15 @@ def encode_many(values: Sequence[Any]) -> bytes:
 
 def index_key(values: Sequence[Any], gid: int) -> bytes:
     """An index entry: ``encode_many(values)`` followed by ``gid`` as 8 bytes big-endian."""
+    if len(values) == 1:
+        v = values[0]
+        t = type(v)
+        if t is int and -_EXACT <= v <= _EXACT:
+            u = _u64_unpack(_f64_pack(float(v)))[0]
+            image = u ^ _MASK64 if u >> 63 else u | _SIGN64
+            return _INT_KEY.pack(TAG_NUMBER, image, _DELTA_ZERO, TAG_END, KIND_INT, gid)
+        if t is str:
+            return _str_canon(v) + _END_BYTES + _u64_pack(gid)
     return encode_many(values) + _u64_pack(gid)
 
 
