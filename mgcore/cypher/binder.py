@@ -1,0 +1,300 @@
+"""The binder: scopes and the semantic checks the TCK expects at compile time.
+
+It walks a query's clauses with the variables in scope and their kinds, and raises before
+planning: undefined variables, variables rebound or used as another kind, aggregations where
+they are not allowed, unaliased WITH expressions, non-constant SKIP/LIMIT. Compile-time errors
+are ``CypherSyntaxError`` (the TCK's ``SyntaxError`` kind, Memgraph's ClientError code).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mgcore.cypher import ast
+from mgcore.cypher.functions.registry import FunctionRegistry
+from mgcore.errors import CypherSyntaxError
+
+NODE = "node"
+RELATIONSHIP = "relationship"
+RELATIONSHIP_LIST = "list of relationships"
+PATH = "path"
+VALUE = "value"
+"""Kinds of variables; ``VALUE`` is anything not known to be a graph element."""
+
+Scope = dict[str, str]
+
+
+def _conflict(name: str, kind: str, used_as: str) -> CypherSyntaxError:
+    return CypherSyntaxError(f"Type mismatch: {name} already defined as {kind}, used as {used_as}.")
+
+
+def _already_bound(name: str) -> CypherSyntaxError:
+    return CypherSyntaxError(f"Redeclaring variable: {name}.")
+
+
+class Binder:
+    """Checks one statement; raises CypherSyntaxError on the first problem."""
+
+    def __init__(self, functions: FunctionRegistry) -> None:
+        self.functions = functions
+
+    # ----------------------------------------------------------------------- queries
+
+    def check_query(self, query: ast.Query, outer: Scope | None = None) -> None:
+        """Check every part of a (UNION) query."""
+        for part in query.parts:
+            self.check_single(part, dict(outer or {}))
+
+    def check_single(self, query: ast.SingleQuery, scope: Scope) -> None:
+        """Check the clauses of a single query in order."""
+        clauses = query.clauses
+        for i, clause in enumerate(clauses):
+            if isinstance(clause, ast.Return) and i != len(clauses) - 1:
+                raise CypherSyntaxError("RETURN can only be used at the end of the query.")
+            scope = self.check_clause(clause, scope)
+
+    def check_clause(self, clause: ast.Clause, scope: Scope) -> Scope:  # noqa: C901
+        """Check one clause and return the scope after it."""
+        if isinstance(clause, ast.Match):
+            for pattern in clause.patterns:
+                self.bind_pattern(pattern, scope, creating=False)
+            if clause.where is not None:
+                self.check_expr(clause.where, scope, aggregates=False)
+            return scope
+        if isinstance(clause, ast.Unwind):
+            self.check_expr(clause.expression, scope, aggregates=False)
+            if clause.variable in scope:
+                raise _already_bound(clause.variable)
+            scope[clause.variable] = VALUE
+            return scope
+        if isinstance(clause, ast.Create):
+            for pattern in clause.patterns:
+                self.bind_pattern(pattern, scope, creating=True)
+            return scope
+        if isinstance(clause, ast.Merge):
+            self.bind_pattern(clause.pattern, scope, creating=True, merging=True)
+            self.check_set_items(clause.on_create, scope)
+            self.check_set_items(clause.on_match, scope)
+            return scope
+        if isinstance(clause, ast.Set):
+            self.check_set_items(clause.items, scope)
+            return scope
+        if isinstance(clause, ast.Remove):
+            for item in clause.items:
+                if isinstance(item, ast.RemoveProperty):
+                    self.check_expr(item.target, scope, aggregates=False)
+                elif isinstance(item, ast.RemoveLabels):
+                    self.use(item.variable, scope)
+            return scope
+        if isinstance(clause, ast.Delete):
+            for e in clause.expressions:
+                self.check_expr(e, scope, aggregates=False)
+                if isinstance(e, ast.Literal | ast.ListLiteral | ast.MapLiteral | ast.BinaryOp):
+                    raise CypherSyntaxError("DELETE can only delete nodes, relationships or paths.")
+            return scope
+        if isinstance(clause, ast.With | ast.Return):
+            projection = clause.projection
+            new = self.check_projection(projection, scope, isinstance(clause, ast.With))
+            if isinstance(clause, ast.With) and clause.where is not None:
+                self.check_expr(clause.where, new, aggregates=False)
+            return new
+        if isinstance(clause, ast.Call):
+            for arg in clause.args or ():
+                self.check_expr(arg, scope, aggregates=False)
+            for item in clause.yield_items or ():
+                if item.variable in scope:
+                    raise _already_bound(item.variable)
+                scope[item.variable] = VALUE
+            if clause.where is not None:
+                self.check_expr(clause.where, scope, aggregates=False)
+            return scope
+        return scope
+
+    def check_set_items(self, items: Iterable[ast.SetItem], scope: Scope) -> None:
+        """SET items: targets must be bound; ``n.p[0] = x`` is not a SET target."""
+        for item in items:
+            if isinstance(item, ast.SetProperty):
+                self.check_expr(item.target, scope, aggregates=False)
+                self.check_expr(item.value, scope, aggregates=False)
+            elif isinstance(item, ast.SetAllProperties | ast.MergeProperties):
+                self.use(item.variable, scope)
+                self.check_expr(item.value, scope, aggregates=False)
+            elif isinstance(item, ast.SetLabels):
+                self.use(item.variable, scope)
+
+    # ---------------------------------------------------------------------- patterns
+
+    def bind_pattern(
+        self, pattern: ast.PathPattern, scope: Scope, creating: bool, merging: bool = False
+    ) -> None:
+        """Bind a pattern's variables, checking kinds and rebinding rules."""
+        if pattern.variable is not None and pattern.variable in scope:
+            raise _already_bound(pattern.variable)
+        single_node = not pattern.relationships
+        for node in pattern.nodes:
+            name = node.variable
+            if node.properties is not None:
+                self.check_expr(node.properties, scope, aggregates=False)
+            if name is None:
+                continue
+            kind = scope.get(name)
+            if kind is None:
+                scope[name] = NODE
+            elif kind not in (NODE, VALUE):
+                raise _conflict(name, kind, NODE)
+            elif creating and (node.labels or node.properties is not None or (
+                    merging and single_node)):
+                raise _already_bound(name)
+        for rel in pattern.relationships:
+            if rel.properties is not None:
+                self.check_expr(rel.properties, scope, aggregates=False)
+            if creating:
+                if len(rel.types) != 1:
+                    raise CypherSyntaxError(
+                        "A single relationship type must be specified for "
+                        f"{'MERGE' if merging else 'CREATE'}."
+                    )
+                if rel.direction is ast.Direction.BOTH and not merging:
+                    raise CypherSyntaxError(
+                        "Only directed relationships are supported in CREATE."
+                    )
+                if rel.length is not None:
+                    raise CypherSyntaxError(
+                        "Variable length relationships are not supported in "
+                        f"{'MERGE' if merging else 'CREATE'}."
+                    )
+            name = rel.variable
+            if name is None:
+                continue
+            kind = scope.get(name)
+            want = RELATIONSHIP_LIST if rel.length is not None else RELATIONSHIP
+            if kind is None:
+                scope[name] = want
+            elif creating or rel.length is not None:
+                raise _already_bound(name)
+            elif kind not in (RELATIONSHIP, VALUE):
+                raise _conflict(name, kind, RELATIONSHIP)
+        if pattern.variable is not None:
+            scope[pattern.variable] = PATH
+
+    # ------------------------------------------------------------------- projections
+
+    def check_projection(self, projection: ast.Projection, scope: Scope, is_with: bool) -> Scope:
+        """Check a WITH/RETURN body; return the scope it produces."""
+        new: Scope = {}
+        if projection.star:
+            if not any(not n.startswith(" ") for n in scope) and not projection.items:
+                raise CypherSyntaxError(
+                    "RETURN * is not allowed when there are no variables in scope."
+                )
+            new.update(scope)
+        aggregating = False
+        for item in projection.items:
+            self.check_expr(item.expression, scope, aggregates=True)
+            if self._has_aggregate(item.expression):
+                aggregating = True
+            if is_with and not item.aliased and not isinstance(item.expression, ast.Variable):
+                raise CypherSyntaxError("Expression in WITH must be aliased (use AS).")
+            if item.name in new and not projection.star:
+                raise CypherSyntaxError(
+                    "Multiple result columns with the same name are not supported."
+                )
+            new[item.name] = (
+                scope.get(item.expression.name, VALUE)
+                if isinstance(item.expression, ast.Variable)
+                else VALUE
+            )
+        order_scope = dict(new) if (aggregating or projection.distinct) else {**scope, **new}
+        projected = {item.expression for item in projection.items}
+        for sort in projection.order_by:
+            if sort.expression in projected:
+                continue
+            self.check_expr(sort.expression, order_scope, aggregates=aggregating)
+        for bound in (projection.skip, projection.limit):
+            if bound is None:
+                continue
+            if any(isinstance(n, ast.Variable) for n in ast.walk(bound)):
+                raise CypherSyntaxError(
+                    "It is not allowed to refer to variables in SKIP or LIMIT."
+                )
+            if isinstance(bound, ast.Literal) and (
+                type(bound.value) is not int or bound.value < 0
+            ):
+                raise CypherSyntaxError(
+                    "SKIP and LIMIT require a non-negative integer."
+                )
+        return new
+
+    def _has_aggregate(self, expr: ast.Expr) -> bool:
+        return any(self._is_aggregate(n) for n in ast.walk(expr))
+
+    def _is_aggregate(self, node: ast.Node) -> bool:
+        if isinstance(node, ast.CountStar):
+            return True
+        return isinstance(node, ast.FunctionCall) and self.functions.is_aggregate(node.name)
+
+    # ------------------------------------------------------------------- expressions
+
+    def use(self, name: str, scope: Scope) -> str:
+        """The kind of a referenced variable; CypherSyntaxError when it is not bound."""
+        kind = scope.get(name)
+        if kind is None:
+            raise CypherSyntaxError(f"Unbound variable: {name}.")
+        return kind
+
+    def check_expr(  # noqa: C901
+        self, expr: ast.Node, scope: Scope, aggregates: bool, in_aggregate: bool = False
+    ) -> None:
+        """Variables bound, aggregations only where allowed and never nested."""
+        if isinstance(expr, ast.Variable):
+            self.use(expr.name, scope)
+            return
+        if self._is_aggregate(expr):
+            if not aggregates:
+                raise CypherSyntaxError(
+                    "Aggregation functions are only allowed in WITH and RETURN."
+                )
+            if in_aggregate:
+                raise CypherSyntaxError("Nested aggregation functions are not allowed.")
+            for child in ast.children(expr):
+                self.check_expr(child, scope, aggregates, in_aggregate=True)
+            return
+        if isinstance(expr, ast.ListComprehension | ast.Quantifier):
+            self.check_expr(expr.source, scope, aggregates, in_aggregate)
+            inner = {**scope, expr.variable: VALUE}
+            for child in (expr.where, getattr(expr, "projection", None)):
+                if child is not None:
+                    self.check_expr(child, inner, False)
+            return
+        if isinstance(expr, ast.Reduce):
+            self.check_expr(expr.initial, scope, aggregates, in_aggregate)
+            self.check_expr(expr.source, scope, aggregates, in_aggregate)
+            inner = {**scope, expr.accumulator: VALUE, expr.variable: VALUE}
+            self.check_expr(expr.expression, inner, False)
+            return
+        if isinstance(expr, ast.MapProjection):
+            self.use(expr.variable, scope)
+            for item in expr.items:
+                if isinstance(item, ast.MapEntry):
+                    self.check_expr(item.value, scope, aggregates, in_aggregate)
+            return
+        if isinstance(expr, ast.PatternExpression | ast.PatternComprehension | ast.Exists):
+            inner = dict(scope)
+            patterns = (
+                expr.patterns if isinstance(expr, ast.Exists) else (expr.pattern,)
+            )
+            for pattern in patterns:
+                self.bind_pattern(pattern, inner, creating=False)
+            for child in (getattr(expr, "where", None), getattr(expr, "projection", None)):
+                if child is not None:
+                    self.check_expr(child, inner, False)
+            if isinstance(expr, ast.Exists) and expr.query is not None:
+                self.check_query(expr.query, scope)
+            return
+        for child in ast.children(expr):
+            self.check_expr(child, scope, aggregates, in_aggregate)
+
+
+def bind(statement: ast.Query, functions: FunctionRegistry) -> None:
+    """Check ``statement``; raises CypherSyntaxError for the first semantic problem."""
+    Binder(functions).check_query(statement)

@@ -1,0 +1,424 @@
+"""The Cypher processor: query text → PreparedQuery (the Database's ``processor``).
+
+One short pipeline (DuckDB's shape): parse → bind → plan → rewrite rules → physical plan.
+``prepare`` is a pure function of the query text and the schema, so the Database caches its
+result by (text, schema version). Statements that are not queries (transaction control,
+EXPLAIN, PROFILE, DDL, SHOW STORAGE INFO, isolation levels, STORAGE MODE, CREATE SNAPSHOT) get
+their own small PreparedQuery classes here.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mgcore.cypher import ast
+from mgcore.cypher.binder import bind
+from mgcore.cypher.explain import plan_lines, profile_rows
+from mgcore.cypher.functions import FunctionRegistry
+from mgcore.cypher.logical import operators as lg
+from mgcore.cypher.logical.planner import Planner
+from mgcore.cypher.logical.rules import optimize
+from mgcore.cypher.physical.compile import PlanCompiler
+from mgcore.cypher.physical.operators.base import PhysicalOperator
+from mgcore.cypher.physical.operators.project import Select
+from mgcore.cypher.physical.row import Layout
+from mgcore.cypher.procedures import ProcedureRegistry, register_builtin_procedures
+from mgcore.errors import ClientError, CypherSyntaxError
+from mgcore.execution import Notification, QueryContext, QueryKind, TxControl
+from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec, IsolationLevel
+
+if TYPE_CHECKING:
+    from mgcore.database import Database
+
+
+def parse(query: str) -> ast.Statement:
+    """The parser's ``parse``; until ``mgcore.cypher.parser`` exists, lark + the transformer."""
+    try:
+        from mgcore.cypher.parser import parse as real_parse
+    except ImportError:
+        return _fallback_parse(query)
+    return real_parse(query)
+
+
+_LARK: Any = None
+
+
+def _fallback_parse(query: str) -> ast.Statement:
+    """Parse with the grammar and transformer directly (used only while parser.py is missing)."""
+    global _LARK
+    import lark
+
+    from mgcore.cypher.transformer import AstBuilder, syntax_error
+
+    if _LARK is None:
+        grammar = (Path(__file__).parent / "grammar" / "cypher.lark").read_text("utf-8")
+        _LARK = lark.Lark(grammar, parser="lalr", propagate_positions=True,
+                          maybe_placeholders=False)
+    try:
+        tree = _LARK.parse(query)
+    except lark.exceptions.UnexpectedInput as exc:
+        raise syntax_error(query, exc.line, exc.column, "Invalid syntax.") from None
+    builder = AstBuilder(query)
+    return builder.finish(builder.transform(tree))  # type: ignore[no-any-return]
+
+
+# ------------------------------------------------------------------------------ queries
+
+
+class CypherQuery:
+    """A planned Cypher query: runs the physical plan lazily."""
+
+    needs_transaction = True
+    allowed_in_explicit_transaction = True
+    tx_control = None
+
+    def __init__(
+        self,
+        columns: tuple[str, ...],
+        kind: QueryKind,
+        root: PhysicalOperator,
+        logical: lg.LogicalOp,
+    ) -> None:
+        self.columns = columns
+        self.kind = kind
+        self.root = root
+        self.logical = logical
+
+    def run(self, ctx: QueryContext) -> Iterator[tuple[Any, ...]]:
+        """Rows of result values, computed as they are pulled."""
+        return self.root.run(ctx, ())
+
+
+class ProfileQuery:
+    """PROFILE: runs the query with counting operators, then reports them."""
+
+    columns = ("OPERATOR", "ACTUAL HITS", "RELATIVE TIME", "ABSOLUTE TIME")
+    needs_transaction = True
+    allowed_in_explicit_transaction = True
+    tx_control = None
+
+    def __init__(self, processor: CypherProcessor, query: ast.Query) -> None:
+        self.processor = processor
+        self.query = query
+        self.kind = processor.plan(query).kind
+
+    def run(self, ctx: QueryContext) -> Iterator[tuple[Any, ...]]:
+        """Execute to the end, discarding rows; then yield one row per operator."""
+        plan = self.processor.plan(self.query, profile=True)
+        for _ in plan.root.run(ctx, ()):
+            pass
+        return iter(profile_rows(plan.root))
+
+
+class StaticQuery:
+    """A statement whose effect happens in ``run`` and whose rows are computed there."""
+
+    tx_control: TxControl | None = None
+
+    def __init__(
+        self,
+        columns: tuple[str, ...],
+        action: Any,
+        kind: QueryKind = QueryKind.READ,
+        needs_transaction: bool = False,
+        allowed_in_explicit_transaction: bool = True,
+    ) -> None:
+        self.columns = columns
+        self.kind = kind
+        self.needs_transaction = needs_transaction
+        self.allowed_in_explicit_transaction = allowed_in_explicit_transaction
+        self._action = action
+
+    def run(self, ctx: QueryContext) -> Iterator[tuple[Any, ...]]:
+        """Perform the statement now (not when rows are pulled) and return its rows."""
+        return iter(list(self._action(ctx) or ()))
+
+
+class TxControlQuery:
+    """BEGIN / COMMIT / ROLLBACK sent as query text; the session handles them."""
+
+    columns: tuple[str, ...] = ()
+    kind = QueryKind.READ
+    needs_transaction = False
+    allowed_in_explicit_transaction = True
+
+    def __init__(self, control: TxControl) -> None:
+        self.tx_control = control
+
+    def run(self, ctx: QueryContext) -> Iterator[tuple[Any, ...]]:
+        return iter(())
+
+
+# ----------------------------------------------------------------------------- processor
+
+
+class CypherProcessor:
+    """Prepares Cypher for one database: owns its function and procedure registries."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.functions = FunctionRegistry()
+        database.plugins.register_functions(self.functions)
+        if not len(self.functions.names()):
+            from mgcore.cypher.functions import register_standard_library
+
+            register_standard_library(self.functions)
+        self.procedures = ProcedureRegistry()
+        register_builtin_procedures(self.procedures)
+        database.plugins.register_procedures(self.procedures)
+
+    def prepare(self, query: str, database: Database) -> Any:
+        """Parse, bind and plan ``query``."""
+        statement = parse(query)
+        return self.prepare_statement(statement)
+
+    def prepare_statement(self, statement: ast.Statement) -> Any:  # noqa: C901
+        """The PreparedQuery for a parsed statement."""
+        if isinstance(statement, ast.Query):
+            return self.plan(statement)
+        if isinstance(statement, ast.Begin):
+            return TxControlQuery(TxControl.BEGIN)
+        if isinstance(statement, ast.Commit):
+            return TxControlQuery(TxControl.COMMIT)
+        if isinstance(statement, ast.Rollback):
+            return TxControlQuery(TxControl.ROLLBACK)
+        if isinstance(statement, ast.Explain):
+            lines = plan_lines(self.plan(statement.query).root)
+            return StaticQuery(("QUERY PLAN",), lambda ctx: [(line,) for line in lines])
+        if isinstance(statement, ast.Profile):
+            return ProfileQuery(self, statement.query)
+        if isinstance(statement, ast.ShowStorageInfo):
+            return StaticQuery(("storage info", "value"), self._storage_info)
+        if isinstance(statement, ast.SetIsolationLevel):
+            return StaticQuery(
+                (), lambda ctx: self._set_isolation(ctx, statement),
+                allowed_in_explicit_transaction=False,
+            )
+        if isinstance(statement, ast.SetStorageMode):
+            return StaticQuery(
+                (), lambda ctx: self._storage_mode(statement.mode),
+                allowed_in_explicit_transaction=False,
+            )
+        if isinstance(statement, ast.CreateSnapshot):
+            return StaticQuery(
+                ("path",), lambda ctx: [(self.database.engine.create_snapshot(),)],
+                allowed_in_explicit_transaction=False,
+            )
+        if isinstance(statement, ast.CreateIndex | ast.DropIndex):
+            return StaticQuery(
+                (), lambda ctx: self._index_ddl(ctx, statement), QueryKind.SCHEMA,
+                allowed_in_explicit_transaction=False,
+            )
+        if isinstance(statement, ast.CreateConstraint | ast.DropConstraint):
+            return StaticQuery(
+                (), lambda ctx: self._constraint_ddl(ctx, statement), QueryKind.SCHEMA,
+                allowed_in_explicit_transaction=False,
+            )
+        if isinstance(statement, ast.ShowIndexes):
+            return StaticQuery(("index type", "label", "property", "count"), self._show_indexes)
+        if isinstance(statement, ast.ShowConstraints):
+            return StaticQuery(
+                ("constraint type", "label", "properties", "data_type"), self._show_constraints
+            )
+        raise ClientError(f"{type(statement).__name__} is not supported yet.")
+
+    def plan(self, query: ast.Query, profile: bool = False) -> CypherQuery:
+        """Bind, plan, rewrite and compile a query."""
+        bind(query, self.functions)
+        planner = Planner(self.functions)
+        logical, columns = planner.plan_query(query)
+        logical = optimize(logical)
+        compiler = PlanCompiler(self.functions, self.procedures, planner, profile)
+        root, layout = compiler.compile(logical, Layout())
+        if columns == ("*",):
+            columns = layout.names
+            root = Select("Produce {" + ", ".join(columns) + "}", root,
+                          tuple(range(layout.width)), True)
+        return CypherQuery(columns, self._kind(logical), root, logical)
+
+    def _kind(self, plan: lg.LogicalOp) -> QueryKind:
+        writes = reads = False
+        for node in lg.walk(plan):
+            if isinstance(node, lg.WRITES):
+                writes = True
+            elif isinstance(node, lg.CallProcedure):
+                proc = self.procedures.lookup(node.procedure)
+                writes = writes or proc.is_write
+                reads = True
+            elif isinstance(node, lg.READS) or (isinstance(node, lg.Select) and node.result):
+                reads = True
+        if not writes:
+            return QueryKind.READ
+        return QueryKind.READ_WRITE if reads else QueryKind.WRITE
+
+    # ------------------------------------------------------------------------ admin
+
+    def _storage_info(self, ctx: QueryContext) -> list[tuple[str, Any]]:
+        db = self.database
+        engine = db.engine
+        extra = dict(engine.info())
+        stats = engine.statistics()
+        nodes = extra.pop("vertex_count", stats.node_count)
+        rels = extra.pop("edge_count", stats.relationship_count)
+        degree = extra.pop("average_degree", 2 * rels / nodes if nodes else 0.0)
+        unreleased = extra.pop("unreleased_delta_objects", 0)
+        global_level = extra.pop("isolation_level", None) or db.settings.isolation_level
+        session = ctx.session
+        rss, peak = _memory()
+        limit_mib = int(db.settings.memory_limit or 0)
+        rows: list[tuple[str, Any]] = [
+            ("name", "memgraph"),
+            ("vertex_count", nodes),
+            ("edge_count", rels),
+            ("average_degree", float(degree)),
+            ("memory_res", _human(rss)),
+            ("peak_memory_res", _human(peak)),
+            ("unreleased_delta_objects", unreleased),
+            ("disk_usage", _human(_disk_usage(Path(db.settings.data_directory)))),
+            ("memory_tracked", _human(rss)),
+            ("allocation_limit", _human(limit_mib * 1024 * 1024) if limit_mib else "unlimited"),
+            ("global_isolation_level", _level_name(global_level)),
+            ("session_isolation_level", _level_name(session.isolation_level)),
+            ("next_session_isolation_level", _level_name(session.next_isolation_level)),
+            ("storage_mode", db.storage_mode),
+        ]
+        rows.extend(extra.items())
+        return rows
+
+    def _set_isolation(self, ctx: QueryContext, statement: ast.SetIsolationLevel) -> None:
+        level = IsolationLevel(statement.level.value)
+        if statement.scope is ast.IsolationScope.GLOBAL:
+            self.database.engine.set_isolation_level(level)
+        elif statement.scope is ast.IsolationScope.SESSION:
+            ctx.session.isolation_level = level
+        else:
+            ctx.session.next_isolation_level = level
+
+    def _storage_mode(self, mode: str) -> None:
+        current = self.database.storage_mode
+        if mode.upper() == current.upper():
+            return
+        raise ClientError(
+            f"Switching the storage mode from {current} to {mode.upper()} is not supported yet."
+        )
+
+    def _index_ddl(self, ctx: QueryContext, statement: ast.CreateIndex | ast.DropIndex) -> None:
+        spec = IndexSpec(statement.label, tuple(statement.properties))
+        schema = self.database.engine.schema
+        target = f"label {spec.label}" + (
+            f" on properties {', '.join(spec.properties)}" if spec.properties else ""
+        )
+        if isinstance(statement, ast.CreateIndex):
+            if statement.name:
+                ctx.notifications.append(Notification(
+                    "IndexConstraintNameIgnored", "Index name ignored.",
+                    f"The index name {statement.name} is ignored.", "WARNING",
+                ))
+            if schema.create_index(spec):
+                ctx.counters.indexes_added += 1
+                ctx.notifications.append(
+                    Notification("CreateIndex", f"Created index on {target}.")
+                )
+                self.database.schema_changed((spec, "created"))
+            else:
+                ctx.notifications.append(
+                    Notification("IndexAlreadyExists", f"Index on {target} already exists.")
+                )
+        elif schema.drop_index(spec):
+            ctx.counters.indexes_removed += 1
+            ctx.notifications.append(Notification("DropIndex", f"Dropped index on {target}."))
+            self.database.schema_changed((spec, "dropped"))
+        else:
+            ctx.notifications.append(
+                Notification("IndexDoesNotExist", f"Index on {target} doesn't exist.")
+            )
+
+    def _constraint_ddl(
+        self, ctx: QueryContext, statement: ast.CreateConstraint | ast.DropConstraint
+    ) -> None:
+        kind = ConstraintKind(statement.kind.value)
+        spec = ConstraintSpec(kind, statement.label, tuple(statement.properties))
+        schema = self.database.engine.schema
+        what = (
+            f"{kind.value.upper()} constraint on label {spec.label} on properties "
+            f"{', '.join(spec.properties)}"
+        )
+        if isinstance(statement, ast.CreateConstraint):
+            if schema.create_constraint(spec):
+                ctx.counters.constraints_added += 1
+                ctx.notifications.append(Notification("CreateConstraint", f"Created {what}."))
+                self.database.schema_changed((spec, "created"))
+            else:
+                ctx.notifications.append(
+                    Notification("ConstraintAlreadyExists", f"Constraint {what} already exists.")
+                )
+        elif schema.drop_constraint(spec):
+            ctx.counters.constraints_removed += 1
+            ctx.notifications.append(Notification("DropConstraint", f"Dropped {what}."))
+            self.database.schema_changed((spec, "dropped"))
+        else:
+            ctx.notifications.append(
+                Notification("ConstraintDoesNotExist", f"Constraint {what} doesn't exist.")
+            )
+
+    def _show_indexes(self, ctx: QueryContext) -> list[tuple[Any, ...]]:
+        rows = []
+        for info in self.database.engine.schema.indexes():
+            spec = info.spec
+            props = spec.properties
+            prop: Any = None if not props else (props[0] if len(props) == 1 else list(props))
+            rows.append((spec.kind.value, spec.label, prop, info.count))
+        rows.sort(key=lambda r: (r[0], r[1], str(r[2])))
+        return rows
+
+    def _show_constraints(self, ctx: QueryContext) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        for spec in self.database.engine.schema.constraints():
+            props: Any = list(spec.properties) if spec.kind is ConstraintKind.UNIQUE else (
+                spec.properties[0])
+            rows.append((spec.kind.value, spec.label, props, ""))
+        return rows
+
+
+def _level_name(level: Any) -> str:
+    if level is None:
+        return ""
+    return level.value if isinstance(level, IsolationLevel) else str(level)
+
+
+def _human(n: float) -> str:
+    """Memgraph's human sizes: ``"43.16MiB"``."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(n) < 1024 or unit == "TiB":
+            return f"{n:.2f}{unit}" if unit != "B" else f"{int(n)}B"
+        n /= 1024
+    return f"{n:.2f}TiB"
+
+
+def _memory() -> tuple[int, int]:
+    """Resident and peak resident memory of this process, in bytes."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    try:
+        with open("/proc/self/statm") as f:
+            rss = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        rss = peak
+    return rss, max(peak, rss)
+
+
+def _disk_usage(directory: Path) -> int:
+    total = 0
+    for root, _, files in os.walk(directory):
+        for name in files:
+            try:
+                total += (Path(root) / name).stat().st_size
+            except OSError:
+                pass
+    return total
+
+
+__all__ = ["CypherProcessor", "CypherQuery", "CypherSyntaxError", "parse"]

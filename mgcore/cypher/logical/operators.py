@@ -1,0 +1,382 @@
+"""Logical operators: what a query computes, before rewrites choose how.
+
+A plan is a tree of these frozen dataclasses. Most operators have one ``input`` and extend its
+rows (Memgraph's model: every clause pulls from the one before it; the leaf ``Once`` yields the
+argument row, empty at the top of a query and the outer row inside a branch). Rewrite rules
+(``mgcore.cypher.logical.rules``) return new trees built with ``dataclasses.replace``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields, replace
+
+from mgcore.cypher import ast
+
+
+class LogicalOp:
+    """Base of every logical operator."""
+
+    __slots__ = ()
+
+    def children(self) -> Iterator[LogicalOp]:
+        """Inputs and branches, in field order."""
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if isinstance(value, LogicalOp):
+                yield value
+            elif isinstance(value, tuple):
+                for item in value:
+                    if isinstance(item, LogicalOp):
+                        yield item
+
+    def describe(self) -> str:
+        """The operator's line in EXPLAIN (``ScanAll (n)``)."""
+        return type(self).__name__
+
+
+Item = tuple[str, ast.Expr]
+"""A named expression: a projection item or a grouping key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Once(LogicalOp):
+    """Yields the argument row once: the start of every pipeline."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanAll(LogicalOp):
+    """Every node, bound to ``variable``."""
+
+    input: LogicalOp
+    variable: str
+
+    def describe(self) -> str:
+        return f"ScanAll ({self.variable})"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanByLabel(LogicalOp):
+    """Nodes with ``label`` (label index where the engine has one)."""
+
+    input: LogicalOp
+    variable: str
+    label: str
+
+    def describe(self) -> str:
+        return f"ScanAllByLabel ({self.variable} :{self.label})"
+
+
+@dataclass(frozen=True, slots=True)
+class SeekByProperty(LogicalOp):
+    """Nodes with ``label`` whose ``key`` equals ``value`` (label+property index if any)."""
+
+    input: LogicalOp
+    variable: str
+    label: str
+    key: str
+    value: ast.Expr
+
+    def describe(self) -> str:
+        return f"ScanAllByLabelPropertyValue ({self.variable} :{self.label} {{{self.key}}})"
+
+
+@dataclass(frozen=True, slots=True)
+class Expand(LogicalOp):
+    """One relationship hop from bound ``source``, binding ``relationship`` and ``target``
+    (``target_bound``: the target is already bound and must match)."""
+
+    input: LogicalOp
+    source: str
+    relationship: str
+    target: str
+    direction: ast.Direction
+    types: tuple[str, ...]
+    target_bound: bool = False
+    relationship_bound: bool = False
+
+    def describe(self) -> str:
+        left = "<-" if self.direction is ast.Direction.INCOMING else "-"
+        right = "->" if self.direction is ast.Direction.OUTGOING else "-"
+        types = ":" + "|".join(self.types) if self.types else ""
+        return f"Expand ({self.source}){left}[{self.relationship}{types}]{right}({self.target})"
+
+
+@dataclass(frozen=True, slots=True)
+class VarExpand(LogicalOp):
+    """``*min..max`` hops without repeating a relationship; binds the list of relationships."""
+
+    input: LogicalOp
+    source: str
+    relationship: str
+    target: str
+    direction: ast.Direction
+    types: tuple[str, ...]
+    min_hops: int
+    max_hops: int | None
+    properties: ast.Expr | None = None
+    target_bound: bool = False
+    reverse: bool = False
+    """True when expanding against the pattern's order: the bound list is reversed."""
+
+    def describe(self) -> str:
+        left = "<-" if self.direction is ast.Direction.INCOMING else "-"
+        right = "->" if self.direction is ast.Direction.OUTGOING else "-"
+        upper = "" if self.max_hops is None else str(self.max_hops)
+        return (
+            f"ExpandVariable ({self.source}){left}[{self.relationship}*{self.min_hops}..{upper}]"
+            f"{right}({self.target})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Filter(LogicalOp):
+    """Rows for which ``predicate`` is true."""
+
+    input: LogicalOp
+    predicate: ast.Expr
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeUniqueness(LogicalOp):
+    """Relationship isomorphism within one MATCH: ``relationship`` (a relationship or a list of
+    them) shares nothing with ``others``."""
+
+    input: LogicalOp
+    relationship: str
+    others: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"EdgeUniquenessFilter {{{self.relationship} : {', '.join(self.others)}}}"
+
+
+@dataclass(frozen=True, slots=True)
+class ConstructPath(LogicalOp):
+    """Binds ``variable`` to the path of ``elements`` (node, relationship(s), node, ...)."""
+
+    input: LogicalOp
+    variable: str
+    elements: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"ConstructNamedPath ({self.variable})"
+
+
+@dataclass(frozen=True, slots=True)
+class Optional(LogicalOp):
+    """Rows of ``branch`` (run per input row), or the input row with ``variables`` null."""
+
+    input: LogicalOp
+    branch: LogicalOp
+    variables: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Extend(LogicalOp):
+    """Appends the values of ``items`` to each row (names shadow earlier slots)."""
+
+    input: LogicalOp
+    items: tuple[Item, ...]
+    substitutions: tuple[Item, ...] = ()
+
+    def describe(self) -> str:
+        return f"Produce {{{', '.join(name for name, _ in self.items)}}}"
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate(LogicalOp):
+    """Groups by ``keys`` and computes ``aggregates``; rows become keys + aggregate values."""
+
+    input: LogicalOp
+    keys: tuple[Item, ...]
+    aggregates: tuple[Item, ...]
+
+    def describe(self) -> str:
+        aggs = ", ".join(name for name, _ in self.aggregates)
+        keys = ", ".join(name for name, _ in self.keys)
+        return f"Aggregate {{{aggs}}} {{{keys}}}"
+
+
+@dataclass(frozen=True, slots=True)
+class Select(LogicalOp):
+    """Keeps only the named slots, in this order (the end of a WITH/RETURN projection)."""
+
+    input: LogicalOp
+    names: tuple[str, ...]
+    result: bool = False
+    """True for RETURN: values are converted to result values (handles become Nodes...)."""
+
+    def describe(self) -> str:
+        return f"Produce {{{', '.join(self.names)}}}" if self.result else "Select"
+
+
+@dataclass(frozen=True, slots=True)
+class Distinct(LogicalOp):
+    """Drops rows equivalent (on ``names``) to an earlier one."""
+
+    input: LogicalOp
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Sort(LogicalOp):
+    """ORDER BY ``keys``; ``substitutions`` name the slots holding projected expressions."""
+
+    input: LogicalOp
+    keys: tuple[tuple[ast.Expr, bool], ...]
+    substitutions: tuple[Item, ...] = ()
+
+    def describe(self) -> str:
+        return "OrderBy"
+
+
+@dataclass(frozen=True, slots=True)
+class Skip(LogicalOp):
+    """Drops the first ``count`` rows."""
+
+    input: LogicalOp
+    count: ast.Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Limit(LogicalOp):
+    """Stops after ``count`` rows."""
+
+    input: LogicalOp
+    count: ast.Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Unwind(LogicalOp):
+    """One row per element of ``expression``, bound to ``variable``."""
+
+    input: LogicalOp
+    expression: ast.Expr
+    variable: str
+
+    def describe(self) -> str:
+        return f"Unwind ({self.variable})"
+
+
+@dataclass(frozen=True, slots=True)
+class Create(LogicalOp):
+    """Creates ``patterns`` per row, binding their new variables."""
+
+    input: LogicalOp
+    patterns: tuple[ast.PathPattern, ...]
+
+    def describe(self) -> str:
+        return "CreateNodesAndRelationships"
+
+
+@dataclass(frozen=True, slots=True)
+class SetItems(LogicalOp):
+    """SET (also ON CREATE / ON MATCH SET)."""
+
+    input: LogicalOp
+    items: tuple[ast.SetItem, ...]
+
+    def describe(self) -> str:
+        return "SetProperties"
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveItems(LogicalOp):
+    """REMOVE."""
+
+    input: LogicalOp
+    items: tuple[ast.RemoveItem, ...]
+
+    def describe(self) -> str:
+        return "RemoveProperties"
+
+
+@dataclass(frozen=True, slots=True)
+class Delete(LogicalOp):
+    """[DETACH] DELETE."""
+
+    input: LogicalOp
+    expressions: tuple[ast.Expr, ...]
+    detach: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Merge(LogicalOp):
+    """MERGE: the rows of ``match`` (run per input row), else the row ``create`` makes."""
+
+    input: LogicalOp
+    match: LogicalOp
+    create: LogicalOp
+    on_match: tuple[ast.SetItem, ...] = ()
+    on_create: tuple[ast.SetItem, ...] = ()
+    variables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Eager(LogicalOp):
+    """Pulls every input row before yielding the first (clause isolation)."""
+
+    input: LogicalOp
+
+    def describe(self) -> str:
+        return "Accumulate"
+
+
+@dataclass(frozen=True, slots=True)
+class Union(LogicalOp):
+    """The rows of each part in turn; without ``all``, equivalent rows once."""
+
+    parts: tuple[LogicalOp, ...]
+    all: bool
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CallProcedure(LogicalOp):
+    """Calls a procedure per row, binding the yielded fields."""
+
+    input: LogicalOp
+    procedure: str
+    arguments: tuple[ast.Expr, ...] | None
+    yields: tuple[tuple[str, str], ...]
+
+    def describe(self) -> str:
+        return f"CallProcedure<{self.procedure}> {{{', '.join(v for _, v in self.yields)}}}"
+
+
+@dataclass(frozen=True, slots=True)
+class EmptyResult(LogicalOp):
+    """Runs its input to the end and yields nothing (queries without RETURN)."""
+
+    input: LogicalOp
+
+
+READS = (ScanAll, ScanByLabel, SeekByProperty, Expand, VarExpand, CallProcedure)
+"""Operators that read the graph (clause isolation cares about them)."""
+WRITES = (Create, SetItems, RemoveItems, Delete, Merge)
+"""Operators that write the graph."""
+
+
+def walk(op: LogicalOp) -> Iterator[LogicalOp]:
+    """``op`` and every operator below it, parents first."""
+    stack = [op]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(list(current.children())))
+
+
+def map_children(op: LogicalOp, fn: Callable[[LogicalOp], LogicalOp]) -> LogicalOp:
+    """``op`` with ``fn`` applied to each child operator (a new operator if any changed)."""
+    changes: dict[str, object] = {}
+    for f in fields(op):  # type: ignore[arg-type]
+        value = getattr(op, f.name)
+        if isinstance(value, LogicalOp):
+            new = fn(value)
+            if new is not value:
+                changes[f.name] = new
+        elif isinstance(value, tuple) and value and isinstance(value[0], LogicalOp):
+            items = tuple(fn(v) for v in value)
+            if any(a is not b for a, b in zip(items, value, strict=True)):
+                changes[f.name] = items
+    return replace(op, **changes) if changes else op  # type: ignore[type-var]

@@ -1,0 +1,394 @@
+"""From a bound AST query to a logical plan (before rewrite rules).
+
+Clauses are planned in order, each on top of the previous one's operator. ``bound`` is the
+list of variable names in scope, in slot order (it mirrors the physical layout): clauses that
+bind variables append to it and projections replace it. Anonymous pattern elements get names
+starting with a space, which no user variable can have.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from mgcore.cypher import ast
+from mgcore.cypher.functions.registry import FunctionRegistry
+from mgcore.cypher.logical import operators as op
+from mgcore.cypher.physical.expressions import contains_aggregate, is_aggregate
+from mgcore.errors import CypherSemanticError
+
+ANON = " "
+
+
+def is_anonymous(name: str) -> bool:
+    """True for the generated names of anonymous pattern elements and hidden slots."""
+    return name.startswith(ANON)
+
+
+def pattern_variables(pattern: ast.PathPattern) -> Iterator[str]:
+    """Variables a pattern names, in CREATE's binding order: nodes, relationships, path."""
+    for node in pattern.nodes:
+        if node.variable is not None:
+            yield node.variable
+    for rel in pattern.relationships:
+        if rel.variable is not None:
+            yield rel.variable
+    if pattern.variable is not None:
+        yield pattern.variable
+
+
+def conjuncts(expr: ast.Expr) -> Iterator[ast.Expr]:
+    """The operands of a top-level AND chain."""
+    if isinstance(expr, ast.BinaryOp) and expr.op is ast.BinaryOperator.AND:
+        yield from conjuncts(expr.left)
+        yield from conjuncts(expr.right)
+    else:
+        yield expr
+
+
+def property_predicates(variable: str, properties: ast.Expr | None) -> Iterator[ast.Expr]:
+    """The equality conjuncts a pattern's property map stands for."""
+    if properties is None:
+        return
+    if isinstance(properties, ast.MapLiteral):
+        for key, value in properties.items:
+            yield ast.BinaryOp(
+                ast.BinaryOperator.EQ, ast.Property(ast.Variable(variable), key), value
+            )
+        return
+    k = ANON + "key"
+    yield ast.Quantifier(
+        ast.QuantifierKind.ALL,
+        k,
+        ast.FunctionCall("keys", (properties,)),
+        ast.BinaryOp(
+            ast.BinaryOperator.EQ,
+            ast.Subscript(ast.Variable(variable), ast.Variable(k)),
+            ast.Subscript(properties, ast.Variable(k)),
+        ),
+    )
+
+
+class Planner:
+    """Plans one statement; holds the counter for anonymous names."""
+
+    def __init__(self, functions: FunctionRegistry) -> None:
+        self.functions = functions
+        self._anon = 0
+
+    def fresh(self, hint: str = "anon") -> str:
+        """A new hidden variable name."""
+        self._anon += 1
+        return f"{ANON}{hint}{self._anon}"
+
+    # --------------------------------------------------------------------------- queries
+
+    def plan_query(self, query: ast.Query) -> tuple[op.LogicalOp, tuple[str, ...]]:
+        """The plan of a (possibly UNION) query and its result columns."""
+        plans = [self.plan_single(part) for part in query.parts]
+        if len(plans) == 1:
+            return plans[0]
+        columns = plans[0][1]
+        for _, cols in plans[1:]:
+            if cols != columns:
+                raise CypherSemanticError(
+                    "All subqueries in an UNION must have the same column names."
+                )
+        return op.Union(tuple(p for p, _ in plans), query.union_all, columns), columns
+
+    def plan_single(self, query: ast.SingleQuery) -> tuple[op.LogicalOp, tuple[str, ...]]:
+        """The plan of one query without UNION."""
+        plan: op.LogicalOp = op.Once()
+        bound: list[str] = []
+        columns: tuple[str, ...] | None = None
+        clauses = query.clauses
+        for i, clause in enumerate(clauses):
+            last = i == len(clauses) - 1
+            if isinstance(clause, ast.Return):
+                plan, bound = self.plan_projection(plan, bound, clause.projection, None, True)
+                columns = tuple(bound)
+            elif isinstance(clause, ast.With):
+                plan, bound = self.plan_projection(
+                    plan, bound, clause.projection, clause.where, False
+                )
+            elif isinstance(clause, ast.Match):
+                plan = self.plan_match(plan, bound, clause)
+            elif isinstance(clause, ast.Unwind):
+                plan = op.Unwind(plan, clause.expression, clause.variable)
+                bound.append(clause.variable)
+            elif isinstance(clause, ast.Create):
+                patterns = tuple(self.name_pattern(p) for p in clause.patterns)
+                plan = op.Create(plan, patterns)
+                for p in patterns:
+                    for name in pattern_variables(p):
+                        if name not in bound:
+                            bound.append(name)
+            elif isinstance(clause, ast.Merge):
+                plan = self.plan_merge(plan, bound, clause)
+            elif isinstance(clause, ast.Set):
+                plan = op.SetItems(plan, clause.items)
+            elif isinstance(clause, ast.Remove):
+                plan = op.RemoveItems(plan, clause.items)
+            elif isinstance(clause, ast.Delete):
+                plan = op.Delete(plan, clause.expressions, clause.detach)
+            elif isinstance(clause, ast.Call):
+                plan, columns = self.plan_call(plan, bound, clause, standalone=len(clauses) == 1)
+                if columns is not None and not last:
+                    columns = None
+            else:
+                raise CypherSemanticError(f"{type(clause).__name__} is not supported yet.")
+        if columns is None:
+            return op.EmptyResult(plan), ()
+        return plan, columns
+
+    # ---------------------------------------------------------------------------- MATCH
+
+    def name_pattern(self, pattern: ast.PathPattern) -> ast.PathPattern:
+        """``pattern`` with a generated name for every anonymous node and relationship."""
+        nodes = tuple(
+            n if n.variable is not None else dataclasses.replace(n, variable=self.fresh("n"))
+            for n in pattern.nodes
+        )
+        rels = tuple(
+            r if r.variable is not None else dataclasses.replace(r, variable=self.fresh("r"))
+            for r in pattern.relationships
+        )
+        return dataclasses.replace(pattern, nodes=nodes, relationships=rels)
+
+    def plan_match(self, plan: op.LogicalOp, bound: list[str], clause: ast.Match) -> op.LogicalOp:
+        """MATCH or OPTIONAL MATCH on top of ``plan``."""
+        if not clause.optional:
+            return self.plan_patterns(plan, bound, clause.patterns, clause.where)
+        inner = list(bound)
+        branch = self.plan_patterns(op.Once(), inner, clause.patterns, clause.where)
+        new = tuple(inner[len(bound):])
+        bound.extend(new)
+        return op.Optional(plan, branch, new)
+
+    def plan_patterns(
+        self,
+        plan: op.LogicalOp,
+        bound: list[str],
+        patterns: tuple[ast.PathPattern, ...],
+        where: ast.Expr | None,
+    ) -> op.LogicalOp:
+        """Scans, expands and filters matching ``patterns``; appends new names to ``bound``."""
+        rels: list[str] = []
+        for pattern in patterns:
+            if pattern.kind is not ast.PathKind.ALL_PATHS:
+                raise CypherSemanticError(
+                    f"{pattern.kind.value} is not supported; use Memgraph's BFS expansion."
+                )
+            plan = self.plan_path(plan, bound, self.name_pattern(pattern), rels)
+        if where is not None:
+            for predicate in conjuncts(where):
+                plan = op.Filter(plan, predicate)
+        return plan
+
+    def _node_filters(
+        self, plan: op.LogicalOp, node: ast.NodePattern
+    ) -> op.LogicalOp:
+        assert node.variable is not None
+        if node.labels:
+            plan = op.Filter(plan, ast.HasLabels(ast.Variable(node.variable), node.labels))
+        for predicate in property_predicates(node.variable, node.properties):
+            plan = op.Filter(plan, predicate)
+        return plan
+
+    def plan_path(
+        self, plan: op.LogicalOp, bound: list[str], pattern: ast.PathPattern, rels: list[str]
+    ) -> op.LogicalOp:
+        """One named path pattern; ``rels`` collects the clause's relationship variables."""
+        nodes = pattern.nodes
+        start = self._start_index(pattern, bound)
+        first = nodes[start]
+        assert first.variable is not None
+        if first.variable not in bound:
+            plan = op.ScanAll(plan, first.variable)
+            bound.append(first.variable)
+        plan = self._node_filters(plan, first)
+        order = [(i, True) for i in range(start, len(pattern.relationships))]
+        order += [(i, False) for i in range(start - 1, -1, -1)]
+        for i, forward in order:
+            rel = pattern.relationships[i]
+            source = nodes[i] if forward else nodes[i + 1]
+            target = nodes[i + 1] if forward else nodes[i]
+            plan = self._plan_hop(plan, bound, rel, source, target, forward, rels)
+        if pattern.variable is not None:
+            elements: list[str] = []
+            for i, node in enumerate(nodes):
+                elements.append(node.variable)  # type: ignore[arg-type]
+                if i < len(pattern.relationships):
+                    elements.append(pattern.relationships[i].variable)  # type: ignore[arg-type]
+            plan = op.ConstructPath(plan, pattern.variable, tuple(elements))
+            bound.append(pattern.variable)
+        return plan
+
+    def _plan_hop(
+        self,
+        plan: op.LogicalOp,
+        bound: list[str],
+        rel: ast.RelationshipPattern,
+        source: ast.NodePattern,
+        target: ast.NodePattern,
+        forward: bool,
+        rels: list[str],
+    ) -> op.LogicalOp:
+        assert rel.variable is not None and source.variable and target.variable
+        direction = rel.direction
+        if not forward and direction is not ast.Direction.BOTH:
+            direction = (
+                ast.Direction.INCOMING
+                if direction is ast.Direction.OUTGOING
+                else ast.Direction.OUTGOING
+            )
+        target_bound = target.variable in bound
+        if rel.length is not None:
+            if rel.variable in bound:
+                raise CypherSemanticError(
+                    f"Variable '{rel.variable}' of a variable length relationship is already "
+                    "bound."
+                )
+            low = 1 if rel.length.min_hops is None else rel.length.min_hops
+            plan = op.VarExpand(
+                plan, source.variable, rel.variable, target.variable, direction, rel.types,
+                low, rel.length.max_hops, rel.properties, target_bound, not forward,
+            )
+            bound.append(rel.variable)
+        else:
+            rel_bound = rel.variable in bound
+            plan = op.Expand(
+                plan, source.variable, rel.variable, target.variable, direction, rel.types,
+                target_bound, rel_bound,
+            )
+            if not rel_bound:
+                bound.append(rel.variable)
+            for predicate in property_predicates(rel.variable, rel.properties):
+                plan = op.Filter(plan, predicate)
+        if not target_bound:
+            bound.append(target.variable)
+        if rels:
+            plan = op.EdgeUniqueness(plan, rel.variable, tuple(rels))
+        rels.append(rel.variable)
+        return self._node_filters(plan, target)
+
+    @staticmethod
+    def _start_index(pattern: ast.PathPattern, bound: list[str]) -> int:
+        """Where to start a path: a bound node, else the most constrained one."""
+        best, best_score = 0, -1
+        for i, node in enumerate(pattern.nodes):
+            if node.variable in bound:
+                return i
+            score = (2 if node.labels else 0) + (1 if node.properties is not None else 0)
+            if score > best_score:
+                best, best_score = i, score
+        return best
+
+    # ---------------------------------------------------------------------------- MERGE
+
+    def plan_merge(self, plan: op.LogicalOp, bound: list[str], clause: ast.Merge) -> op.LogicalOp:
+        """MERGE: match the pattern, or create it when there is no match."""
+        pattern = self.name_pattern(clause.pattern)
+        for rel in pattern.relationships:
+            if rel.length is not None:
+                raise CypherSemanticError("Variable length relationships can't be merged.")
+            if len(rel.types) != 1:
+                raise CypherSemanticError(
+                    "Exactly one relationship type must be specified for MERGE."
+                )
+        inner = list(bound)
+        match = self.plan_patterns(op.Once(), inner, (pattern,), None)
+        new = tuple(n for n in pattern_variables(pattern) if n not in bound)
+        names = (*bound, *new)
+        match = op.Select(match, names)
+        create = op.Select(op.Create(op.Once(), (pattern,)), names)
+        bound.extend(new)
+        return op.Merge(plan, match, create, clause.on_match, clause.on_create, new)
+
+    # ----------------------------------------------------------------------------- CALL
+
+    def plan_call(
+        self, plan: op.LogicalOp, bound: list[str], clause: ast.Call, standalone: bool
+    ) -> tuple[op.LogicalOp, tuple[str, ...] | None]:
+        """CALL proc(...) [YIELD ...]; the field list is resolved at compile time when YIELD
+        is omitted or ``*`` (marked by an empty ``yields``)."""
+        if clause.yield_items is not None:
+            yields = tuple((y.field, y.variable) for y in clause.yield_items)
+        else:
+            yields = ()
+        plan = op.CallProcedure(plan, clause.procedure, clause.args, yields)
+        if clause.where is not None:
+            plan = op.Filter(plan, clause.where)
+        if yields:
+            bound.extend(v for _, v in yields)
+            if standalone:
+                names = tuple(v for _, v in yields)
+                return op.Select(plan, names, result=True), names
+            return plan, None
+        if not standalone:
+            raise CypherSemanticError(
+                "Procedure call inside a query must have a YIELD clause."
+            )
+        return plan, ("*",)
+
+    # ----------------------------------------------------------------------- projections
+
+    def plan_projection(
+        self,
+        plan: op.LogicalOp,
+        bound: list[str],
+        projection: ast.Projection,
+        where: ast.Expr | None,
+        is_return: bool,
+    ) -> tuple[op.LogicalOp, list[str]]:
+        """WITH / RETURN: project, aggregate, distinct, order, skip, limit, select."""
+        items: list[tuple[str, ast.Expr]] = []
+        if projection.star:
+            user = sorted(n for n in dict.fromkeys(bound) if not is_anonymous(n))
+            if not user and not projection.items:
+                raise CypherSemanticError(
+                    "RETURN * is not allowed when there are no variables in scope."
+                )
+            items.extend((n, ast.Variable(n)) for n in user)
+        items.extend((item.name, item.expression) for item in projection.items)
+        names = tuple(name for name, _ in items)
+        if len(set(names)) != len(names):
+            raise CypherSemanticError(
+                "Multiple result columns with the same name are not supported."
+            )
+        aggregating = any(contains_aggregate(e, self.functions) for _, e in items)
+        substitutions: list[tuple[str, ast.Expr]] = []
+        if aggregating:
+            keys = tuple((n, e) for n, e in items if not contains_aggregate(e, self.functions))
+            aggs: dict[ast.Expr, str] = {}
+            for _, e in items:
+                for sub in ast.walk(e):
+                    if isinstance(sub, ast.Expr) and is_aggregate(sub, self.functions):
+                        if sub not in aggs:
+                            aggs[sub] = self.fresh("agg")
+            # ORDER BY may use aggregates of projected items only; others are unbound.
+            agg_items = tuple((name, e) for e, name in aggs.items())
+            plan = op.Aggregate(plan, keys, agg_items)
+            substitutions = [(name, e) for e, name in aggs.items()]
+            rest = tuple((n, e) for n, e in items if contains_aggregate(e, self.functions))
+            plan = op.Extend(plan, rest, tuple(substitutions))
+            substitutions += [(n, e) for n, e in keys]
+        else:
+            plan = op.Extend(plan, tuple(items))
+        substitutions += [(n, e) for n, e in items if not isinstance(e, ast.Variable)]
+        if projection.distinct:
+            plan = op.Distinct(plan, names)
+        if projection.order_by:
+            plan = op.Sort(
+                plan,
+                tuple((s.expression, s.descending) for s in projection.order_by),
+                tuple(substitutions),
+            )
+        if projection.skip is not None:
+            plan = op.Skip(plan, projection.skip)
+        if projection.limit is not None:
+            plan = op.Limit(plan, projection.limit)
+        plan = op.Select(plan, names, result=is_return)
+        if where is not None:
+            plan = op.Filter(plan, where)
+        return plan, list(names)

@@ -1,0 +1,55 @@
+"""Filter push-down: each filter sinks below the operators that do not bind a variable it
+uses, so a predicate runs as soon as its variables exist (before further expansions)."""
+
+from __future__ import annotations
+
+from mgcore.cypher import ast
+from mgcore.cypher.logical import operators as op
+
+_PASSABLE = (
+    op.ScanAll, op.ScanByLabel, op.SeekByProperty, op.Expand, op.VarExpand, op.Filter,
+    op.EdgeUniqueness, op.ConstructPath,
+)
+
+
+def binds(node: op.LogicalOp) -> set[str]:
+    """The variables ``node`` adds to its input's rows."""
+    if isinstance(node, op.ScanAll | op.ScanByLabel | op.SeekByProperty):
+        return {node.variable}
+    if isinstance(node, op.Expand):
+        out = set()
+        if not node.relationship_bound:
+            out.add(node.relationship)
+        if not node.target_bound:
+            out.add(node.target)
+        return out
+    if isinstance(node, op.VarExpand):
+        return {node.relationship} if node.target_bound else {node.relationship, node.target}
+    if isinstance(node, op.ConstructPath):
+        return {node.variable}
+    return set()
+
+
+def variables(expr: ast.Node) -> set[str]:
+    """Names of every variable an expression mentions (a superset of its free variables)."""
+    out = {n.name for n in ast.walk(expr) if isinstance(n, ast.Variable)}
+    out.update(n.variable for n in ast.walk(expr) if isinstance(n, ast.MapProjection))
+    for n in ast.walk(expr):
+        if isinstance(n, ast.NodePattern | ast.RelationshipPattern) and n.variable:
+            out.add(n.variable)
+    return out
+
+
+def _sink(predicate: ast.Expr, used: set[str], below: op.LogicalOp) -> op.LogicalOp:
+    node = below
+    if isinstance(node, _PASSABLE) and not (binds(node) & used):
+        return op.replace(node, input=_sink(predicate, used, node.input))  # type: ignore[arg-type, attr-defined]
+    return op.Filter(node, predicate)
+
+
+def pushdown_filters(plan: op.LogicalOp) -> op.LogicalOp:
+    """Move every Filter as far down its pipeline as its variables allow."""
+    plan = op.map_children(plan, pushdown_filters)
+    if isinstance(plan, op.Filter):
+        return _sink(plan.predicate, variables(plan.predicate), plan.input)
+    return plan

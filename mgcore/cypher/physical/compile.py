@@ -1,0 +1,455 @@
+"""Logical plan → physical operators, with slots fixed and expressions compiled (the plan mapper).
+
+``PlanCompiler.compile(plan, layout)`` returns the physical root and its output layout; the
+argument layout is what the leaf ``Once`` yields (empty for a query, the outer row's layout for
+branches). With ``profile`` every operator is wrapped to count rows and time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from mgcore.cypher import ast
+from mgcore.cypher.functions.aggregates import CountStar
+from mgcore.cypher.logical import operators as lg
+from mgcore.cypher.logical.planner import Planner, pattern_variables
+from mgcore.cypher.logical.rules import optimize
+from mgcore.cypher.physical.expressions import (
+    Compiled,
+    ExpressionCompiler,
+    SubplanRunner,
+)
+from mgcore.cypher.physical.operators import expand, flow, project, scan, write
+from mgcore.cypher.physical.operators.base import Once, PhysicalOperator
+from mgcore.cypher.physical.row import Layout, Row
+from mgcore.cypher.procedures import ProcedureRegistry
+from mgcore.errors import CypherSemanticError, CypherSyntaxError
+from mgcore.storage.records import Direction
+
+if TYPE_CHECKING:
+    from mgcore.cypher.functions.registry import FunctionRegistry
+    from mgcore.execution import QueryContext
+
+_DIRECTIONS = {
+    ast.Direction.OUTGOING: Direction.OUT,
+    ast.Direction.INCOMING: Direction.IN,
+    ast.Direction.BOTH: Direction.BOTH,
+}
+
+
+class Profiled(PhysicalOperator):
+    """Counts the rows an operator yields and the time spent pulling them."""
+
+    __slots__ = ("hits", "inner", "seconds")
+
+    def __init__(self, inner: PhysicalOperator) -> None:
+        super().__init__(inner.label)
+        self.inner = inner
+        self.hits = 0
+        self.seconds = 0.0
+
+    def children(self) -> list[PhysicalOperator]:
+        return self.inner.children()
+
+    def branches(self) -> list[PhysicalOperator]:
+        return self.inner.branches()
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        it = self.inner.run(ctx, arg)
+        clock = time.perf_counter
+        while True:
+            started = clock()
+            try:
+                row = next(it)
+            except StopIteration:
+                self.seconds += clock() - started
+                return
+            self.seconds += clock() - started
+            self.hits += 1
+            yield row
+
+
+class PlanCompiler:
+    """Compiles logical plans of one statement; also plans patterns used in expressions."""
+
+    def __init__(
+        self,
+        functions: FunctionRegistry,
+        procedures: ProcedureRegistry,
+        planner: Planner,
+        profile: bool = False,
+    ) -> None:
+        self.functions = functions
+        self.procedures = procedures
+        self.planner = planner
+        self.profile = profile
+        self.expressions = ExpressionCompiler(functions, self)
+
+    # ------------------------------------------------------------------ SubplanFactory
+
+    def plan_pattern(
+        self, patterns: tuple[ast.PathPattern, ...], where: ast.Expr | None, layout: Layout
+    ) -> tuple[SubplanRunner, Layout]:
+        """A runner for ``patterns`` evaluated against an outer row of ``layout``."""
+        bound = list(layout.names)
+        plan = self.planner.plan_patterns(lg.Once(), bound, patterns, where)
+        physical, out = self.compile(optimize(plan), layout)
+        return physical.run, out
+
+    # -------------------------------------------------------------------------- compile
+
+    def expr(self, e: ast.Expr, layout: Layout, subst: tuple[lg.Item, ...] = ()) -> Compiled:
+        """Compile ``e``; ``subst`` maps sub-expressions to the slots of named columns."""
+        mapping = {expr: layout.slot(name) for name, expr in subst}
+        return self.expressions.compile(
+            e, layout, {k: v for k, v in mapping.items() if v is not None}
+        )
+
+    def slot(self, layout: Layout, name: str) -> int:
+        """The slot of a variable that must be bound."""
+        i = layout.slot(name)
+        if i is None:
+            raise CypherSemanticError(f"Unbound variable: {name}.")
+        return i
+
+    def compile(self, plan: lg.LogicalOp, layout: Layout) -> tuple[PhysicalOperator, Layout]:
+        """The physical operator for ``plan`` and its output layout."""
+        method: Callable[[Any, Layout], tuple[PhysicalOperator, Layout]] = getattr(
+            self, "_" + type(plan).__name__
+        )
+        physical, out = method(plan, layout)
+        if self.profile:
+            physical = Profiled(physical)
+        return physical, out
+
+    def _Once(self, plan: lg.Once, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        return Once("Once"), layout
+
+    def _ScanAll(self, plan: lg.ScanAll, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        return scan.ScanAll(plan.describe(), child), lay.extend(plan.variable)
+
+    def _ScanByLabel(  # noqa: N802
+        self, plan: lg.ScanByLabel, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        return scan.ScanByLabel(plan.describe(), child, plan.label), lay.extend(plan.variable)
+
+    def _SeekByProperty(  # noqa: N802
+        self, plan: lg.SeekByProperty, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        value = self.expr(plan.value, lay)
+        op = scan.SeekByProperty(plan.describe(), child, plan.label, plan.key, value)
+        return op, lay.extend(plan.variable)
+
+    def _Expand(self, plan: lg.Expand, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        target = self.slot(lay, plan.target) if plan.target_bound else None
+        rel = self.slot(lay, plan.relationship) if plan.relationship_bound else None
+        op = expand.Expand(
+            plan.describe(), child, self.slot(lay, plan.source), _DIRECTIONS[plan.direction],
+            plan.types or None, target, rel,
+        )
+        if rel is None:
+            lay = lay.extend(plan.relationship)
+        if target is None:
+            lay = lay.extend(plan.target)
+        return op, lay
+
+    def _VarExpand(self, plan: lg.VarExpand, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        target = self.slot(lay, plan.target) if plan.target_bound else None
+        props = self.expr(plan.properties, lay) if plan.properties is not None else None
+        op = expand.VarExpand(
+            plan.describe(), child, self.slot(lay, plan.source), _DIRECTIONS[plan.direction],
+            plan.types or None, plan.min_hops, plan.max_hops, props, target, plan.reverse,
+        )
+        lay = lay.extend(plan.relationship)
+        if target is None:
+            lay = lay.extend(plan.target)
+        return op, lay
+
+    def _Filter(self, plan: lg.Filter, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        predicate = self.expressions.compile_predicate(plan.predicate, lay)
+        return flow.Filter("Filter", child, predicate), lay
+
+    def _EdgeUniqueness(  # noqa: N802
+        self, plan: lg.EdgeUniqueness, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        others = tuple(self.slot(lay, o) for o in plan.others if o != plan.relationship)
+        op = expand.EdgeUniqueness(
+            plan.describe(), child, self.slot(lay, plan.relationship), others
+        )
+        return op, lay
+
+    def _ConstructPath(  # noqa: N802
+        self, plan: lg.ConstructPath, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        elements = tuple(self.slot(lay, e) for e in plan.elements)
+        return expand.ConstructPath(plan.describe(), child, elements), lay.extend(plan.variable)
+
+    def _Optional(self, plan: lg.Optional, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        branch, branch_layout = self.compile(plan.branch, lay)
+        width = branch_layout.width - lay.width
+        return flow.Optional("Optional", child, branch, width), branch_layout
+
+    def _Extend(self, plan: lg.Extend, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        items = [self.expr(e, lay, plan.substitutions) for _, e in plan.items]
+        op = project.Extend(plan.describe(), child, items)
+        return op, lay.extend(*(n for n, _ in plan.items))
+
+    def _Aggregate(self, plan: lg.Aggregate, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        keys = [self.expr(e, lay) for _, e in plan.keys]
+        specs: list[project.AggregateSpec] = []
+        for _, e in plan.aggregates:
+            specs.append(self._aggregate_spec(e, lay))
+        op = project.Aggregate(plan.describe(), child, keys, specs)
+        names = [n for n, _ in plan.keys] + [n for n, _ in plan.aggregates]
+        return op, Layout(names)
+
+    def _aggregate_spec(self, e: ast.Expr, lay: Layout) -> project.AggregateSpec:
+        if isinstance(e, ast.CountStar):
+            return CountStar, []
+        assert isinstance(e, ast.FunctionCall)
+        agg = self.functions.lookup_aggregate(e.name)
+        if agg is None:
+            raise CypherSyntaxError(f"Function '{e.name}' doesn't exist.")
+        agg.check_arity(len(e.args))
+        args = [self.expr(a, lay) for a in e.args]
+        distinct = e.distinct
+
+        def factory() -> Any:
+            return agg.create(distinct)
+
+        return factory, args
+
+    def _Select(self, plan: lg.Select, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        if isinstance(plan.input, lg.Extend):
+            return self._produce(plan, plan.input, layout)
+        child, lay = self.compile(plan.input, layout)
+        slots = tuple(self.slot(lay, n) for n in plan.names)
+        return project.Select(plan.describe(), child, slots, plan.result), Layout(plan.names)
+
+    def _produce(
+        self, plan: lg.Select, extend: lg.Extend, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        """Select over Extend fused: each column is computed or read straight from its slot."""
+        child, lay = self.compile(extend.input, layout)
+        items = dict(extend.items)
+        columns: list[Compiled] = []
+        for name in plan.names:
+            e = items.get(name)
+            if e is None:
+                e = ast.Variable(name)
+            columns.append(self.expr(e, lay, extend.substitutions))
+        label = f"Produce {{{', '.join(plan.names)}}}"
+        return project.Produce(label, child, columns, plan.result), Layout(plan.names)
+
+    def _Distinct(self, plan: lg.Distinct, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        slots = tuple(self.slot(lay, n) for n in plan.names)
+        return project.Distinct("Distinct", child, slots), lay
+
+    def _Sort(self, plan: lg.Sort, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        keys = [(self.expr(e, lay, plan.substitutions), desc) for e, desc in plan.keys]
+        return project.Sort(plan.describe(), child, keys), lay
+
+    def _count(self, e: ast.Expr, clause: str) -> Compiled:
+        if isinstance(e, ast.Literal):
+            v = e.value
+            if type(v) is not int or v < 0:
+                raise CypherSyntaxError(
+                    f"Parameter of {clause} must be a non-negative integer."
+                )
+        return self.expr(e, Layout())
+
+    def _Skip(self, plan: lg.Skip, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        return flow.Skip("Skip", child, self._count(plan.count, "SKIP")), lay
+
+    def _Limit(self, plan: lg.Limit, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        return flow.Limit("Limit", child, self._count(plan.count, "LIMIT")), lay
+
+    def _Unwind(self, plan: lg.Unwind, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        op = flow.Unwind(plan.describe(), child, self.expr(plan.expression, lay))
+        return op, lay.extend(plan.variable)
+
+    def _Eager(self, plan: lg.Eager, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        return flow.Eager(plan.describe(), child), lay
+
+    def _EmptyResult(  # noqa: N802
+        self, plan: lg.EmptyResult, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        child, _ = self.compile(plan.input, layout)
+        return flow.EmptyResult("EmptyResult", child), Layout()
+
+    def _Union(self, plan: lg.Union, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        parts = [self.compile(p, layout)[0] for p in plan.parts]
+        return flow.Union("Union" if not plan.all else "UnionAll", parts, plan.all), Layout(
+            plan.columns
+        )
+
+    def _CallProcedure(  # noqa: N802
+        self, plan: lg.CallProcedure, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        proc = self.procedures.lookup(plan.procedure)
+        if plan.arguments is None:
+            args = [self.expr(ast.Parameter(n), lay) for n, _ in proc.arguments]
+        else:
+            if len(plan.arguments) != len(proc.arguments):
+                raise CypherSemanticError(
+                    f"Procedure '{proc.name}' takes {len(proc.arguments)} argument(s), got "
+                    f"{len(plan.arguments)}."
+                )
+            args = [self.expr(a, lay) for a in plan.arguments]
+        yields = plan.yields or tuple((n, n) for n, _ in proc.results)
+        fields = tuple(proc.field_index(f) for f, _ in yields)
+        op = flow.CallProcedure(plan.describe(), child, proc.impl, args, fields)
+        return op, lay.extend(*(v for _, v in yields))
+
+    # --------------------------------------------------------------------------- writes
+
+    def _Create(self, plan: lg.Create, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        steps: list[write.CreateStep] = []
+        work = lay
+        for pattern in plan.patterns:
+            node_slots: list[int] = []
+            for node in pattern.nodes:
+                node_slots.append(self._create_node(node, work, steps))
+                assert node.variable is not None
+                work = work.extend(node.variable) if steps[-1][0] is None else work
+            steps_rel, work = self._create_relationships(pattern, node_slots, work)
+            steps.extend(steps_rel)
+            if pattern.variable is not None:
+                elements: list[int] = []
+                for i, n in enumerate(pattern.nodes):
+                    elements.append(self.slot(work, n.variable))  # type: ignore[arg-type]
+                    if i < len(pattern.relationships):
+                        elements.append(
+                            self.slot(work, pattern.relationships[i].variable)  # type: ignore[arg-type]
+                        )
+                steps.append((None, write.NewPath(tuple(elements))))
+                work = work.extend(pattern.variable)
+        return write.Create(plan.describe(), child, steps), work
+
+    def _create_node(
+        self, node: ast.NodePattern, work: Layout, steps: list[write.CreateStep]
+    ) -> int:
+        assert node.variable is not None
+        slot = work.slot(node.variable)
+        if slot is not None:
+            if node.labels or node.properties is not None:
+                raise CypherSemanticError(f"Redeclaring variable: {node.variable}.")
+            steps.append((slot, None))
+            return slot
+        props = self.expr(node.properties, work) if node.properties is not None else None
+        steps.append((None, write.NewNode(node.labels, props)))
+        return work.width
+
+    def _create_relationships(
+        self, pattern: ast.PathPattern, node_slots: list[int], work: Layout
+    ) -> tuple[list[write.CreateStep], Layout]:
+        steps: list[write.CreateStep] = []
+        for i, rel in enumerate(pattern.relationships):
+            assert rel.variable is not None
+            if work.slot(rel.variable) is not None:
+                raise CypherSemanticError(f"Redeclaring variable: {rel.variable}.")
+            if len(rel.types) != 1:
+                raise CypherSemanticError(
+                    "Exactly one relationship type must be specified for CREATE."
+                )
+            if rel.direction is ast.Direction.BOTH:
+                raise CypherSemanticError(
+                    "Bidirectional relationship are not supported when creating an edge."
+                )
+            if rel.length is not None:
+                raise CypherSemanticError("Variable length relationships can't be created.")
+            start, end = node_slots[i], node_slots[i + 1]
+            if rel.direction is ast.Direction.INCOMING:
+                start, end = end, start
+            props = self.expr(rel.properties, work) if rel.properties is not None else None
+            steps.append((None, write.NewRelationship(start, end, rel.types[0], props)))
+            work = work.extend(rel.variable)
+        return steps, work
+
+    def _actions(self, items: tuple[ast.SetItem, ...], lay: Layout) -> list[write.Action]:
+        actions: list[write.Action] = []
+        for item in items:
+            if isinstance(item, ast.SetProperty):
+                actions.append(
+                    write.set_property(
+                        self.expr(item.target.subject, lay),
+                        item.target.key,
+                        self.expr(item.value, lay),
+                    )
+                )
+            elif isinstance(item, ast.SetAllProperties | ast.MergeProperties):
+                actions.append(
+                    write.set_all_properties(
+                        self.expr(ast.Variable(item.variable), lay),
+                        self.expr(item.value, lay),
+                        isinstance(item, ast.SetAllProperties),
+                    )
+                )
+            elif isinstance(item, ast.SetLabels):
+                actions.append(
+                    write.set_labels(self.expr(ast.Variable(item.variable), lay), item.labels, True)
+                )
+            else:
+                raise CypherSemanticError(f"Unsupported SET item {type(item).__name__}.")
+        return actions
+
+    def _SetItems(self, plan: lg.SetItems, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        return write.Update(plan.describe(), child, self._actions(plan.items, lay)), lay
+
+    def _RemoveItems(  # noqa: N802
+        self, plan: lg.RemoveItems, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        actions: list[write.Action] = []
+        for item in plan.items:
+            if isinstance(item, ast.RemoveProperty):
+                actions.append(
+                    write.remove_property(self.expr(item.target.subject, lay), item.target.key)
+                )
+            elif isinstance(item, ast.RemoveLabels):
+                actions.append(
+                    write.set_labels(
+                        self.expr(ast.Variable(item.variable), lay), item.labels, False
+                    )
+                )
+        return write.Update(plan.describe(), child, actions), lay
+
+    def _Delete(self, plan: lg.Delete, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        exprs = [self.expr(e, lay) for e in plan.expressions]
+        return write.Delete(plan.describe(), child, exprs, plan.detach), lay
+
+    def _Merge(self, plan: lg.Merge, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+        child, lay = self.compile(plan.input, layout)
+        match, out = self.compile(plan.match, lay)
+        create, _ = self.compile(plan.create, lay)
+        op = write.Merge(
+            "Merge", child, match, create,
+            self._actions(plan.on_match, out), self._actions(plan.on_create, out),
+        )
+        return op, out
+
+
+__all__ = ["PlanCompiler", "Profiled", "pattern_variables"]

@@ -1,0 +1,253 @@
+"""Traversals: single hops, variable-length hops, relationship uniqueness, named paths."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from mgcore.cypher.physical.expressions import Compiled
+from mgcore.cypher.physical.operators.base import DEADLINE_EVERY, PhysicalOperator, Unary
+from mgcore.cypher.physical.row import Row
+from mgcore.errors import CypherTypeError
+from mgcore.storage.records import Direction
+from mgcore.values.compare import equals
+from mgcore.values.graph import NodeHandle, Path
+
+if TYPE_CHECKING:
+    from mgcore.execution import QueryContext
+
+
+def _node(v: Any) -> Any:
+    if v is None or isinstance(v, NodeHandle):
+        return v
+    raise CypherTypeError(f"Expected a node to expand from, got {type(v).__name__}.")
+
+
+class Expand(Unary):
+    """One hop from the node in ``source``; appends the relationship and/or the other node."""
+
+    __slots__ = ("direction", "relationship", "source", "target", "types")
+
+    def __init__(
+        self,
+        label: str,
+        input: PhysicalOperator,
+        source: int,
+        direction: Direction,
+        types: tuple[str, ...] | None,
+        target: int | None,
+        relationship: int | None,
+    ) -> None:
+        super().__init__(label, input)
+        self.source = source
+        self.direction = direction
+        self.types = types
+        self.target = target
+        """Slot of the already bound target node, or None (the target is appended)."""
+        self.relationship = relationship
+        """Slot of the already bound relationship, or None (it is appended)."""
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        expand = ctx.tx.expand  # type: ignore[union-attr]
+        s, d, types, t, r = self.source, self.direction, self.types, self.target, self.relationship
+        for row in self.input.run(ctx, arg):
+            node = _node(row[s])
+            if node is None:
+                continue
+            if t is None and r is None:
+                for rel, other in expand(node, d, types):
+                    yield (*row, rel, other)
+                continue
+            want_node = row[t] if t is not None else None
+            want_rel = row[r] if r is not None else None
+            if (t is not None and want_node is None) or (r is not None and want_rel is None):
+                continue
+            for rel, other in expand(node, d, types):
+                if t is not None and other != want_node:
+                    continue
+                if r is not None:
+                    if rel != want_rel:
+                        continue
+                    yield row if t is not None else (*row, other)
+                else:
+                    yield (*row, rel)
+
+
+class VarExpand(Unary):
+    """``*min..max`` hops, depth first, never repeating a relationship in one path."""
+
+    __slots__ = (
+        "direction", "max_hops", "min_hops", "properties", "reverse", "source", "target", "types",
+    )
+
+    def __init__(
+        self,
+        label: str,
+        input: PhysicalOperator,
+        source: int,
+        direction: Direction,
+        types: tuple[str, ...] | None,
+        min_hops: int,
+        max_hops: int | None,
+        properties: Compiled | None,
+        target: int | None,
+        reverse: bool,
+    ) -> None:
+        super().__init__(label, input)
+        self.source = source
+        self.direction = direction
+        self.types = types
+        self.min_hops = min_hops
+        self.max_hops = max_hops
+        self.properties = properties
+        self.target = target
+        self.reverse = reverse
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        tx = ctx.tx
+        t, reverse = self.target, self.reverse
+        for row in self.input.run(ctx, arg):
+            start = _node(row[self.source])
+            if start is None:
+                continue
+            accept = self._rel_filter(ctx, row)
+            want = row[t] if t is not None else None
+            if t is not None and want is None:
+                continue
+            for rels, end in self._paths(ctx, tx, start, accept):
+                if reverse:
+                    rels.reverse()
+                if t is None:
+                    yield (*row, rels, end)
+                elif end == want:
+                    yield (*row, rels)
+
+    def _rel_filter(self, ctx: QueryContext, row: Row) -> Callable[[Any], bool] | None:
+        if self.properties is None:
+            return None
+        wanted = self.properties(row, ctx)
+        if wanted is None:
+            return lambda rel: False
+        items = list(wanted.items())
+        prop = ctx.tx.relationship_property  # type: ignore[union-attr]
+
+        def accept(rel: Any) -> bool:
+            return all(equals(prop(rel, k), v) is True for k, v in items)
+
+        return accept
+
+    def _paths(
+        self, ctx: QueryContext, tx: Any, start: Any, accept: Callable[[Any], bool] | None
+    ) -> Iterator[tuple[list[Any], Any]]:
+        low, high, d, types = self.min_hops, self.max_hops, self.direction, self.types
+        expand = tx.expand
+        if low == 0:
+            yield [], start
+        if high is not None and high <= 0:
+            return
+        used: list[Any] = []
+        used_set: set[Any] = set()
+        stack = [iter(expand(start, d, types))]
+        steps = 0
+        while stack:
+            try:
+                rel, other = next(stack[-1])
+            except StopIteration:
+                stack.pop()
+                if used:
+                    used_set.discard(used.pop())
+                continue
+            if rel in used_set or (accept is not None and not accept(rel)):
+                continue
+            steps += 1
+            if steps % DEADLINE_EVERY == 0:
+                ctx.check_deadline()
+            used.append(rel)
+            used_set.add(rel)
+            depth = len(used)
+            if depth >= low:
+                yield list(used), other
+            if high is None or depth < high:
+                stack.append(iter(expand(other, d, types)))
+            else:
+                used_set.discard(used.pop())
+
+
+class EdgeUniqueness(Unary):
+    """Drops rows whose relationship (or list of them) reappears among other slots."""
+
+    __slots__ = ("others", "relationship")
+
+    def __init__(
+        self, label: str, input: PhysicalOperator, relationship: int, others: tuple[int, ...]
+    ) -> None:
+        super().__init__(label, input)
+        self.relationship = relationship
+        self.others = others
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        r, others = self.relationship, self.others
+        for row in self.input.run(ctx, arg):
+            mine = row[r]
+            if mine is None:
+                yield row
+                continue
+            if type(mine) is list:
+                if not mine:
+                    yield row
+                    continue
+                mine_set = set(mine)
+                if any(_overlaps(row[o], mine_set) for o in others):
+                    continue
+            else:
+                if any(_contains(row[o], mine) for o in others):
+                    continue
+            yield row
+
+
+def _contains(other: Any, rel: Any) -> bool:
+    if type(other) is list:
+        return rel in other
+    return bool(other == rel)
+
+
+def _overlaps(other: Any, rels: set[Any]) -> bool:
+    if other is None:
+        return False
+    if type(other) is list:
+        return any(x in rels for x in other)
+    return other in rels
+
+
+class ConstructPath(Unary):
+    """Appends the path through the node and relationship slots of a named pattern."""
+
+    __slots__ = ("elements",)
+
+    def __init__(self, label: str, input: PhysicalOperator, elements: tuple[int, ...]) -> None:
+        super().__init__(label, input)
+        self.elements = elements
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        tx = ctx.tx
+        elements = self.elements
+        for row in self.input.run(ctx, arg):
+            yield (*row, build_path(tx, [row[i] for i in elements]))
+
+
+def build_path(tx: Any, elements: list[Any]) -> Path | None:
+    """A path from alternating node, relationship-or-list, node values (None if one is null)."""
+    if any(e is None for e in elements):
+        return None
+    nodes = [elements[0]]
+    rels: list[Any] = []
+    current = elements[0]
+    for i in range(1, len(elements), 2):
+        hop = elements[i]
+        for rel in hop if type(hop) is list else (hop,):
+            start = tx.relationship_start(rel)
+            current = tx.relationship_end(rel) if start == current else start
+            rels.append(rel)
+            nodes.append(current)
+        current = elements[i + 1]
+    return Path(tuple(nodes), tuple(rels))

@@ -1,0 +1,207 @@
+"""Row flow: filters, optional branches, eager barriers, unions, unwinding, skip and limit,
+procedure calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from mgcore.cypher.physical.expressions import Compiled, mg_type
+from mgcore.cypher.physical.operators.base import PhysicalOperator, Unary
+from mgcore.cypher.physical.row import Row
+from mgcore.errors import CypherArgumentError
+from mgcore.values.compare import equivalence_key
+
+if TYPE_CHECKING:
+    from mgcore.execution import QueryContext
+
+
+class Filter(Unary):
+    """Rows for which the predicate is true."""
+
+    __slots__ = ("predicate",)
+
+    def __init__(
+        self, label: str, input: PhysicalOperator, predicate: Callable[[Row, Any], bool]
+    ) -> None:
+        super().__init__(label, input)
+        self.predicate = predicate
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        predicate = self.predicate
+        for row in self.input.run(ctx, arg):
+            if predicate(row, ctx):
+                yield row
+
+
+class Optional(Unary):
+    """The branch's rows per input row, or the row padded with nulls when it has none."""
+
+    __slots__ = ("branch", "padding")
+
+    def __init__(
+        self, label: str, input: PhysicalOperator, branch: PhysicalOperator, width: int
+    ) -> None:
+        super().__init__(label, input)
+        self.branch = branch
+        self.padding = (None,) * width
+
+    def branches(self) -> list[PhysicalOperator]:
+        return [self.branch]
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        branch, padding = self.branch, self.padding
+        for row in self.input.run(ctx, arg):
+            matched = False
+            for out in branch.run(ctx, row):
+                matched = True
+                yield out
+            if not matched:
+                yield row + padding
+
+
+class Eager(Unary):
+    """Pulls every input row before yielding any (clause isolation)."""
+
+    __slots__ = ()
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        yield from list(self.input.run(ctx, arg))
+
+
+class EmptyResult(Unary):
+    """Runs the input to the end and yields nothing."""
+
+    __slots__ = ()
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        for _ in self.input.run(ctx, arg):
+            pass
+        yield from ()
+
+
+class Union(PhysicalOperator):
+    """The rows of each part; without ``all``, each equivalence class of rows once."""
+
+    __slots__ = ("all", "parts")
+
+    def __init__(self, label: str, parts: list[PhysicalOperator], all: bool) -> None:
+        super().__init__(label)
+        self.parts = parts
+        self.all = all
+
+    def children(self) -> list[PhysicalOperator]:
+        return list(self.parts)
+
+    def branches(self) -> list[PhysicalOperator]:
+        return list(self.parts)
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        if self.all:
+            for part in self.parts:
+                yield from part.run(ctx, arg)
+            return
+        seen: set[Any] = set()
+        for part in self.parts:
+            for row in part.run(ctx, arg):
+                key = tuple([equivalence_key(v) for v in row])
+                if key not in seen:
+                    seen.add(key)
+                    yield row
+
+
+class Unwind(Unary):
+    """One row per list element; a null yields nothing, any other value one row."""
+
+    __slots__ = ("expression",)
+
+    def __init__(self, label: str, input: PhysicalOperator, expression: Compiled) -> None:
+        super().__init__(label, input)
+        self.expression = expression
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        expression = self.expression
+        for row in self.input.run(ctx, arg):
+            value = expression(row, ctx)
+            if type(value) is list or type(value) is tuple:
+                for item in value:
+                    yield (*row, item)
+            elif value is not None:
+                yield (*row, value)
+
+
+def row_count(value: Any, clause: str) -> int:
+    """A SKIP/LIMIT value: a non-negative integer."""
+    if type(value) is not int:
+        if type(value) is float and value.is_integer():
+            value = int(value)
+        else:
+            raise CypherArgumentError(
+                f"Parameter of {clause} must be a non-negative integer, got {mg_type(value)}."
+            )
+    if value < 0:
+        raise CypherArgumentError(f"Parameter of {clause} must be a non-negative integer.")
+    return int(value)
+
+
+class Skip(Unary):
+    """Drops the first rows."""
+
+    __slots__ = ("count",)
+
+    def __init__(self, label: str, input: PhysicalOperator, count: Compiled) -> None:
+        super().__init__(label, input)
+        self.count = count
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        n = row_count(self.count((), ctx), "SKIP")
+        for row in self.input.run(ctx, arg):
+            if n:
+                n -= 1
+                continue
+            yield row
+
+
+class Limit(Unary):
+    """Stops after a number of rows (pulling no more from the input)."""
+
+    __slots__ = ("count",)
+
+    def __init__(self, label: str, input: PhysicalOperator, count: Compiled) -> None:
+        super().__init__(label, input)
+        self.count = count
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        n = row_count(self.count((), ctx), "LIMIT")
+        if n == 0:
+            return
+        for row in self.input.run(ctx, arg):
+            yield row
+            n -= 1
+            if n == 0:
+                return
+
+
+class CallProcedure(Unary):
+    """Calls a procedure per input row and appends the yielded fields."""
+
+    __slots__ = ("arguments", "fields", "impl")
+
+    def __init__(
+        self,
+        label: str,
+        input: PhysicalOperator,
+        impl: Callable[..., Any],
+        arguments: list[Compiled],
+        fields: tuple[int, ...],
+    ) -> None:
+        super().__init__(label, input)
+        self.impl = impl
+        self.arguments = arguments
+        self.fields = fields
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        impl, arguments, fields = self.impl, self.arguments, self.fields
+        for row in self.input.run(ctx, arg):
+            for record in impl(ctx, *[a(row, ctx) for a in arguments]):
+                yield (*row, *[record[i] for i in fields])
