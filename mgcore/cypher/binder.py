@@ -53,7 +53,7 @@ class Binder:
                 raise CypherSyntaxError("RETURN can only be used at the end of the query.")
             scope = self.check_clause(clause, scope)
 
-    def check_clause(self, clause: ast.Clause, scope: Scope) -> Scope:  # noqa: C901
+    def check_clause(self, clause: ast.Clause, scope: Scope) -> Scope:
         """Check one clause and return the scope after it."""
         if isinstance(clause, ast.Match):
             for pattern in clause.patterns:
@@ -101,10 +101,10 @@ class Binder:
         if isinstance(clause, ast.Call):
             for arg in clause.args or ():
                 self.check_expr(arg, scope, aggregates=False)
-            for item in clause.yield_items or ():
-                if item.variable in scope:
-                    raise _already_bound(item.variable)
-                scope[item.variable] = VALUE
+            for yielded in clause.yield_items or ():
+                if yielded.variable in scope:
+                    raise _already_bound(yielded.variable)
+                scope[yielded.variable] = VALUE
             if clause.where is not None:
                 self.check_expr(clause.where, scope, aggregates=False)
             return scope
@@ -242,7 +242,7 @@ class Binder:
             raise CypherSyntaxError(f"Unbound variable: {name}.")
         return kind
 
-    def check_expr(  # noqa: C901
+    def check_expr(
         self, expr: ast.Node, scope: Scope, aggregates: bool, in_aggregate: bool = False
     ) -> None:
         """Variables bound, aggregations only where allowed and never nested."""
@@ -262,9 +262,9 @@ class Binder:
         if isinstance(expr, ast.ListComprehension | ast.Quantifier):
             self.check_expr(expr.source, scope, aggregates, in_aggregate)
             inner = {**scope, expr.variable: VALUE}
-            for child in (expr.where, getattr(expr, "projection", None)):
-                if child is not None:
-                    self.check_expr(child, inner, False)
+            for tail in (expr.where, getattr(expr, "projection", None)):
+                if tail is not None:
+                    self.check_expr(tail, inner, False)
             return
         if isinstance(expr, ast.Reduce):
             self.check_expr(expr.initial, scope, aggregates, in_aggregate)
@@ -285,9 +285,9 @@ class Binder:
             )
             for pattern in patterns:
                 self.bind_pattern(pattern, inner, creating=False)
-            for child in (getattr(expr, "where", None), getattr(expr, "projection", None)):
-                if child is not None:
-                    self.check_expr(child, inner, False)
+            for tail in (getattr(expr, "where", None), getattr(expr, "projection", None)):
+                if tail is not None:
+                    self.check_expr(tail, inner, False)
             if isinstance(expr, ast.Exists) and expr.query is not None:
                 self.check_query(expr.query, scope)
             return

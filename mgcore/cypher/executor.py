@@ -9,6 +9,7 @@ their own small PreparedQuery classes here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 from collections.abc import Iterator
@@ -22,48 +23,18 @@ from mgcore.cypher.functions import FunctionRegistry
 from mgcore.cypher.logical import operators as lg
 from mgcore.cypher.logical.planner import Planner
 from mgcore.cypher.logical.rules import optimize
+from mgcore.cypher.parser import parse
 from mgcore.cypher.physical.compile import PlanCompiler
 from mgcore.cypher.physical.operators.base import PhysicalOperator
 from mgcore.cypher.physical.operators.project import Select
 from mgcore.cypher.physical.row import Layout
 from mgcore.cypher.procedures import ProcedureRegistry, register_builtin_procedures
-from mgcore.errors import ClientError, CypherSyntaxError
+from mgcore.errors import ClientError
 from mgcore.execution import Notification, QueryContext, QueryKind, TxControl
 from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec, IsolationLevel
 
 if TYPE_CHECKING:
     from mgcore.database import Database
-
-
-def parse(query: str) -> ast.Statement:
-    """The parser's ``parse``; until ``mgcore.cypher.parser`` exists, lark + the transformer."""
-    try:
-        from mgcore.cypher.parser import parse as real_parse
-    except ImportError:
-        return _fallback_parse(query)
-    return real_parse(query)
-
-
-_LARK: Any = None
-
-
-def _fallback_parse(query: str) -> ast.Statement:
-    """Parse with the grammar and transformer directly (used only while parser.py is missing)."""
-    global _LARK
-    import lark
-
-    from mgcore.cypher.transformer import AstBuilder, syntax_error
-
-    if _LARK is None:
-        grammar = (Path(__file__).parent / "grammar" / "cypher.lark").read_text("utf-8")
-        _LARK = lark.Lark(grammar, parser="lalr", propagate_positions=True,
-                          maybe_placeholders=False)
-    try:
-        tree = _LARK.parse(query)
-    except lark.exceptions.UnexpectedInput as exc:
-        raise syntax_error(query, exc.line, exc.column, "Invalid syntax.") from None
-    builder = AstBuilder(query)
-    return builder.finish(builder.transform(tree))  # type: ignore[no-any-return]
 
 
 # ------------------------------------------------------------------------------ queries
@@ -176,7 +147,7 @@ class CypherProcessor:
         statement = parse(query)
         return self.prepare_statement(statement)
 
-    def prepare_statement(self, statement: ast.Statement) -> Any:  # noqa: C901
+    def prepare_statement(self, statement: ast.Statement) -> Any:
         """The PreparedQuery for a parsed statement."""
         if isinstance(statement, ast.Query):
             return self.plan(statement)
@@ -414,11 +385,9 @@ def _disk_usage(directory: Path) -> int:
     total = 0
     for root, _, files in os.walk(directory):
         for name in files:
-            try:
+            with contextlib.suppress(OSError):
                 total += (Path(root) / name).stat().st_size
-            except OSError:
-                pass
     return total
 
 
-__all__ = ["CypherProcessor", "CypherQuery", "CypherSyntaxError", "parse"]
+__all__ = ["CypherProcessor", "CypherQuery"]

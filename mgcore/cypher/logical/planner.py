@@ -363,10 +363,12 @@ class Planner:
             aggs: dict[ast.Expr, str] = {}
             for _, e in items:
                 for sub in ast.walk(e):
-                    if isinstance(sub, ast.Expr) and is_aggregate(sub, self.functions):
-                        if sub not in aggs:
-                            aggs[sub] = self.fresh("agg")
-            # ORDER BY may use aggregates of projected items only; others are unbound.
+                    if (
+                        isinstance(sub, ast.Expr)
+                        and is_aggregate(sub, self.functions)
+                        and sub not in aggs
+                    ):
+                        aggs[sub] = self.fresh("agg")
             agg_items = tuple((name, e) for e, name in aggs.items())
             plan = op.Aggregate(plan, keys, agg_items)
             substitutions = [(name, e) for e, name in aggs.items()]

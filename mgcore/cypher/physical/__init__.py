@@ -1,0 +1,1 @@
+"""Physical plans: compiled expressions, rows and pull-based operators."""

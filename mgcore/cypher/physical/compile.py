@@ -124,20 +124,20 @@ class PlanCompiler:
             physical = Profiled(physical)
         return physical, out
 
-    def _Once(self, plan: lg.Once, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Once(self, plan: lg.Once, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         return Once("Once"), layout
 
-    def _ScanAll(self, plan: lg.ScanAll, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _ScanAll(self, plan: lg.ScanAll, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         return scan.ScanAll(plan.describe(), child), lay.extend(plan.variable)
 
-    def _ScanByLabel(  # noqa: N802
+    def _ScanByLabel(
         self, plan: lg.ScanByLabel, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         return scan.ScanByLabel(plan.describe(), child, plan.label), lay.extend(plan.variable)
 
-    def _SeekByProperty(  # noqa: N802
+    def _SeekByProperty(
         self, plan: lg.SeekByProperty, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
@@ -145,7 +145,7 @@ class PlanCompiler:
         op = scan.SeekByProperty(plan.describe(), child, plan.label, plan.key, value)
         return op, lay.extend(plan.variable)
 
-    def _Expand(self, plan: lg.Expand, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Expand(self, plan: lg.Expand, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         target = self.slot(lay, plan.target) if plan.target_bound else None
         rel = self.slot(lay, plan.relationship) if plan.relationship_bound else None
@@ -159,7 +159,7 @@ class PlanCompiler:
             lay = lay.extend(plan.target)
         return op, lay
 
-    def _VarExpand(self, plan: lg.VarExpand, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _VarExpand(self, plan: lg.VarExpand, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         target = self.slot(lay, plan.target) if plan.target_bound else None
         props = self.expr(plan.properties, lay) if plan.properties is not None else None
@@ -172,12 +172,12 @@ class PlanCompiler:
             lay = lay.extend(plan.target)
         return op, lay
 
-    def _Filter(self, plan: lg.Filter, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Filter(self, plan: lg.Filter, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         predicate = self.expressions.compile_predicate(plan.predicate, lay)
         return flow.Filter("Filter", child, predicate), lay
 
-    def _EdgeUniqueness(  # noqa: N802
+    def _EdgeUniqueness(
         self, plan: lg.EdgeUniqueness, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
@@ -187,26 +187,26 @@ class PlanCompiler:
         )
         return op, lay
 
-    def _ConstructPath(  # noqa: N802
+    def _ConstructPath(
         self, plan: lg.ConstructPath, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         elements = tuple(self.slot(lay, e) for e in plan.elements)
         return expand.ConstructPath(plan.describe(), child, elements), lay.extend(plan.variable)
 
-    def _Optional(self, plan: lg.Optional, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Optional(self, plan: lg.Optional, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         branch, branch_layout = self.compile(plan.branch, lay)
         width = branch_layout.width - lay.width
         return flow.Optional("Optional", child, branch, width), branch_layout
 
-    def _Extend(self, plan: lg.Extend, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Extend(self, plan: lg.Extend, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         items = [self.expr(e, lay, plan.substitutions) for _, e in plan.items]
         op = project.Extend(plan.describe(), child, items)
         return op, lay.extend(*(n for n, _ in plan.items))
 
-    def _Aggregate(self, plan: lg.Aggregate, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Aggregate(self, plan: lg.Aggregate, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         keys = [self.expr(e, lay) for _, e in plan.keys]
         specs: list[project.AggregateSpec] = []
@@ -232,7 +232,7 @@ class PlanCompiler:
 
         return factory, args
 
-    def _Select(self, plan: lg.Select, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Select(self, plan: lg.Select, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         if isinstance(plan.input, lg.Extend):
             return self._produce(plan, plan.input, layout)
         child, lay = self.compile(plan.input, layout)
@@ -254,12 +254,12 @@ class PlanCompiler:
         label = f"Produce {{{', '.join(plan.names)}}}"
         return project.Produce(label, child, columns, plan.result), Layout(plan.names)
 
-    def _Distinct(self, plan: lg.Distinct, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Distinct(self, plan: lg.Distinct, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         slots = tuple(self.slot(lay, n) for n in plan.names)
         return project.Distinct("Distinct", child, slots), lay
 
-    def _Sort(self, plan: lg.Sort, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Sort(self, plan: lg.Sort, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         keys = [(self.expr(e, lay, plan.substitutions), desc) for e, desc in plan.keys]
         return project.Sort(plan.describe(), child, keys), lay
@@ -273,36 +273,36 @@ class PlanCompiler:
                 )
         return self.expr(e, Layout())
 
-    def _Skip(self, plan: lg.Skip, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Skip(self, plan: lg.Skip, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         return flow.Skip("Skip", child, self._count(plan.count, "SKIP")), lay
 
-    def _Limit(self, plan: lg.Limit, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Limit(self, plan: lg.Limit, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         return flow.Limit("Limit", child, self._count(plan.count, "LIMIT")), lay
 
-    def _Unwind(self, plan: lg.Unwind, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Unwind(self, plan: lg.Unwind, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         op = flow.Unwind(plan.describe(), child, self.expr(plan.expression, lay))
         return op, lay.extend(plan.variable)
 
-    def _Eager(self, plan: lg.Eager, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Eager(self, plan: lg.Eager, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         return flow.Eager(plan.describe(), child), lay
 
-    def _EmptyResult(  # noqa: N802
+    def _EmptyResult(
         self, plan: lg.EmptyResult, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
         child, _ = self.compile(plan.input, layout)
         return flow.EmptyResult("EmptyResult", child), Layout()
 
-    def _Union(self, plan: lg.Union, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Union(self, plan: lg.Union, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         parts = [self.compile(p, layout)[0] for p in plan.parts]
         return flow.Union("Union" if not plan.all else "UnionAll", parts, plan.all), Layout(
             plan.columns
         )
 
-    def _CallProcedure(  # noqa: N802
+    def _CallProcedure(
         self, plan: lg.CallProcedure, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
@@ -323,7 +323,7 @@ class PlanCompiler:
 
     # --------------------------------------------------------------------------- writes
 
-    def _Create(self, plan: lg.Create, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Create(self, plan: lg.Create, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         steps: list[write.CreateStep] = []
         work = lay
@@ -414,11 +414,11 @@ class PlanCompiler:
                 raise CypherSemanticError(f"Unsupported SET item {type(item).__name__}.")
         return actions
 
-    def _SetItems(self, plan: lg.SetItems, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _SetItems(self, plan: lg.SetItems, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         return write.Update(plan.describe(), child, self._actions(plan.items, lay)), lay
 
-    def _RemoveItems(  # noqa: N802
+    def _RemoveItems(
         self, plan: lg.RemoveItems, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
@@ -436,12 +436,12 @@ class PlanCompiler:
                 )
         return write.Update(plan.describe(), child, actions), lay
 
-    def _Delete(self, plan: lg.Delete, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Delete(self, plan: lg.Delete, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         exprs = [self.expr(e, lay) for e in plan.expressions]
         return write.Delete(plan.describe(), child, exprs, plan.detach), lay
 
-    def _Merge(self, plan: lg.Merge, layout: Layout) -> tuple[PhysicalOperator, Layout]:  # noqa: N802
+    def _Merge(self, plan: lg.Merge, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         match, out = self.compile(plan.match, lay)
         create, _ = self.compile(plan.create, lay)

@@ -208,7 +208,7 @@ def unary_plus(a: Any) -> Any:
 
 def _bool(v: Any, op: str) -> bool | None:
     if v is None or v is True or v is False:
-        return v  # type: ignore[no-any-return]
+        return v
     raise CypherTypeError(f"Invalid types: {mg_type(v)} for '{op}'.")
 
 
@@ -332,11 +332,8 @@ def list_slice(v: Any, start: Any, stop: Any) -> Any:
 def has_labels(ctx: QueryContext, v: Any, labels: tuple[str, ...]) -> Any:
     """``v:A:B``."""
     if isinstance(v, NodeHandle):
-        tx = ctx.tx
-        for label in labels:
-            if not tx.node_has_label(v, label):  # type: ignore[union-attr]
-                return False
-        return True
+        has = ctx.tx.node_has_label  # type: ignore[union-attr]
+        return all(has(v, label) for label in labels)
     if v is None:
         return None
     if type(v) is Node:
@@ -441,7 +438,7 @@ class _Compilation:
     def nested(self, layout: Layout) -> _Compilation:
         return _Compilation(self.compiler, layout, self.subst)
 
-    def expr(self, e: ast.Expr) -> Compiled:  # noqa: C901 - a dispatch over node types
+    def expr(self, e: ast.Expr) -> Compiled:
         if self.subst:
             slot = self.subst.get(e)
             if slot is not None:
@@ -449,14 +446,14 @@ class _Compilation:
         method = getattr(self, "_" + type(e).__name__, None)
         if method is None:
             raise CypherSemanticError(f"Unsupported expression: {type(e).__name__}.")
-        return method(e)  # type: ignore[no-any-return]
+        return method(e)
 
     # -- leaves --------------------------------------------------------------------------
 
-    def _Literal(self, e: ast.Literal) -> Compiled:  # noqa: N802
+    def _Literal(self, e: ast.Literal) -> Compiled:
         return _const(e.value)
 
-    def _Parameter(self, e: ast.Parameter) -> Compiled:  # noqa: N802
+    def _Parameter(self, e: ast.Parameter) -> Compiled:
         name = e.name
 
         def parameter(row: Row, ctx: QueryContext) -> Any:
@@ -467,13 +464,13 @@ class _Compilation:
 
         return parameter
 
-    def _Variable(self, e: ast.Variable) -> Compiled:  # noqa: N802
+    def _Variable(self, e: ast.Variable) -> Compiled:
         slot = self.layout.slot(e.name)
         if slot is None:
             raise CypherSemanticError(f"Unbound variable: {e.name}.")
         return _slot(slot)
 
-    def _ListLiteral(self, e: ast.ListLiteral) -> Compiled:  # noqa: N802
+    def _ListLiteral(self, e: ast.ListLiteral) -> Compiled:
         items = [self.expr(x) for x in e.items]
         if all(isinstance(x, ast.Literal) for x in e.items):
             values = [x.value for x in e.items]  # type: ignore[attr-defined]
@@ -488,7 +485,7 @@ class _Compilation:
 
         return list_literal
 
-    def _MapLiteral(self, e: ast.MapLiteral) -> Compiled:  # noqa: N802
+    def _MapLiteral(self, e: ast.MapLiteral) -> Compiled:
         entries = [(k, self.expr(v)) for k, v in e.items]
 
         def map_literal(row: Row, ctx: QueryContext) -> Any:
@@ -498,7 +495,7 @@ class _Compilation:
 
     # -- access --------------------------------------------------------------------------
 
-    def _Property(self, e: ast.Property) -> Compiled:  # noqa: N802
+    def _Property(self, e: ast.Property) -> Compiled:
         subject = self.expr(e.subject)
         key = e.key
         if isinstance(e.subject, ast.Variable) and self.layout.slot(e.subject.name) is not None:
@@ -518,7 +515,7 @@ class _Compilation:
 
         return prop
 
-    def _Subscript(self, e: ast.Subscript) -> Compiled:  # noqa: N802
+    def _Subscript(self, e: ast.Subscript) -> Compiled:
         subject = self.expr(e.subject)
         index = self.expr(e.index)
 
@@ -527,7 +524,7 @@ class _Compilation:
 
         return subscript_
 
-    def _Slice(self, e: ast.Slice) -> Compiled:  # noqa: N802
+    def _Slice(self, e: ast.Slice) -> Compiled:
         subject = self.expr(e.subject)
         start = self.expr(e.start) if e.start is not None else _const(None)
         stop = self.expr(e.stop) if e.stop is not None else _const(None)
@@ -545,7 +542,7 @@ class _Compilation:
 
         return slice_
 
-    def _HasLabels(self, e: ast.HasLabels) -> Compiled:  # noqa: N802
+    def _HasLabels(self, e: ast.HasLabels) -> Compiled:
         subject = self.expr(e.subject)
         labels = e.labels
 
@@ -556,7 +553,7 @@ class _Compilation:
 
     # -- operators -----------------------------------------------------------------------
 
-    def _UnaryOp(self, e: ast.UnaryOp) -> Compiled:  # noqa: N802
+    def _UnaryOp(self, e: ast.UnaryOp) -> Compiled:
         operand = self.expr(e.operand)
         fn = {
             ast.UnaryOperator.NOT: logical_not,
@@ -569,7 +566,7 @@ class _Compilation:
 
         return unary
 
-    def _BinaryOp(self, e: ast.BinaryOp) -> Compiled:  # noqa: N802
+    def _BinaryOp(self, e: ast.BinaryOp) -> Compiled:
         left = self.expr(e.left)
         right = self.expr(e.right)
         op = e.op
@@ -619,7 +616,7 @@ class _Compilation:
 
         return binary
 
-    def _IsNull(self, e: ast.IsNull) -> Compiled:  # noqa: N802
+    def _IsNull(self, e: ast.IsNull) -> Compiled:
         operand = self.expr(e.operand)
         if e.negated:
 
@@ -633,7 +630,7 @@ class _Compilation:
 
         return is_null
 
-    def _Case(self, e: ast.Case) -> Compiled:  # noqa: N802
+    def _Case(self, e: ast.Case) -> Compiled:
         alternatives = [(self.expr(w), self.expr(t)) for w, t in e.alternatives]
         default = self.expr(e.default) if e.default is not None else _const(None)
         if e.subject is not None:
@@ -659,7 +656,7 @@ class _Compilation:
 
     # -- functions -----------------------------------------------------------------------
 
-    def _FunctionCall(self, e: ast.FunctionCall) -> Compiled:  # noqa: N802
+    def _FunctionCall(self, e: ast.FunctionCall) -> Compiled:
         registry = self.compiler.functions
         if registry.is_aggregate(e.name):
             raise CypherSemanticError(
@@ -698,7 +695,7 @@ class _Compilation:
 
         return call
 
-    def _CountStar(self, e: ast.CountStar) -> Compiled:  # noqa: N802
+    def _CountStar(self, e: ast.CountStar) -> Compiled:
         raise CypherSemanticError(
             "Aggregation function 'count(*)' is not allowed here; aggregations are only "
             "allowed in WITH and RETURN."
@@ -706,7 +703,7 @@ class _Compilation:
 
     # -- scoped expressions ---------------------------------------------------------------
 
-    def _ListComprehension(self, e: ast.ListComprehension) -> Compiled:  # noqa: N802
+    def _ListComprehension(self, e: ast.ListComprehension) -> Compiled:
         source = self.expr(e.source)
         inner = self.nested(self.layout.extend(e.variable))
         where = inner.expr(e.where) if e.where is not None else None
@@ -726,7 +723,7 @@ class _Compilation:
 
         return comprehension
 
-    def _Quantifier(self, e: ast.Quantifier) -> Compiled:  # noqa: N802
+    def _Quantifier(self, e: ast.Quantifier) -> Compiled:
         source = self.expr(e.source)
         inner = self.nested(self.layout.extend(e.variable))
         where = inner.expr(e.where) if e.where is not None else _const(True)
@@ -761,7 +758,7 @@ class _Compilation:
 
         return quantifier
 
-    def _Reduce(self, e: ast.Reduce) -> Compiled:  # noqa: N802
+    def _Reduce(self, e: ast.Reduce) -> Compiled:
         initial = self.expr(e.initial)
         source = self.expr(e.source)
         inner = self.nested(self.layout.extend(e.accumulator, e.variable))
@@ -778,7 +775,7 @@ class _Compilation:
 
         return reduce_
 
-    def _MapProjection(self, e: ast.MapProjection) -> Compiled:  # noqa: N802
+    def _MapProjection(self, e: ast.MapProjection) -> Compiled:
         subject = self._Variable(ast.Variable(e.variable))
         parts: list[tuple[str | None, Compiled | None]] = []
         for item in e.items:
@@ -811,7 +808,7 @@ class _Compilation:
             raise CypherSemanticError("Patterns are not allowed in this expression.")
         return factory.plan_pattern(patterns, where, self.layout)
 
-    def _Exists(self, e: ast.Exists) -> Compiled:  # noqa: N802
+    def _Exists(self, e: ast.Exists) -> Compiled:
         if e.query is not None:
             raise CypherSemanticError("EXISTS subqueries are not supported yet.")
         runner, _ = self._subplan(e.patterns, e.where)
@@ -821,7 +818,7 @@ class _Compilation:
 
         return exists
 
-    def _PatternExpression(self, e: ast.PatternExpression) -> Compiled:  # noqa: N802
+    def _PatternExpression(self, e: ast.PatternExpression) -> Compiled:
         runner, _ = self._subplan((e.pattern,), None)
 
         def pattern_predicate(row: Row, ctx: QueryContext) -> Any:
@@ -829,7 +826,7 @@ class _Compilation:
 
         return pattern_predicate
 
-    def _PatternComprehension(self, e: ast.PatternComprehension) -> Compiled:  # noqa: N802
+    def _PatternComprehension(self, e: ast.PatternComprehension) -> Compiled:
         runner, layout = self._subplan((e.pattern,), e.where)
         projection = self.nested(layout).expr(e.projection)
 

@@ -43,7 +43,7 @@ def variables(expr: ast.Node) -> set[str]:
 def _sink(predicate: ast.Expr, used: set[str], below: op.LogicalOp) -> op.LogicalOp:
     node = below
     if isinstance(node, _PASSABLE) and not (binds(node) & used):
-        return op.replace(node, input=_sink(predicate, used, node.input))  # type: ignore[arg-type, attr-defined]
+        return op.replace(node, input=_sink(predicate, used, node.input))
     return op.Filter(node, predicate)
 
 

@@ -146,7 +146,7 @@ class Select(Unary):
             return
         get = itemgetter(*slots)
         for row in self.input.run(ctx, arg):
-            yield get(row)  # type: ignore[misc]
+            yield get(row)
 
 
 class Produce(Unary):

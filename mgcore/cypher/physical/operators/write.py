@@ -147,6 +147,7 @@ def set_all_properties(subject: Compiled, value: Compiled, replace: bool) -> Act
             new = properties_of(ctx, source)
         tx = ctx.tx
         assert tx is not None
+        setter: Callable[[Any, str, Any], None]
         if isinstance(target, NodeHandle):
             setter, current = tx.set_node_property, tx.node_properties(target)
         else:

@@ -1,0 +1,1 @@
+"""Logical plans: operators, the planner and the rewrite rules."""

@@ -1,0 +1,1 @@
+"""Physical operators by family (scan, expand, flow, project, write)."""
