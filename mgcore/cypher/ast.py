@@ -653,7 +653,7 @@ class DropIndex(Statement):
 
 @dataclass(frozen=True, slots=True)
 class CreateConstraint(Statement):
-    """``CREATE CONSTRAINT ON (n:label) ASSERT EXISTS (n.p)`` / ``n.p[, n.q] IS UNIQUE`` / ``n.p IS TYPED T``."""
+    """``CREATE CONSTRAINT ON (n:L) ASSERT`` existence, uniqueness or a data type."""
 
     kind: ConstraintKind
     label: str
@@ -756,4 +756,3 @@ def _nodes_in(value: Any) -> Iterator[Node]:
     elif isinstance(value, tuple):
         for item in value:
             yield from _nodes_in(item)
-

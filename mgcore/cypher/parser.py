@@ -78,8 +78,31 @@ _EXPRESSION_START = frozenset(
     {"NAME", "INTEGER", "FLOAT", "STRING", "PARAM", "LPAR", "LSQB", "LBRACE", "CASE", "NOT"}
 )
 _OPERATORS = frozenset(
-    {"_AND", "_OR", "_XOR", "PLUS", "MINUS", "STAR", "SLASH", "PERCENT", "CARET", "EQ", "NE",
-     "LT", "GT", "LE", "GE", "REGEX", "_IN", "IS", "_STARTS", "_ENDS", "_CONTAINS", "DOT", "LSQB"}
+    {
+        "AND",
+        "OR",
+        "XOR",
+        "PLUS",
+        "MINUS",
+        "STAR",
+        "SLASH",
+        "PERCENT",
+        "CARET",
+        "EQ",
+        "NE",
+        "LT",
+        "GT",
+        "LE",
+        "GE",
+        "REGEX",
+        "IN",
+        "IS",
+        "STARTS",
+        "ENDS",
+        "CONTAINS",
+        "DOT",
+        "LSQB",
+    }
 )
 _MAX_EXPECTED = 8
 
@@ -142,7 +165,8 @@ def _cache_path(grammar: str) -> str | bool:
 def _translate(error: UnexpectedInput, text: str) -> CypherSyntaxError:
     """Turn a lark error into a CypherSyntaxError naming position, input and expectations."""
     if isinstance(error, UnexpectedCharacters):
-        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        position = error.pos_in_stream or 0
+        char = text[position] if position < len(text) else ""
         return syntax_error(text, error.line, error.column, f"Invalid input '{char}'.")
     if isinstance(error, UnexpectedToken):
         reserved = _reserved_name_before(error)
@@ -157,7 +181,9 @@ def _translate(error: UnexpectedInput, text: str) -> CypherSyntaxError:
         expected = _describe_expected(error.expected)
         if token.type == "$END":
             line, column = _end_position(text)
-            return syntax_error(text, line, column, f"Unexpected end of input: expected {expected}.")
+            return syntax_error(
+                text, line, column, f"Unexpected end of input: expected {expected}."
+            )
         return syntax_error(
             text,
             token.line or 1,
@@ -190,7 +216,15 @@ def _describe_expected(expected: set[str]) -> str:
     names = set(expected)
     words: list[str] = []
     if len(names & _EXPRESSION_START) >= 5:
-        names -= _EXPRESSION_START | {"TRUE", "FALSE", "NULL", "EXISTS", "MINUS", "PLUS"}
+        names -= _EXPRESSION_START | {
+            "ESCAPED_NAME",
+            "TRUE",
+            "FALSE",
+            "NULL",
+            "EXISTS",
+            "MINUS",
+            "PLUS",
+        }
         words.append("an expression")
     if len(names & _OPERATORS) >= 5:
         names -= _OPERATORS

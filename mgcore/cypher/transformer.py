@@ -7,7 +7,7 @@ reinterprets them and raises ``CypherSyntaxError`` for what the superset lets th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from lark import Token, Transformer, Tree
@@ -17,13 +17,12 @@ from mgcore.errors import CypherSemanticError, CypherSyntaxError
 
 INT64_MAX = 2**63 - 1
 
-RESERVED_WORDS = frozenset(
-    """
-    ALL AND AS ASC ASCENDING BY CALL CASE CONTAINS CREATE DELETE DESC DESCENDING DETACH DISTINCT
+_RESERVED = """
+    AND AS ASC ASCENDING BY CALL CASE CONTAINS CREATE DELETE DESC DESCENDING DETACH DISTINCT
     ELSE END ENDS EXISTS FALSE FOREACH IN IS LIMIT MATCH MERGE NOT NULL ON OPTIONAL OR ORDER
     REMOVE RETURN SET SKIP STARTS THEN TRUE UNION UNWIND WHEN WHERE WITH XOR YIELD
-    """.split()
-)
+"""
+RESERVED_WORDS = frozenset(_RESERVED.split())
 """Words that cannot name a variable: clause, operator and literal keywords of openCypher."""
 
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
@@ -37,17 +36,58 @@ _SIMPLE_ESCAPES = {
     '"': '"',
     "\\": "\\",
 }
-_COMPARISON = {
-    "=": ast.BinaryOperator.EQ,
-    "<>": ast.BinaryOperator.NE,
-    "!=": ast.BinaryOperator.NE,
-    "<": ast.BinaryOperator.LT,
-    ">": ast.BinaryOperator.GT,
-    "<=": ast.BinaryOperator.LE,
-    ">=": ast.BinaryOperator.GE,
+_COMPARISONS = {
+    "EQ": ast.BinaryOperator.EQ,
+    "NE": ast.BinaryOperator.NE,
+    "LT": ast.BinaryOperator.LT,
+    "GT": ast.BinaryOperator.GT,
+    "LE": ast.BinaryOperator.LE,
+    "GE": ast.BinaryOperator.GE,
+}
+_OPERATORS = {
+    **_COMPARISONS,
+    "OR": ast.BinaryOperator.OR,
+    "XOR": ast.BinaryOperator.XOR,
+    "AND": ast.BinaryOperator.AND,
+    "STARTS": ast.BinaryOperator.STARTS_WITH,
+    "ENDS": ast.BinaryOperator.ENDS_WITH,
+    "CONTAINS": ast.BinaryOperator.CONTAINS,
+    "REGEX": ast.BinaryOperator.REGEX,
+    "IN": ast.BinaryOperator.IN,
+    "PLUS": ast.BinaryOperator.ADD,
+    "MINUS": ast.BinaryOperator.SUB,
+    "STAR": ast.BinaryOperator.MUL,
+    "SLASH": ast.BinaryOperator.DIV,
+    "PERCENT": ast.BinaryOperator.MOD,
+    "CARET": ast.BinaryOperator.POW,
+}
+_NOT_POWER = 4
+_COMPARISON_POWER = 5
+_PREDICATE_POWER = 6
+_POWERS = {
+    "OR": 1,
+    "XOR": 2,
+    "AND": 3,
+    **dict.fromkeys(_COMPARISONS, _COMPARISON_POWER),
+    **dict.fromkeys(("STARTS", "ENDS", "CONTAINS", "REGEX", "IN"), _PREDICATE_POWER),
+    "PLUS": 7,
+    "MINUS": 7,
+    "STAR": 8,
+    "SLASH": 8,
+    "PERCENT": 8,
+    "CARET": 9,
 }
 _QUANTIFIERS = {kind.value: kind for kind in ast.QuantifierKind}
 _UPDATING = (ast.Create, ast.Merge, ast.Set, ast.Remove, ast.Delete, ast.Foreach)
+
+
+def _chain(operands: list[ast.Expr], operators: list[ast.BinaryOperator]) -> ast.Expr:
+    """``a < b < c`` as ``(a < b) AND (b < c)``."""
+    result: ast.Expr = ast.BinaryOp(operators[0], operands[0], operands[1])
+    for index in range(1, len(operators)):
+        comparison = ast.BinaryOp(operators[index], operands[index], operands[index + 1])
+        result = ast.BinaryOp(ast.BinaryOperator.AND, result, comparison)
+    return result
 
 
 def syntax_error(text: str, line: int, column: int, message: str) -> CypherSyntaxError:
@@ -147,6 +187,7 @@ class AstBuilder(Transformer[Token, ast.Statement]):
         super().__init__(visit_tokens=False)
         self.text = text
         self._min_int: list[tuple[ast.Literal, Token]] = []
+        self._loose_patterns: dict[int, ast.PatternExpression] = {}
 
     # ---- errors --------------------------------------------------------------------------
 
@@ -159,7 +200,28 @@ class AstBuilder(Transformer[Token, ast.Statement]):
         """Report literals that were left unchecked during the bottom-up pass."""
         if self._min_int:
             self._fail(self._min_int[0][1], "Integer literal exceeds 64 bits.")
+        if self._loose_patterns:
+            raise CypherSyntaxError(
+                "Invalid use of a pattern expression: a pattern can only be used as a predicate"
+                " in WHERE or inside exists() (use a pattern comprehension to get its paths)."
+            )
         return statement
+
+    def _predicate(self, expr: ast.Expr | None) -> ast.Expr | None:
+        """Mark pattern expressions reachable through boolean operators as used as predicates."""
+        if self._loose_patterns and expr is not None:
+            if isinstance(expr, ast.PatternExpression):
+                self._loose_patterns.pop(id(expr), None)
+            elif isinstance(expr, ast.UnaryOp) and expr.op is ast.UnaryOperator.NOT:
+                self._predicate(expr.operand)
+            elif isinstance(expr, ast.BinaryOp) and expr.op in (
+                ast.BinaryOperator.AND,
+                ast.BinaryOperator.OR,
+                ast.BinaryOperator.XOR,
+            ):
+                self._predicate(expr.left)
+                self._predicate(expr.right)
+        return expr
 
     # ---- names and literals ----------------------------------------------------------------
 
@@ -239,51 +301,49 @@ class AstBuilder(Transformer[Token, ast.Statement]):
 
     # ---- operators -------------------------------------------------------------------------
 
-    @staticmethod
-    def _binary(op: ast.BinaryOperator) -> Callable[[Any, list[Any]], ast.BinaryOp]:
-        def build(self: Any, children: list[Any]) -> ast.BinaryOp:
-            left, right = _exprs(children)
-            return ast.BinaryOp(op, left, right)
-
-        return build
-
-    or_op = _binary(ast.BinaryOperator.OR)
-    xor_op = _binary(ast.BinaryOperator.XOR)
-    and_op = _binary(ast.BinaryOperator.AND)
-    starts_with = _binary(ast.BinaryOperator.STARTS_WITH)
-    ends_with = _binary(ast.BinaryOperator.ENDS_WITH)
-    contains = _binary(ast.BinaryOperator.CONTAINS)
-    regex_match = _binary(ast.BinaryOperator.REGEX)
-    in_op = _binary(ast.BinaryOperator.IN)
-    add = _binary(ast.BinaryOperator.ADD)
-    sub = _binary(ast.BinaryOperator.SUB)
-    mul = _binary(ast.BinaryOperator.MUL)
-    div = _binary(ast.BinaryOperator.DIV)
-    mod = _binary(ast.BinaryOperator.MOD)
-    pow = _binary(ast.BinaryOperator.POW)
-
-    def comparison_chain(self, children: list[Any]) -> ast.Expr:
-        operands = children[0::2]
-        operators = [_COMPARISON[t.value] for t in children[1::2]]
-        result: ast.Expr | None = None
-        for left, op, right in zip(operands, operators, operands[1:], strict=False):
-            comparison = ast.BinaryOp(op, left, right)
-            result = (
-                comparison
-                if result is None
-                else ast.BinaryOp(ast.BinaryOperator.AND, result, comparison)
-            )
-        assert result is not None
+    def expression(self, items: list[Any]) -> ast.Expr:
+        """Apply operator precedence to a flat chain of operands and operator tokens."""
+        result, position = self._climb(items, 0, 0)
+        assert position == len(items)
         return result
 
-    def is_null(self, children: list[Any]) -> ast.IsNull:
-        return ast.IsNull(_exprs(children)[0])
-
-    def is_not_null(self, children: list[Any]) -> ast.IsNull:
-        return ast.IsNull(_exprs(children)[0], negated=True)
-
-    def not_op(self, children: list[Any]) -> ast.UnaryOp:
-        return ast.UnaryOp(ast.UnaryOperator.NOT, children[-1])
+    def _climb(self, items: list[Any], position: int, min_power: int) -> tuple[ast.Expr, int]:
+        """Precedence climbing over ``items[position:]``; consume operators binding >= min_power."""
+        head = items[position]
+        if isinstance(head, Token):
+            if min_power > _NOT_POWER:
+                self._fail(
+                    head, "Invalid input 'NOT': NOT cannot be used here without parentheses."
+                )
+            operand, position = self._climb(items, position + 1, _NOT_POWER)
+            left: ast.Expr = ast.UnaryOp(ast.UnaryOperator.NOT, operand)
+        else:
+            left = head
+            position += 1
+        while position < len(items):
+            token = items[position]
+            if token.type == "IS":
+                if min_power > _PREDICATE_POWER:
+                    break
+                negated = items[position + 1].type == "NOT"
+                left = ast.IsNull(left, negated)
+                position += 3 if negated else 2
+                continue
+            power = _POWERS[token.type]
+            if power < min_power:
+                break
+            if power == _COMPARISON_POWER:
+                operands = [left]
+                operators: list[ast.BinaryOperator] = []
+                while position < len(items) and items[position].type in _COMPARISONS:
+                    operators.append(_COMPARISONS[items[position].type])
+                    right, position = self._climb(items, position + 1, power + 1)
+                    operands.append(right)
+                left = _chain(operands, operators)
+                continue
+            right, position = self._climb(items, position + 1, power + 1)
+            left = ast.BinaryOp(_OPERATORS[token.type], left, right)
+        return left, position
 
     def neg(self, children: list[Any]) -> ast.Expr:
         operand = children[-1]
@@ -362,7 +422,12 @@ class AstBuilder(Transformer[Token, ast.Statement]):
             if lowered in ("shortestpath", "allshortestpaths") and isinstance(
                 arg, ast.PatternExpression
             ):
-                kind = ast.PathKind.SHORTEST if lowered == "shortestpath" else ast.PathKind.ALL_SHORTEST
+                kind = (
+                    ast.PathKind.SHORTEST
+                    if lowered == "shortestpath"
+                    else ast.PathKind.ALL_SHORTEST
+                )
+                self._loose_patterns.pop(id(arg), None)
                 pattern = arg.pattern
                 return ast.PatternExpression(
                     ast.PathPattern(pattern.nodes, pattern.relationships, pattern.variable, kind)
@@ -385,11 +450,11 @@ class AstBuilder(Transformer[Token, ast.Statement]):
         parts = _exprs(children[1:])
         lowered = name.lower()
         variable, source = self._iteration(parts[0], paren, name)
-        where = parts[1]
+        where = self._predicate(parts[1])
         projection = parts[2] if len(parts) > 2 else None
         if lowered in _QUANTIFIERS and projection is None:
             return ast.Quantifier(_QUANTIFIERS[lowered], variable, source, where)
-        if lowered == "filter" and projection is None or lowered == "extract":
+        if (lowered == "filter" and projection is None) or lowered == "extract":
             return ast.ListComprehension(variable, source, where, projection)
         self._fail(paren, f"Invalid input: '{name}' does not take a WHERE clause.")
 
@@ -452,7 +517,7 @@ class AstBuilder(Transformer[Token, ast.Statement]):
         has_where = _has(children, "_WHERE")
         has_pipe = _has(children, "PIPE")
         head = parts[0]
-        where = parts[1] if has_where else None
+        where = self._predicate(parts[1]) if has_where else None
         projection = parts[-1] if has_pipe else None
         if isinstance(head, ast.PatternExpression) or (
             isinstance(head, ast.BinaryOp)
@@ -461,16 +526,20 @@ class AstBuilder(Transformer[Token, ast.Statement]):
             and isinstance(head.right, ast.PatternExpression)
         ):
             if projection is None:
-                self._fail(bracket, "Invalid input ']': a pattern comprehension needs '| expression'.")
+                self._fail(
+                    bracket, "Invalid input ']': a pattern comprehension needs '| expression'."
+                )
             if isinstance(head, ast.BinaryOp):
                 assert isinstance(head.right, ast.PatternExpression)
                 pattern = head.right.pattern
+                self._loose_patterns.pop(id(head.right), None)
                 assert isinstance(head.left, ast.Variable)
                 pattern = ast.PathPattern(
                     pattern.nodes, pattern.relationships, head.left.name, pattern.kind
                 )
             else:
                 pattern = head.pattern
+                self._loose_patterns.pop(id(head), None)
             return ast.PatternComprehension(pattern, where, projection)
         variable, source = self._iteration(head, bracket, "[...]")
         return ast.ListComprehension(variable, source, where, projection)
@@ -515,6 +584,7 @@ class AstBuilder(Transformer[Token, ast.Statement]):
     def exists_call(self, children: list[Any]) -> ast.Expr:
         (arg,) = _exprs(children)
         if isinstance(arg, ast.PatternExpression):
+            self._loose_patterns.pop(id(arg), None)
             return ast.Exists(patterns=(arg.pattern,))
         return ast.FunctionCall("exists", (arg,))
 
@@ -524,7 +594,8 @@ class AstBuilder(Transformer[Token, ast.Statement]):
 
     def exists_pattern(self, children: list[Any]) -> ast.Exists:
         parts = _exprs(children)
-        return ast.Exists(patterns=parts[0], where=parts[1] if len(parts) > 1 else None)
+        where = self._predicate(parts[1]) if len(parts) > 1 else None
+        return ast.Exists(patterns=parts[0], where=where)
 
     # ---- patterns ----------------------------------------------------------------------------
 
@@ -542,11 +613,7 @@ class AstBuilder(Transformer[Token, ast.Statement]):
 
     def shortest_path(self, children: list[Any]) -> _Shortest:
         token, element = children
-        kind = (
-            ast.PathKind.SHORTEST
-            if token.type == "SHORTESTPATH"
-            else ast.PathKind.ALL_SHORTEST
-        )
+        kind = ast.PathKind.SHORTEST if token.type == "SHORTESTPATH" else ast.PathKind.ALL_SHORTEST
         return _Shortest(kind, element)
 
     def pattern_element(self, children: list[Any]) -> _Element:
@@ -634,7 +701,9 @@ class AstBuilder(Transformer[Token, ast.Statement]):
         head = children[0]
         first = head if isinstance(head, ast.NodePattern) else self._expr_to_node(head)
         nodes = (first, *children[2::2])
-        return ast.PatternExpression(ast.PathPattern(nodes, tuple(children[1::2])))
+        expression = ast.PatternExpression(ast.PathPattern(nodes, tuple(children[1::2])))
+        self._loose_patterns[id(expression)] = expression
+        return expression
 
     def _expr_to_node(self, expr: ast.Expr) -> ast.NodePattern:
         """Reinterpret a parenthesised expression that starts a pattern as its node pattern."""
@@ -675,7 +744,14 @@ class AstBuilder(Transformer[Token, ast.Statement]):
     def match(self, children: list[Any]) -> ast.Match:
         optional = _has(children, "OPTIONAL")
         parts = _exprs(children)
-        where = parts[1] if len(parts) > 1 else None
+        where = self._predicate(parts[1]) if len(parts) > 1 else None
+        for path in parts[0]:
+            for element in (*path.nodes, *path.relationships):
+                if isinstance(element.properties, ast.Parameter):
+                    raise CypherSyntaxError(
+                        "Parameter maps cannot be used in MATCH patterns (use a literal map"
+                        f" instead, e.g. {{id: ${element.properties.name}.id}})."
+                    )
         return ast.Match(parts[0], where, optional)
 
     def unwind(self, children: list[Any]) -> ast.Unwind:
@@ -729,10 +805,15 @@ class AstBuilder(Transformer[Token, ast.Statement]):
         return ast.RemoveLabels(variable.name, labels)
 
     def delete(self, children: list[Any]) -> ast.Delete:
-        return ast.Delete(tuple(_exprs(children)), detach=_has(children, "DETACH"))
+        expressions = tuple(_exprs(children))
+        if any(isinstance(e, ast.HasLabels) for e in expressions):
+            raise CypherSyntaxError(
+                "Invalid DELETE: labels and relationship types cannot be deleted (use REMOVE)."
+            )
+        return ast.Delete(expressions, detach=_has(children, "DETACH"))
 
     def with_clause(self, children: list[Any]) -> ast.With:
-        return ast.With(children[0], children[1] if len(children) > 1 else None)
+        return ast.With(children[0], self._predicate(children[1]) if len(children) > 1 else None)
 
     def return_clause(self, children: list[Any]) -> ast.Return:
         return ast.Return(children[0])
@@ -810,6 +891,7 @@ class AstBuilder(Transformer[Token, ast.Statement]):
             return _Yield(True, (), None)
         items = tuple(c for c in children if isinstance(c, ast.YieldItem))
         where = children[-1] if not isinstance(children[-1], ast.YieldItem) else None
+        self._predicate(where)
         return _Yield(False, items, where)
 
     def yield_item(self, children: list[Any]) -> ast.YieldItem:
@@ -825,7 +907,7 @@ class AstBuilder(Transformer[Token, ast.Statement]):
         return ast.CallSubquery(query)
 
     def foreach(self, children: list[Any]) -> ast.Foreach:
-        variable, source, _, *clauses = children
+        variable, _, source, _, *clauses = children
         for clause in clauses:
             if not isinstance(clause, (*_UPDATING, ast.Foreach)):
                 raise CypherSyntaxError(
@@ -857,10 +939,25 @@ class AstBuilder(Transformer[Token, ast.Statement]):
                 if isinstance(clause, ast.Return):
                     raise CypherSyntaxError("RETURN can only be used at the end of the query.")
             last = clauses[-1]
+            standalone = len(clauses) == 1 and not subquery
+            for clause in clauses:
+                if isinstance(clause, ast.Call) and not standalone:
+                    if clause.args is None:
+                        raise CypherSyntaxError(
+                            f"Procedure call inside a query does not support passing arguments"
+                            f" implicitly (pass them explicitly: CALL {clause.procedure}(...))."
+                        )
+                    if clause.yield_all:
+                        raise CypherSyntaxError(
+                            "YIELD * can only be used in a standalone procedure call."
+                        )
             if len(query.parts) > 1 and not isinstance(last, ast.Return):
-                raise CypherSyntaxError("All sub queries in an UNION must end with a RETURN clause.")
+                raise CypherSyntaxError(
+                    "All sub queries in an UNION must end with a RETURN clause."
+                )
             if not isinstance(last, (ast.Return, ast.CallSubquery, *_UPDATING)) and not (
-                isinstance(last, ast.Call) and (last.yield_items is None or not subquery)
+                isinstance(last, ast.Call)
+                and (standalone or (last.yield_items is None and not last.yield_all))
             ):
                 raise CypherSyntaxError(
                     f"Query cannot conclude with {_clause_name(last)} (must be a RETURN clause,"
@@ -903,7 +1000,9 @@ class AstBuilder(Transformer[Token, ast.Statement]):
                 else:
                     owner, key = child.value
                     if variable is not None and owner != variable.name:
-                        self._fail(None, f"Variable {owner} is not the indexed node {variable.name}.")
+                        self._fail(
+                            None, f"Variable {owner} is not the indexed node {variable.name}."
+                        )
                     properties.append(key)
             elif isinstance(child, ast.Variable):
                 variable = child
@@ -927,7 +1026,9 @@ class AstBuilder(Transformer[Token, ast.Statement]):
         variable, key = children
         return _Tagged("property", (variable.name, key))
 
-    def _constraint(self, children: list[Any]) -> tuple[ast.ConstraintKind, str, tuple[str, ...], str | None]:
+    def _constraint(
+        self, children: list[Any]
+    ) -> tuple[ast.ConstraintKind, str, tuple[str, ...], str | None]:
         variable, label, (kind, properties, data_type) = children[0].value
         for owner, _ in properties:
             if owner != variable:
@@ -949,10 +1050,18 @@ class AstBuilder(Transformer[Token, ast.Statement]):
         return _Tagged("constraint", (variable.name, name_of(label), assertion))
 
     def assert_exists(self, children: list[Any]) -> tuple[Any, ...]:
-        return ast.ConstraintKind.EXISTS, [c.value for c in children if isinstance(c, _Tagged)], None
+        return (
+            ast.ConstraintKind.EXISTS,
+            [c.value for c in children if isinstance(c, _Tagged)],
+            None,
+        )
 
     def assert_unique(self, children: list[Any]) -> tuple[Any, ...]:
-        return ast.ConstraintKind.UNIQUE, [c.value for c in children if isinstance(c, _Tagged)], None
+        return (
+            ast.ConstraintKind.UNIQUE,
+            [c.value for c in children if isinstance(c, _Tagged)],
+            None,
+        )
 
     def assert_typed(self, children: list[Any]) -> tuple[Any, ...]:
         prop = children[0].value
@@ -1032,8 +1141,8 @@ def annotate_projection_texts(tree: Tree[Token], text: str) -> None:
             while isinstance(last, Tree):
                 last = last.children[-1]
             assert isinstance(first, Token) and isinstance(last, Token)
-            if first is last and first.type == "NAME":
-                source = first.value
+            if first is last and first.type in ("NAME", "ESCAPED_NAME"):
+                source = name_of(first)
             else:
                 source = text[first.start_pos : last.end_pos]
             node.children.append(Token("ITEM_TEXT", source))
