@@ -12,7 +12,8 @@ Layout (chosen for size; measured by ``bench/memory_in_memory_tx.py``):
   ``DELETED``: the object is deleted in its newest version. There is no separate deleted flag;
   the ``RECREATE_OBJECT`` undo delta keeps the blob the object had before its deletion.
 * ``out_e`` / ``in_e`` (vertices only) hold the adjacency: ``None``, a bare ``Edge`` (degree 1,
-  the common case) or a ``list`` of edges. Edges are referenced directly, no tuples.
+  the common case), a ``tuple`` of edges up to ``SMALL_DEGREE`` (smaller than a list and its
+  item array) or a ``list`` above. Edges are referenced directly, no per-edge tuples.
 * ``delta`` is the head of the undo chain, ``None`` once every delta was released.
 
 MVCC, as Memgraph's storage v2 does it: the object holds the newest value; each write first links
@@ -28,9 +29,9 @@ single attribute load or store, and each C-level list operation, atomic; nothing
 assumed):
 
 1. Every field is replaced by a single store of an immutable value (tuples, bytes, str, edges),
-   except adjacency lists, which are only ever *appended to* in place; removing an edge
-   installs a new container. A reader that captured a list and its length therefore sees a
-   stable prefix.
+   except adjacency lists (degree above ``SMALL_DEGREE``), which are only ever *appended to* in
+   place; removing an edge installs a new container. A reader that captured a container and
+   its length therefore sees a stable prefix.
 2. Writers (serialised by the engine's write latch) link the undo delta before they change the
    field it covers. Readers load the fields they need first and the delta head last. A write that
    slips in between is covered by a delta the reader finds at the head and undoes; undo actions
@@ -174,13 +175,22 @@ class Edge(RelationshipHandle):
         return f"<Edge {self.gid} {self.type}>"
 
 
+SMALL_DEGREE = 8
+"""Adjacency up to this many edges is a tuple (replaced on every change); above, a list."""
+
+
 def adj_add(adj: Any, edge: Edge) -> Any:
-    """The adjacency container after adding ``edge``: bare edge, new list, or the same list
-    appended to in place (invariant 1: appending never disturbs a reader's prefix)."""
+    """The adjacency container after adding ``edge``: a bare edge, a new tuple, or the same
+    list appended to in place (invariant 1: appending never disturbs a reader's prefix)."""
     if adj is None:
         return edge
-    if adj.__class__ is Edge:
-        return [adj, edge]
+    cls = adj.__class__
+    if cls is Edge:
+        return (adj, edge)
+    if cls is tuple:
+        if len(adj) < SMALL_DEGREE:
+            return (*adj, edge)
+        return [*adj, edge]
     adj.append(edge)
     return adj
 
@@ -195,18 +205,19 @@ def adj_remove(adj: Any, edge: Edge) -> Any:
         i = adj.index(edge)
     except ValueError:
         return adj
-    rest = adj.copy()
-    del rest[i]
-    return adj_compact(rest)
+    return adj_compact(adj[:i] + adj[i + 1 :])
 
 
-def adj_compact(edges: list[Edge]) -> Any:
-    """The cheapest container for ``edges`` (which the caller gives away)."""
-    if not edges:
+def adj_compact(edges: list[Edge] | tuple[Edge, ...]) -> Any:
+    """The cheapest container holding ``edges`` (which the caller gives away)."""
+    n = len(edges)
+    if n == 0:
         return None
-    if len(edges) == 1:
+    if n == 1:
         return edges[0]
-    return edges
+    if n <= SMALL_DEGREE:
+        return edges if edges.__class__ is tuple else tuple(edges)
+    return edges if edges.__class__ is list else list(edges)
 
 
 def adj_items(adj: Any) -> list[Edge]:

@@ -411,9 +411,9 @@ class InMemoryTransaction:
         want_out = direction & 1
         want_in = direction & 2
         outs = v.out_e if want_out else None
-        n_out = len(outs) if outs.__class__ is list else 0
+        n_out = 0 if outs is None or outs.__class__ is Edge else len(outs)
         ins = v.in_e if want_in else None
-        n_in = len(ins) if ins.__class__ is list else 0
+        n_in = 0 if ins is None or ins.__class__ is Edge else len(ins)
         props = v.props
         d = v.delta
         if d is not None:
@@ -505,15 +505,20 @@ class InMemoryTransaction:
         return stats
 
     def _prepare(self, obj: Vertex | Edge) -> None:
-        """First-writer-wins check (under the latch): may this transaction write ``obj``?"""
+        """First-writer-wins check (under the latch): may this transaction write ``obj``? The
+        newest delta that was not rolled back must be our own or committed before we began."""
         d = obj.delta
-        if d is not None:
+        while d is not None:
             info = d.info
-            if info is not self._info:
-                ts = info.ts
-                if ts >= self._start and ts != ABORTED:
-                    self._lost_conflict = ts >= TXN_ID_BASE
-                    raise SerializationError()
+            ts = info.ts
+            if ts == ABORTED:
+                # rolled back, so no conflict, but what it covers may still be one
+                d = d.next
+                continue
+            if info is not self._info and ts >= self._start:
+                self._lost_conflict = ts >= TXN_ID_BASE
+                raise SerializationError()
+            break
         if obj.props is DELETED:
             raise _deleted_error(obj)
 
@@ -549,8 +554,11 @@ class InMemoryTransaction:
     ) -> NodeHandle:
         """A new node with ``labels`` (duplicates collapse) and ``properties``."""
         stats = self._writer()
-        engine = self._engine
-        label_tuple = engine._intern_labels(tuple(dict.fromkeys(labels)))
+        label_tuple = (
+            self._engine._label_sets.get(labels) if isinstance(labels, tuple) else None
+        )
+        if label_tuple is None:
+            label_tuple = self._engine._intern_labels(tuple(dict.fromkeys(labels)))
         with self._lock:
             blob = self._encode(properties, stats)
             vs = self._vertices
