@@ -233,8 +233,15 @@ def test_reopen_fixture_closes_and_reopens_on_the_same_directory(fake: pytest.Py
         def test_after():
             assert sum(1 for e in fake_engine.EVENTS if e[0] == "open") == 3
             assert sum(1 for e in fake_engine.EVENTS if e[0] == "close") == 3
+
+        def test_reopen_keeps_directory_and_settings(engine_factory, tmp_path):
+            first = engine_factory.open(data_dir=tmp_path / "elsewhere", settings={"s": 1})
+            second = engine_factory.reopen()
+            assert second.ctx.data_directory == tmp_path / "elsewhere"
+            assert second.ctx.settings == {"s": 1}
+            assert ("close", id(first)) in fake_engine.EVENTS
     """)
-    fake.runpytest(*PLUGIN, *FAKE).assert_outcomes(passed=2)
+    fake.runpytest(*PLUGIN, *FAKE).assert_outcomes(passed=3)
 
 
 def test_engine_settings_can_be_overridden(fake: pytest.Pytester) -> None:

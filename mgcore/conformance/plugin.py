@@ -320,6 +320,13 @@ def data_dir(tmp_path: Path) -> Path:
     return path
 
 
+@dataclass
+class _Opened:
+    instance: Any
+    ctx: EngineContext
+    cls: type
+
+
 class EngineFactory:
     """Opens engine instances for one test and closes every one still open at teardown."""
 
@@ -328,7 +335,7 @@ class EngineFactory:
         self.settings = settings
         self.data_dir = data_dir
         self.current: Any = None
-        self._open: list[Any] = []
+        self._open: list[_Opened] = []
 
     def context(
         self, data_dir: Path | None = None, settings: dict[str, Any] | None = None
@@ -347,29 +354,44 @@ class EngineFactory:
     ) -> Any:
         """A new instance of ``cls`` (default: the engine under test) opened on ``data_dir``
         (default: the test's) with ``settings``; it becomes the current instance."""
-        instance = (cls or self.cls)()
-        instance.open(self.context(data_dir, settings))
-        self._open.append(instance)
+        engine_cls = cls or self.cls
+        ctx = self.context(data_dir, settings)
+        instance = engine_cls()
+        instance.open(ctx)
+        self._open.append(_Opened(instance, ctx, engine_cls))
         self.current = instance
         return instance
 
+    def _find(self, instance: Any) -> _Opened | None:
+        return next((o for o in self._open if o.instance is instance), None)
+
     def close(self, instance: Any) -> None:
         """Close one instance opened here (once)."""
-        if instance in self._open:
-            self._open.remove(instance)
-            if self.current is instance:
-                self.current = None
-            instance.close()
+        opened = self._find(instance)
+        if opened is None:
+            return
+        self._open.remove(opened)
+        if self.current is instance:
+            self.current = None
+        instance.close()
 
-    def reopen(self, settings: dict[str, Any] | None = None) -> Any:
-        """Close the current instance and open a new one on the same directory."""
-        if self.current is not None:
-            self.close(self.current)
-        return self.open(settings=settings)
+    def reopen(self, settings: dict[str, Any] | None = None, instance: Any = None) -> Any:
+        """Close ``instance`` (default: the current one) and open a new instance of the same
+        class on the same directory, with the same settings unless ``settings`` is given."""
+        opened = self._find(instance if instance is not None else self.current)
+        if opened is None:
+            raise RuntimeError("reopen: no open engine instance to reopen")
+        self.close(opened.instance)
+        return self.open(
+            data_dir=opened.ctx.data_directory,
+            settings=dict(opened.ctx.settings) if settings is None else settings,
+            cls=opened.cls,
+        )
 
     def close_all(self) -> None:
+        """Close every instance still open, newest first."""
         while self._open:
-            self.close(self._open[-1])
+            self.close(self._open[-1].instance)
 
 
 @pytest.fixture
@@ -391,7 +413,7 @@ def engine(engine_factory: EngineFactory) -> Any:
 @pytest.fixture
 def reopen(engine: Any, engine_factory: EngineFactory) -> Callable[..., Any]:
     """``reopen(settings=None)`` closes the current engine and returns a new instance opened on
-    the same directory, for durability tests."""
+    the same directory (with the same settings unless given), for durability tests."""
     return engine_factory.reopen
 
 
