@@ -15,8 +15,8 @@ its labels and properties through that transaction, which applies the transactio
 Values. Property values are Python values: ``None`` is never stored (setting a property to
 ``None`` removes it), ``bool``, ``int`` (64-bit), ``float``, ``str``, ``list`` and ``dict`` (str
 keys) nested freely, and the temporal types of ``mgcore.values`` where the engine declares
-``temporal_values``. Engines never modify a stored list or dict in place and return values the
-caller must not mutate either.
+``temporal_values``. Engines copy lists and dicts on the way in, never modify a stored one in
+place, and return values the caller must not mutate.
 
 Visibility. A transaction sees the data committed before it began (snapshot isolation) or as its
 isolation level says, plus its own writes, immediately. Clause isolation (``MATCH (a) CREATE
@@ -193,8 +193,9 @@ class Transaction(Protocol):
         """Remove ``label``; False when the node did not have it."""
 
     def set_node_property(self, node: NodeHandle, key: str, value: Any) -> None:
-        """Set (``None``: remove) a property. The value is stored as given; the caller must not
-        mutate it afterwards."""
+        """Set (``None``: remove) a property. The engine validates and copies the value
+        (``mgcore.values.types.validate_property_value``), so mutating the caller's list or dict
+        afterwards does not change what is stored."""
 
     def set_relationship_property(self, rel: RelationshipHandle, key: str, value: Any) -> None:
         """Set (``None``: remove) a relationship property."""
