@@ -15,7 +15,7 @@ from mgcore.cypher import ast
 from mgcore.cypher.functions.registry import FunctionRegistry
 from mgcore.cypher.logical import operators as op
 from mgcore.cypher.physical.expressions import contains_aggregate, is_aggregate
-from mgcore.errors import CypherSemanticError
+from mgcore.errors import CypherSyntaxError
 
 ANON = " "
 
@@ -91,7 +91,7 @@ class Planner:
         columns = plans[0][1]
         for _, cols in plans[1:]:
             if cols != columns:
-                raise CypherSemanticError(
+                raise CypherSyntaxError(
                     "All subqueries in an UNION must have the same column names."
                 )
         return op.Union(tuple(p for p, _ in plans), query.union_all, columns), columns
@@ -136,7 +136,7 @@ class Planner:
                 if columns is not None and not last:
                     columns = None
             else:
-                raise CypherSemanticError(f"{type(clause).__name__} is not supported yet.")
+                raise CypherSyntaxError(f"{type(clause).__name__} is not supported yet.")
         if columns is None:
             return op.EmptyResult(plan), ()
         return plan, columns
@@ -176,7 +176,7 @@ class Planner:
         rels: list[str] = []
         for pattern in patterns:
             if pattern.kind is not ast.PathKind.ALL_PATHS:
-                raise CypherSemanticError(
+                raise CypherSyntaxError(
                     f"{pattern.kind.value} is not supported; use Memgraph's BFS expansion."
                 )
             plan = self.plan_path(plan, bound, self.name_pattern(pattern), rels)
@@ -245,7 +245,7 @@ class Planner:
         target_bound = target.variable in bound
         if rel.length is not None:
             if rel.variable in bound:
-                raise CypherSemanticError(
+                raise CypherSyntaxError(
                     f"Variable '{rel.variable}' of a variable length relationship is already "
                     "bound."
                 )
@@ -291,9 +291,9 @@ class Planner:
         pattern = self.name_pattern(clause.pattern)
         for rel in pattern.relationships:
             if rel.length is not None:
-                raise CypherSemanticError("Variable length relationships can't be merged.")
+                raise CypherSyntaxError("Variable length relationships can't be merged.")
             if len(rel.types) != 1:
-                raise CypherSemanticError(
+                raise CypherSyntaxError(
                     "Exactly one relationship type must be specified for MERGE."
                 )
         inner = list(bound)
@@ -326,7 +326,7 @@ class Planner:
                 return op.Select(plan, names, result=True), names
             return plan, None
         if not standalone:
-            raise CypherSemanticError(
+            raise CypherSyntaxError(
                 "Procedure call inside a query must have a YIELD clause."
             )
         return plan, ("*",)
@@ -346,14 +346,14 @@ class Planner:
         if projection.star:
             user = sorted(n for n in dict.fromkeys(bound) if not is_anonymous(n))
             if not user and not projection.items:
-                raise CypherSemanticError(
+                raise CypherSyntaxError(
                     "RETURN * is not allowed when there are no variables in scope."
                 )
             items.extend((n, ast.Variable(n)) for n in user)
         items.extend((item.name, item.expression) for item in projection.items)
         names = tuple(name for name, _ in items)
         if len(set(names)) != len(names):
-            raise CypherSemanticError(
+            raise CypherSyntaxError(
                 "Multiple result columns with the same name are not supported."
             )
         aggregating = any(contains_aggregate(e, self.functions) for _, e in items)

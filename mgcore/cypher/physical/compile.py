@@ -25,7 +25,7 @@ from mgcore.cypher.physical.operators import expand, flow, project, scan, write
 from mgcore.cypher.physical.operators.base import Once, PhysicalOperator
 from mgcore.cypher.physical.row import Layout, Row
 from mgcore.cypher.procedures import ProcedureRegistry
-from mgcore.errors import CypherSemanticError, CypherSyntaxError
+from mgcore.errors import CypherSyntaxError
 from mgcore.storage.records import Direction
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class PlanCompiler:
         """The slot of a variable that must be bound."""
         i = layout.slot(name)
         if i is None:
-            raise CypherSemanticError(f"Unbound variable: {name}.")
+            raise CypherSyntaxError(f"Unbound variable: {name}.")
         return i
 
     def compile(self, plan: lg.LogicalOp, layout: Layout) -> tuple[PhysicalOperator, Layout]:
@@ -311,7 +311,7 @@ class PlanCompiler:
             args = [self.expr(ast.Parameter(n), lay) for n, _ in proc.arguments]
         else:
             if len(plan.arguments) != len(proc.arguments):
-                raise CypherSemanticError(
+                raise CypherSyntaxError(
                     f"Procedure '{proc.name}' takes {len(proc.arguments)} argument(s), got "
                     f"{len(plan.arguments)}."
                 )
@@ -354,7 +354,7 @@ class PlanCompiler:
         slot = work.slot(node.variable)
         if slot is not None:
             if node.labels or node.properties is not None:
-                raise CypherSemanticError(f"Redeclaring variable: {node.variable}.")
+                raise CypherSyntaxError(f"Redeclaring variable: {node.variable}.")
             steps.append((slot, None))
             return slot
         props = self.expr(node.properties, work) if node.properties is not None else None
@@ -368,17 +368,17 @@ class PlanCompiler:
         for i, rel in enumerate(pattern.relationships):
             assert rel.variable is not None
             if work.slot(rel.variable) is not None:
-                raise CypherSemanticError(f"Redeclaring variable: {rel.variable}.")
+                raise CypherSyntaxError(f"Redeclaring variable: {rel.variable}.")
             if len(rel.types) != 1:
-                raise CypherSemanticError(
+                raise CypherSyntaxError(
                     "Exactly one relationship type must be specified for CREATE."
                 )
             if rel.direction is ast.Direction.BOTH:
-                raise CypherSemanticError(
+                raise CypherSyntaxError(
                     "Bidirectional relationship are not supported when creating an edge."
                 )
             if rel.length is not None:
-                raise CypherSemanticError("Variable length relationships can't be created.")
+                raise CypherSyntaxError("Variable length relationships can't be created.")
             start, end = node_slots[i], node_slots[i + 1]
             if rel.direction is ast.Direction.INCOMING:
                 start, end = end, start
@@ -411,7 +411,7 @@ class PlanCompiler:
                     write.set_labels(self.expr(ast.Variable(item.variable), lay), item.labels, True)
                 )
             else:
-                raise CypherSemanticError(f"Unsupported SET item {type(item).__name__}.")
+                raise CypherSyntaxError(f"Unsupported SET item {type(item).__name__}.")
         return actions
 
     def _SetItems(self, plan: lg.SetItems, layout: Layout) -> tuple[PhysicalOperator, Layout]:

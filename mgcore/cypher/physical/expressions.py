@@ -17,7 +17,6 @@ from mgcore.cypher.physical.row import Layout, Row
 from mgcore.errors import (
     CypherArgumentError,
     CypherArithmeticError,
-    CypherSemanticError,
     CypherSyntaxError,
     CypherTypeError,
     ParameterMissing,
@@ -445,7 +444,7 @@ class _Compilation:
                 return _slot(slot)
         method = getattr(self, "_" + type(e).__name__, None)
         if method is None:
-            raise CypherSemanticError(f"Unsupported expression: {type(e).__name__}.")
+            raise CypherSyntaxError(f"Unsupported expression: {type(e).__name__}.")
         return method(e)
 
     # -- leaves --------------------------------------------------------------------------
@@ -467,7 +466,7 @@ class _Compilation:
     def _Variable(self, e: ast.Variable) -> Compiled:
         slot = self.layout.slot(e.name)
         if slot is None:
-            raise CypherSemanticError(f"Unbound variable: {e.name}.")
+            raise CypherSyntaxError(f"Unbound variable: {e.name}.")
         return _slot(slot)
 
     def _ListLiteral(self, e: ast.ListLiteral) -> Compiled:
@@ -659,7 +658,7 @@ class _Compilation:
     def _FunctionCall(self, e: ast.FunctionCall) -> Compiled:
         registry = self.compiler.functions
         if registry.is_aggregate(e.name):
-            raise CypherSemanticError(
+            raise CypherSyntaxError(
                 f"Aggregation function '{e.name}' is not allowed here; aggregations are only "
                 "allowed in WITH and RETURN."
             )
@@ -696,7 +695,7 @@ class _Compilation:
         return call
 
     def _CountStar(self, e: ast.CountStar) -> Compiled:
-        raise CypherSemanticError(
+        raise CypherSyntaxError(
             "Aggregation function 'count(*)' is not allowed here; aggregations are only "
             "allowed in WITH and RETURN."
         )
@@ -805,12 +804,12 @@ class _Compilation:
     ) -> tuple[SubplanRunner, Layout]:
         factory = self.compiler.subplans
         if factory is None:
-            raise CypherSemanticError("Patterns are not allowed in this expression.")
+            raise CypherSyntaxError("Patterns are not allowed in this expression.")
         return factory.plan_pattern(patterns, where, self.layout)
 
     def _Exists(self, e: ast.Exists) -> Compiled:
         if e.query is not None:
-            raise CypherSemanticError("EXISTS subqueries are not supported yet.")
+            raise CypherSyntaxError("EXISTS subqueries are not supported yet.")
         runner, _ = self._subplan(e.patterns, e.where)
 
         def exists(row: Row, ctx: QueryContext) -> Any:
