@@ -104,6 +104,27 @@ _OPERATORS = frozenset(
         "LSQB",
     }
 )
+_RELATIONSHIP_START = frozenset({"DASHES", "DASH_OPEN", "LEFT_DASHES", "LEFT_OPEN"})
+_CLAUSE_START = frozenset(
+    {
+        "_MATCH",
+        "OPTIONAL",
+        "_CREATE",
+        "_MERGE",
+        "_SET",
+        "_REMOVE",
+        "_DELETE",
+        "DETACH",
+        "_WITH",
+        "_RETURN",
+        "_UNWIND",
+        "_CALL",
+        "_FOREACH",
+        "_UNION",
+    }
+)
+_EXPRESSION_EXTRA = frozenset({"ESCAPED_NAME", "TRUE", "FALSE", "NULL", "EXISTS", "MINUS", "PLUS"})
+_UNTERMINATED = {"'": "string literal", '"': "string literal", "`": "quoted name"}
 _MAX_EXPECTED = 8
 
 
@@ -167,7 +188,13 @@ def _translate(error: UnexpectedInput, text: str) -> CypherSyntaxError:
     if isinstance(error, UnexpectedCharacters):
         position = error.pos_in_stream or 0
         char = text[position] if position < len(text) else ""
-        return syntax_error(text, error.line, error.column, f"Invalid input '{char}'.")
+        if char in _UNTERMINATED:
+            message = f"Unterminated {_UNTERMINATED[char]}."
+        elif text.startswith("/*", position):
+            message = "Unterminated comment."
+        else:
+            message = f"Invalid input '{char}'."
+        return syntax_error(text, error.line, error.column, message)
     if isinstance(error, UnexpectedToken):
         reserved = _reserved_name_before(error)
         if reserved is not None:
@@ -178,18 +205,17 @@ def _translate(error: UnexpectedInput, text: str) -> CypherSyntaxError:
                 f"Invalid input '{reserved.value}': a reserved word cannot be used here.",
             )
         token = error.token
-        expected = _describe_expected(error.expected)
+        if token.type == "STAR" and text[(token.start_pos or 1) - 1] == "/":
+            return syntax_error(
+                text, token.line or 1, (token.column or 2) - 1, "Unterminated comment."
+            )
+        expected = _describe_expected(_acceptable(error))
         if token.type == "$END":
             line, column = _end_position(text)
-            return syntax_error(
-                text, line, column, f"Unexpected end of input: expected {expected}."
-            )
-        return syntax_error(
-            text,
-            token.line or 1,
-            token.column or 1,
-            f"Invalid input '{token.value}': expected {expected}.",
-        )
+            message = f"Unexpected end of input: expected {expected}."
+            return syntax_error(text, line, column, message)
+        message = f"Invalid input '{token.value}': expected {expected}."
+        return syntax_error(text, token.line or 1, token.column or 1, message)
     if isinstance(error, UnexpectedEOF):
         line, column = _end_position(text)
         return syntax_error(text, line, column, "Unexpected end of input.")
@@ -212,26 +238,39 @@ def _reserved_name_before(error: UnexpectedToken) -> Token | None:
     return None
 
 
+def _acceptable(error: UnexpectedToken) -> set[str]:
+    """The terminals the parser would really accept where the error occurred.
+
+    ``error.expected`` lists the lookaheads of an LALR state, which may be shared by several
+    contexts; feeding each candidate to a copy of the parser keeps only the valid ones.
+    """
+    if error.interactive_parser is not None:
+        try:
+            return set(error.interactive_parser.accepts())
+        except UnexpectedInput:
+            pass
+    return set(error.expected)
+
+
 def _describe_expected(expected: set[str]) -> str:
+    """Readable expectations: groups (an expression, a clause, ...) then single tokens."""
     names = set(expected)
-    words: list[str] = []
+    groups: list[str] = []
     if len(names & _EXPRESSION_START) >= 5:
-        names -= _EXPRESSION_START | {
-            "ESCAPED_NAME",
-            "TRUE",
-            "FALSE",
-            "NULL",
-            "EXISTS",
-            "MINUS",
-            "PLUS",
-        }
-        words.append("an expression")
+        names -= _EXPRESSION_START | _EXPRESSION_EXTRA
+        groups.append("an expression")
     if len(names & _OPERATORS) >= 5:
         names -= _OPERATORS
-        words.append("an operator")
-    shown = sorted({_display(name) for name in names})
-    words.extend(shown[:_MAX_EXPECTED])
-    if len(shown) > _MAX_EXPECTED:
+        groups.append("an operator")
+    if len(names & _CLAUSE_START) >= 5:
+        names -= _CLAUSE_START
+        groups.append("a clause")
+    if len(names & _RELATIONSHIP_START) >= 2:
+        names -= _RELATIONSHIP_START
+        groups.append("a relationship pattern")
+    shown = sorted({_display(name) for name in names}, key=lambda word: (word[0] == "'", word))
+    words = groups + shown[: max(0, _MAX_EXPECTED - len(groups))]
+    if len(groups) + len(shown) > len(words):
         words.append("...")
     if not words:
         return "something else"

@@ -792,6 +792,29 @@ def test_error_on_invalid_character() -> None:
         parse("MATCH (a)\nRETURN a #")
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("RETURN 'abc", "Unterminated string literal"),
+        ('RETURN "abc', "Unterminated string literal"),
+        ("RETURN `abc", "Unterminated quoted name"),
+        ("RETURN 1 /* x", "Unterminated comment"),
+    ],
+)
+def test_unterminated_tokens(text: str, message: str) -> None:
+    with pytest.raises(CypherSyntaxError, match=message):
+        parse(text)
+
+
+def test_error_expectations_are_exact_for_the_context() -> None:
+    with pytest.raises(CypherSyntaxError) as info:
+        parse("MATCH (n) SET n.x 1")
+    assert "expected one of '(', '.', '=', '['." in str(info.value)
+    with pytest.raises(CypherSyntaxError) as info:
+        parse("MATCH (n) RETRUN n")
+    assert "expected one of a clause, a relationship pattern, WHERE" in str(info.value)
+
+
 def test_error_expected_list_is_trimmed() -> None:
     with pytest.raises(CypherSyntaxError) as info:
         parse("RETURN 1 +")
