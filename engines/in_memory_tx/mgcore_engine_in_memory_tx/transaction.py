@@ -748,6 +748,13 @@ class InMemoryTransaction:
     def commit(self) -> None:
         """Publish the writes atomically (one store of the commit timestamp)."""
         self._engine._commit(self, self._info, self._deltas, self._stats)
+        self._close()
+
+    def _close(self) -> None:
+        """Become a ClosedTransaction; the deltas now belong to the engine's release queue, so a
+        handle on the closed transaction does not keep them alive."""
+        self._deltas = []
+        self._stats = None
         self.__class__ = ClosedTransaction
 
     def rollback(self) -> None:
@@ -759,7 +766,7 @@ class InMemoryTransaction:
                 self._engine._abort_locked(self, self._info, deltas)
         else:
             self._engine._end_empty(self)
-        self.__class__ = ClosedTransaction
+        self._close()
         if self._lost_conflict:
             _yield_gil()
 
