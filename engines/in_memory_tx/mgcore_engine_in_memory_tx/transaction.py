@@ -21,8 +21,8 @@ so an immediate retry would only fail again, and without the yield a retry loop 
 thousands of failures per switch interval in the conformance suite's thread test. Commit
 publishes the commit timestamp into the shared ``CommitInfo`` under the latch (``begin`` takes
 its start timestamp under the same latch, so no transaction can start "between" a commit's
-timestamp and its publication). Rollback restores the
-values under the latch and marks the deltas ``ABORTED``; the engine unlinks deltas later
+timestamp and its publication). Rollback restores the values under the latch and marks the
+deltas ``ABORTED``; the engine unlinks deltas later
 (``InMemoryTransactionalEngine._release_locked``).
 
 A finished transaction turns into ``ClosedTransaction`` (its class is swapped), whose methods
@@ -79,6 +79,10 @@ from mgcore_engine_in_memory_tx.objects import (
 if TYPE_CHECKING:
     from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
 
+NO_CONFLICT = 0
+LOST_TO_COMMITTED = 1
+LOST_TO_RUNNING = 2
+
 CONFLICT_BACKOFF = 0.0
 """Seconds the loser of a conflict with a running transaction sleeps in ``rollback``."""
 
@@ -96,6 +100,7 @@ def _horizon_for(level: IsolationLevel, start: int) -> int:
 
 
 def _deleted_error(entity: Any) -> DeletedObjectError:
+    """The error for reading or writing an entity that is deleted or invisible."""
     kind = "node" if entity.__class__ is Vertex else "relationship"
     return DeletedObjectError(f"The {kind} with id {entity.gid} was deleted or is not visible.")
 
@@ -117,6 +122,7 @@ class InMemoryTransaction:
     """One transaction; see the module docstring for the read and write protocols."""
 
     __slots__ = (
+        "_conflict",
         "_deltas",
         "_edges",
         "_engine",
@@ -125,7 +131,6 @@ class InMemoryTransaction:
         "_key_ids",
         "_key_names",
         "_lock",
-        "_lost_conflict",
         "_start",
         "_stats",
         "_vertices",
@@ -147,7 +152,7 @@ class InMemoryTransaction:
         self._horizon = _horizon_for(isolation, start)
         self._deltas: list[Delta] = []
         self._stats: TxStats | None = None
-        self._lost_conflict = False
+        self._conflict = NO_CONFLICT
         self._vertices = engine._vertices
         self._edges = engine._edges
         self._key_ids = engine._key_ids
@@ -516,13 +521,14 @@ class InMemoryTransaction:
                 d = d.next
                 continue
             if info is not self._info and ts >= self._start:
-                self._lost_conflict = ts >= TXN_ID_BASE
+                self._conflict = LOST_TO_RUNNING if ts >= TXN_ID_BASE else LOST_TO_COMMITTED
                 raise SerializationError()
             break
         if obj.props is DELETED:
             raise _deleted_error(obj)
 
     def _deleted_by_me(self, obj: Vertex | Edge) -> bool:
+        """True when this transaction deleted ``obj`` (its own delta heads the chain)."""
         d = obj.delta
         return obj.props is DELETED and d is not None and d.info is self._info
 
@@ -698,6 +704,7 @@ class InMemoryTransaction:
         return True
 
     def _delete_vertex_locked(self, v: Vertex, stats: TxStats) -> None:
+        """Delete ``v`` (prepared, without visible relationships left)."""
         self._link(v, RECREATE_OBJECT, None, v.props)
         v.props = DELETED
         stats.nodes -= 1
@@ -746,7 +753,11 @@ class InMemoryTransaction:
     # ------------------------------------------------------------------------------- end
 
     def commit(self) -> None:
-        """Publish the writes atomically (one store of the commit timestamp)."""
+        """Publish the writes atomically (one store of the commit timestamp). A transaction that
+        lost a write conflict can only roll back (Memgraph's ``must_abort``)."""
+        if self._conflict != NO_CONFLICT:
+            self.rollback()
+            raise SerializationError()
         self._engine._commit(self, self._info, self._deltas, self._stats)
         self._close()
 
@@ -767,7 +778,7 @@ class InMemoryTransaction:
         else:
             self._engine._end_empty(self)
         self._close()
-        if self._lost_conflict:
+        if self._conflict == LOST_TO_RUNNING:
             _yield_gil()
 
 
@@ -851,6 +862,8 @@ def _expand_lists(
 
 
 def _closed(name: str) -> Any:
+    """A method for ``ClosedTransaction`` that raises ``TransactionClosedError``."""
+
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
         raise TransactionClosedError(f"The transaction is closed (called {name}).")
 

@@ -55,6 +55,23 @@ def test_second_writer_to_a_node_fails_at_once(engine: Any, first: str, second: 
     t3.commit()
 
 
+def test_a_transaction_that_lost_a_conflict_cannot_commit(engine: Any) -> None:
+    a, b, _ = setup_pair(engine)
+    winner = engine.begin()
+    winner.set_node_property(b, "x", 1)
+    loser = engine.begin()
+    loser.set_node_property(a, "x", 5)
+    with pytest.raises(SerializationError):
+        loser.set_node_property(b, "x", 6)
+    with pytest.raises(SerializationError):
+        loser.commit()
+    assert isinstance(loser, ClosedTransaction)
+    winner.commit()
+    check = engine.begin()
+    assert (check.node_property(a, "x"), check.node_property(b, "x")) == (0, 1)
+    check.rollback()
+
+
 def test_write_to_object_committed_after_start_conflicts(engine: Any) -> None:
     a, _b, _r = setup_pair(engine)
     early = engine.begin()
