@@ -20,17 +20,15 @@ from lark.exceptions import (
     UnexpectedEOF,
     UnexpectedInput,
     UnexpectedToken,
-    VisitError,
 )
 
 from mgcore.cypher import ast
 from mgcore.cypher.transformer import (
     RESERVED_WORDS,
     AstBuilder,
-    annotate_projection_texts,
     syntax_error,
 )
-from mgcore.errors import CypherSyntaxError, MgError
+from mgcore.errors import CypherSyntaxError
 
 _lock = threading.Lock()
 _parser: Lark | None = None
@@ -135,13 +133,7 @@ def parse(text: str) -> ast.Statement:
         tree = parser.parse(text)
     except UnexpectedInput as error:
         raise _translate(error, text) from None
-    annotate_projection_texts(tree, text)
-    try:
-        return AstBuilder(text).transform(tree)
-    except VisitError as error:
-        if isinstance(error.orig_exc, MgError):
-            raise error.orig_exc from None
-        raise
+    return AstBuilder(text).build(tree)
 
 
 def get_parser() -> Lark:

@@ -7,10 +7,10 @@ reinterprets them and raises ``CypherSyntaxError`` for what the superset lets th
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from lark import Token, Transformer, Tree
+from lark import Token, Tree
 
 from mgcore.cypher import ast
 from mgcore.errors import CypherSemanticError, CypherSyntaxError
@@ -180,14 +180,43 @@ class _Union:
         self.all = all_
 
 
-class AstBuilder(Transformer[Token, ast.Statement]):
-    """Transformer from the parse tree of one query text to an ``ast.Statement``."""
+_Handler = Callable[["AstBuilder", list[Any]], Any]
+
+
+class AstBuilder:
+    """Builds the ``ast.Statement`` for the parse tree of one query text.
+
+    Each grammar rule (or alias) has a method of the same name taking the rule's children,
+    already built, bottom up. The walk is a plain recursion over lark's ``Tree``: it is about
+    twice as fast as ``lark.Transformer`` and lets ``projection_item`` see its raw subtree.
+    """
+
+    _handlers: dict[str, _Handler] = {}
 
     def __init__(self, text: str) -> None:
-        super().__init__(visit_tokens=False)
         self.text = text
         self._min_int: list[tuple[ast.Literal, Token]] = []
         self._loose_patterns: dict[int, ast.PatternExpression] = {}
+        if not AstBuilder._handlers:
+            AstBuilder._handlers = {
+                name: function
+                for name, function in vars(AstBuilder).items()
+                if not name.startswith("_") and callable(function)
+            }
+
+    def build(self, tree: Tree[Token]) -> ast.Statement:
+        """The statement for ``tree``, the result of parsing ``self.text``."""
+        statement: ast.Statement = self._visit(tree)
+        return statement
+
+    def _visit(self, tree: Tree[Token]) -> Any:
+        children = [
+            self._visit(child) if type(child) is Tree else child
+            for child in tree.children
+        ]
+        if tree.data == "projection_item" and len(children) == 1:
+            children.append(Token("ITEM_TEXT", _source_text(tree.children[0], self.text)))
+        return self._handlers[tree.data](self, children)
 
     # ---- errors --------------------------------------------------------------------------
 
@@ -1124,26 +1153,17 @@ def _clause_name(clause: ast.Clause) -> str:
     return type(clause).__name__.upper()
 
 
-def annotate_projection_texts(tree: Tree[Token], text: str) -> None:
-    """Append the source text of each unaliased projection item to its tree as a token.
+def _source_text(expression: Tree[Token] | Token, text: str) -> str:
+    """The source text of an expression subtree (a lone variable gives its name).
 
     Expression rules that begin or end with punctuation keep their tokens (``!`` in the
-    grammar), so the first and last tokens of an item's subtree delimit its source text.
+    grammar), so the first and last tokens of the subtree delimit the text.
     """
-    stack: list[Tree[Token]] = [tree]
-    while stack:
-        node = stack.pop()
-        if node.data == "projection_item" and len(node.children) == 1:
-            expression = node.children[0]
-            first = last = expression
-            while isinstance(first, Tree):
-                first = first.children[0]
-            while isinstance(last, Tree):
-                last = last.children[-1]
-            assert isinstance(first, Token) and isinstance(last, Token)
-            if first is last and first.type in ("NAME", "ESCAPED_NAME"):
-                source = name_of(first)
-            else:
-                source = text[first.start_pos : last.end_pos]
-            node.children.append(Token("ITEM_TEXT", source))
-        stack.extend(child for child in node.children if isinstance(child, Tree))
+    first = last = expression
+    while isinstance(first, Tree):
+        first = first.children[0]
+    while isinstance(last, Tree):
+        last = last.children[-1]
+    if first is last and first.type in ("NAME", "ESCAPED_NAME"):
+        return name_of(first)
+    return text[first.start_pos : last.end_pos]
