@@ -1,20 +1,47 @@
 """The Cypher abstract syntax tree: the contract between the parser and the executor.
 
-Every node is a frozen, slotted dataclass; sequences are tuples, so nodes are hashable and
-structurally comparable (the binder may use them as dictionary keys). No lark type appears here.
+``mgcore.cypher.parse(text)`` returns a :class:`Statement`: a :class:`Query` (clauses, possibly a
+UNION of several single queries), :class:`Explain` / :class:`Profile` of a query, or one of the
+Memgraph administration statements at the end of this module.
 
-Conventions the transformer guarantees:
+Every node is a frozen, slotted dataclass; sequences are tuples, so nodes are hashable and
+structurally comparable (the binder may use them as dictionary keys; :class:`Literal` compares
+the value's type too, so ``1``, ``1.0`` and ``true`` differ). No lark type appears here.
+:func:`children` and :func:`walk` traverse any node generically.
+
+Conventions the parser guarantees:
 
 * Names (variables, labels, relationship types, property keys, map keys) are plain ``str`` with
   backtick quoting removed and case preserved. Function and procedure names are the dotted name
-  as written (``"apoc.coll.sum"``); built-in function lookup is case-insensitive.
-* Chained comparisons are desugared: ``1 < x < 3`` becomes ``(1 < x) AND (x < 3)``.
-* ``exists((a)-->(b))`` becomes :class:`Exists`; ``n.p`` chains become nested :class:`Property`.
+  as written (``"apoc.coll.sum"``); built-in function lookup is case-insensitive. Reserved words
+  (``MATCH``, ``RETURN``, ``AND``, ...) never name a variable.
+* Operators: chained comparisons are desugared (``1 < x < 3`` is ``(1 < x) AND (x < 3)``); a
+  minus applied to a number literal is folded into the literal (``-1`` is ``Literal(-1)``);
+  ``STARTS WITH``, ``IN``, ``=~`` and friends are :class:`BinaryOp`; ``IS [NOT] NULL`` is
+  :class:`IsNull`.
+* Integer literals fit in int64 (``-9223372036854775808`` is accepted, larger magnitudes raise
+  "Integer literal exceeds 64 bits."); hex ``0x1F`` and octal ``0o17`` are decoded; string
+  escapes (``\\n``, ``\\uXXXX``, ``\\UXXXXXXXX``, surrogate pairs) are decoded.
+* Special forms are normalised: ``count(*)`` is :class:`CountStar`; ``all/any/none/single(x IN
+  l WHERE p)`` is :class:`Quantifier`; ``reduce(...)`` is :class:`Reduce`; ``filter`` and
+  ``extract`` are :class:`ListComprehension`; ``exists((a)-->(b))`` and ``EXISTS {...}`` are
+  :class:`Exists`; ``shortestPath(...)`` in an expression is a :class:`PatternExpression` whose
+  path kind says so. ``exists(n.p)`` stays a :class:`FunctionCall`. ``[x IN l]`` without
+  ``WHERE`` or ``|`` is a one-element list literal (as in Memgraph), not a comprehension.
 * Map projection items are normalised to :class:`MapEntry` (``.a`` is ``a: n.a``, ``v`` is
   ``v: v``) and :class:`AllProperties` (``.*``), in source order.
-* Unaliased projection items carry their source text as the column name.
-* Integer literals are range-checked to int64 (``-9223372036854775808`` is a literal, not a
-  negation), string escapes are decoded.
+* A :class:`PatternExpression` only appears as a predicate: the root of a WHERE (or of the
+  WHERE of a comprehension, quantifier or EXISTS), possibly under NOT / AND / OR / XOR. Anywhere
+  else a pattern is a syntax error (use a pattern comprehension).
+* Unaliased projection items carry their source text as the column name (``n.name``,
+  ``count(*)``); a lone variable's column is its name.
+* Clause composition is checked: RETURN only ends a query; a query ends with RETURN, an
+  updating clause, a CALL subquery, or a procedure CALL (one without YIELD unless it is the only
+  clause); every UNION part ends with RETURN; UNION and UNION ALL are not mixed; FOREACH holds
+  only updating clauses; ``CALL proc`` without arguments and ``YIELD *`` appear only in a
+  standalone CALL; MATCH patterns take no parameter maps; DELETE takes no label expression.
+  Everything that needs scopes or types (unbound variables, aggregation rules, ...) is the
+  binder's job.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ grammar analysis takes about a second; loading the cache a few tens of milliseco
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -172,7 +173,12 @@ def _cache_path(grammar: str) -> str | bool:
         return True
     if not os.access(directory, os.W_OK):
         return True
-    return str(directory / f"cypher-{digest}.lark-cache")
+    path = directory / f"cypher-{digest}.lark-cache"
+    if not path.exists():
+        for stale in directory.glob("cypher-*.lark-cache"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    return str(path)
 
 
 def _translate(error: UnexpectedInput, text: str) -> CypherSyntaxError:
