@@ -68,7 +68,15 @@ class Database:
         self._sessions: set[Session] = set()
         self.closed = False
         self.engine: StorageEngine = self._open_engine(settings.storage_mode)
-        plugins.database_opened(self)
+        try:
+            if self._processor is None:
+                from mgcore.cypher.executor import CypherProcessor
+
+                self._processor = CypherProcessor(self)
+            plugins.database_opened(self)
+        except BaseException:
+            self.engine.close()
+            raise
 
     # ---------------------------------------------------------------------------- opening
 
@@ -120,10 +128,8 @@ class Database:
 
     @property
     def processor(self) -> QueryProcessor:
-        if self._processor is None:
-            from mgcore.cypher.executor import CypherProcessor
-
-            self._processor = CypherProcessor(self)
+        """The query processor; built at open so function and procedure hooks run once there."""
+        assert self._processor is not None
         return self._processor
 
     def prepare(self, query: str) -> PreparedQuery:
