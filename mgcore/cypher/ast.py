@@ -130,6 +130,16 @@ class Direction(StrEnum):
     BOTH = "--"
 
 
+class ExpansionKind(StrEnum):
+    """How a variable-length relationship is expanded (all but DEPTH_FIRST are Memgraph's)."""
+
+    DEPTH_FIRST = "dfs"
+    BREADTH_FIRST = "bfs"
+    WEIGHTED_SHORTEST = "wshortest"
+    ALL_SHORTEST = "allshortest"
+    K_SHORTEST = "kshortest"
+
+
 class PathKind(StrEnum):
     """Whether a path pattern matches all paths or only shortest ones."""
 
@@ -389,11 +399,31 @@ class NodePattern(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class ExpansionLambda(Node):
+    """Memgraph's ``(edge, node[, path[, weight]] | expression)`` filtering or weighing hops."""
+
+    variables: tuple[str, ...]
+    expression: Expr
+
+
+@dataclass(frozen=True, slots=True)
 class VarLength(Node):
-    """Variable length ``*min..max`` of a relationship pattern; ``None`` bounds are open."""
+    """Variable length ``*[kind] min..max``; ``None`` bounds are open (``*`` is ``1..``).
+
+    ``*2`` is exactly two hops, except for the weighted kinds where a single number is the
+    upper bound (``*WSHORTEST 10`` is ``..10``). Memgraph extensions: ``filter`` is the lambda
+    every hop must satisfy, ``weight`` / ``total_weight`` the cost lambda and the variable bound
+    to a path's total cost (``*WSHORTEST``, ``*ALLSHORTEST``), ``limit`` the number of paths
+    of ``*KSHORTEST | k``.
+    """
 
     min_hops: int | None = None
     max_hops: int | None = None
+    kind: ExpansionKind = ExpansionKind.DEPTH_FIRST
+    filter: ExpansionLambda | None = None
+    weight: ExpansionLambda | None = None
+    total_weight: str | None = None
+    limit: Literal | Parameter | None = None
 
 
 @dataclass(frozen=True, slots=True)

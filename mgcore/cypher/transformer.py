@@ -6,6 +6,7 @@ reinterprets them and raises ``CypherSyntaxError`` for what the superset lets th
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -210,10 +211,7 @@ class AstBuilder:
         return statement
 
     def _visit(self, tree: Tree[Token]) -> Any:
-        children = [
-            self._visit(child) if type(child) is Tree else child
-            for child in tree.children
-        ]
+        children = [self._visit(child) if type(child) is Tree else child for child in tree.children]
         if tree.data == "projection_item" and len(children) == 1:
             children.append(Token("ITEM_TEXT", _source_text(tree.children[0], self.text)))
         return self._handlers[tree.data](self, children)
@@ -694,31 +692,93 @@ class AstBuilder:
                 types = child
             elif isinstance(child, ast.VarLength):
                 length = child
+            elif isinstance(child, _Tagged):
+                length = self._with_lambdas(length, child.value)
             else:
                 properties = child
+        if (
+            length is not None
+            and length.weight is None
+            and length.kind
+            in (
+                ast.ExpansionKind.WEIGHTED_SHORTEST,
+                ast.ExpansionKind.ALL_SHORTEST,
+            )
+        ):
+            raise CypherSyntaxError(
+                f"*{length.kind.value.upper()} needs a weight lambda: (edge, node | weight)."
+            )
         return ast.RelationshipPattern(variable, types, ast.Direction.BOTH, properties, length)
 
     def rel_types(self, children: list[Token]) -> tuple[str, ...]:
         return tuple(name_of(t) for t in children if t.type in ("NAME", "ESCAPED_NAME"))
 
-    def var_length_fixed(self, children: list[Token]) -> ast.VarLength:
-        if len(children) == 1:
-            return ast.VarLength()
-        hops = self._hops(children[1])
-        return ast.VarLength(hops, hops)
+    def var_length(self, children: list[Any]) -> ast.VarLength:
+        kind = ast.ExpansionKind.DEPTH_FIRST
+        low: int | None = None
+        high: int | None = None
+        exact = False
+        limit: ast.Literal | ast.Parameter | None = None
+        for child in children[1:]:
+            if isinstance(child, ast.ExpansionKind):
+                kind = child
+            elif isinstance(child, _Tagged):
+                exact, (low, high) = child.tag == "exact", child.value
+            elif child.type == "INTEGER":
+                limit = ast.Literal(self._hops(child))
+            elif child.type == "PARAM":
+                limit = self.parameter([child])
+        if limit is not None and kind is not ast.ExpansionKind.K_SHORTEST:
+            self._fail(children[0], "Invalid input '|': only *KSHORTEST takes a path limit.")
+        if exact and kind in (ast.ExpansionKind.WEIGHTED_SHORTEST, ast.ExpansionKind.ALL_SHORTEST):
+            low = None
+        return ast.VarLength(low, high, kind, limit=limit)
 
-    def var_length_range(self, children: list[Token]) -> ast.VarLength:
+    def expansion_kind(self, children: list[Token]) -> ast.ExpansionKind:
+        return ast.ExpansionKind(children[0].type.lower())
+
+    def hops_exact(self, children: list[Token]) -> _Tagged:
+        hops = self._hops(children[0])
+        return _Tagged("exact", (hops, hops))
+
+    def hops_range(self, children: list[Token]) -> _Tagged:
         low: int | None = None
         high: int | None = None
         seen_dots = False
-        for child in children[1:]:
+        for child in children:
             if child.type == "DOTDOT":
                 seen_dots = True
             elif seen_dots:
                 high = self._hops(child)
             else:
                 low = self._hops(child)
-        return ast.VarLength(low, high)
+        return _Tagged("range", (low, high))
+
+    def expansion_lambda(self, children: list[Any]) -> ast.ExpansionLambda:
+        *variables, _, expression = children
+        return ast.ExpansionLambda(tuple(v.name for v in variables), expression)
+
+    def expansion_lambdas(self, children: list[Any]) -> _Tagged:
+        return _Tagged("lambdas", children)
+
+    def _with_lambdas(self, length: ast.VarLength | None, parts: list[Any]) -> ast.VarLength:
+        """Attach the lambdas written after a variable-length expansion to it."""
+        if length is None:
+            raise CypherSyntaxError("A lambda needs a variable-length relationship (*).")
+        weighted = length.kind in (
+            ast.ExpansionKind.WEIGHTED_SHORTEST,
+            ast.ExpansionKind.ALL_SHORTEST,
+        )
+        first = parts[0]
+        total = next((p.name for p in parts[1:] if isinstance(p, ast.Variable)), None)
+        second = next((p for p in parts[1:] if isinstance(p, ast.ExpansionLambda)), None)
+        if weighted:
+            return dataclasses.replace(length, weight=first, total_weight=total, filter=second)
+        if total is not None or second is not None:
+            raise CypherSyntaxError(
+                "Only *WSHORTEST and *ALLSHORTEST take a weight lambda and a total weight."
+            )
+        return dataclasses.replace(length, filter=first)
 
     def _hops(self, token: Token) -> int:
         value = self._int_value(token)

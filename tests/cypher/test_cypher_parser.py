@@ -863,3 +863,59 @@ def test_no_lark_objects_in_the_ast() -> None:
     visit(statement)
     for value in seen:
         assert type(value).__module__ in ("builtins", "mgcore.cypher.ast"), value
+
+
+# ---- Memgraph expansions ----------------------------------------------------------------------
+
+
+def length_of(text: str) -> VarLength:
+    length = pattern(text).relationships[0].length
+    assert length is not None
+    return length
+
+
+def test_memgraph_breadth_first() -> None:
+    assert length_of("(a)-[*bfs..3]->(b)") == VarLength(None, 3, ast.ExpansionKind.BREADTH_FIRST)
+    assert length_of("(a)-[r * BFS 2..]->(b)") == VarLength(
+        2, None, ast.ExpansionKind.BREADTH_FIRST
+    )
+    filtered = length_of("(a)-[:T *BFS ..10 (e, n | n.x = 1)]->(b)")
+    assert filtered.filter == ast.ExpansionLambda(
+        ("e", "n"), op(BinaryOperator.EQ, Property(n, "x"), lit(1))
+    )
+
+
+def test_memgraph_depth_first_filter() -> None:
+    length = length_of("(a)-[r * (e, n, p | e.w < 10)]-(b)")
+    assert length.kind is ast.ExpansionKind.DEPTH_FIRST
+    assert length.filter is not None and length.filter.variables == ("e", "n", "p")
+
+
+def test_memgraph_weighted_shortest() -> None:
+    length = length_of("(a)-[r *WSHORTEST 10 (e, n | e.w) total (e, n | n.ok)]->(b)")
+    assert length == VarLength(
+        None,
+        10,
+        ast.ExpansionKind.WEIGHTED_SHORTEST,
+        filter=ast.ExpansionLambda(("e", "n"), Property(n, "ok")),
+        weight=ast.ExpansionLambda(("e", "n"), Property(Variable("e"), "w")),
+        total_weight="total",
+    )
+    assert length_of("(a)-[*allShortest (e, n | 1) w]->(b)").kind is ast.ExpansionKind.ALL_SHORTEST
+    with pytest.raises(CypherSyntaxError, match="weight lambda"):
+        parse("MATCH (a)-[*WSHORTEST]->(b) RETURN a")
+    with pytest.raises(CypherSyntaxError):
+        parse("MATCH (a)-[*BFS (e, n | 1) w]->(b) RETURN a")
+
+
+def test_memgraph_k_shortest() -> None:
+    assert length_of("(a)-[*KSHORTEST | 3]->(b)").limit == lit(3)
+    assert length_of("(a)-[*KSHORTEST 2..4 | $k]->(b)") == VarLength(
+        2, 4, ast.ExpansionKind.K_SHORTEST, limit=Parameter("k")
+    )
+    with pytest.raises(CypherSyntaxError, match="KSHORTEST"):
+        parse("MATCH (a)-[*2 | 3]->(b) RETURN a")
+
+
+def test_expansion_words_stay_names() -> None:
+    assert expr("bfs + wshortest") == op(BinaryOperator.ADD, Variable("bfs"), Variable("wshortest"))
