@@ -134,7 +134,10 @@ def parse(text: str) -> ast.Statement:
         tree = parser.parse(text)
     except UnexpectedInput as error:
         raise _translate(error, text) from None
-    return AstBuilder(text).build(tree)
+    try:
+        return AstBuilder(text).build(tree)
+    except RecursionError:
+        raise CypherSyntaxError("The query is nested too deeply.") from None
 
 
 def get_parser() -> Lark:

@@ -822,6 +822,16 @@ def test_error_expected_list_is_trimmed() -> None:
     assert "an expression" in first and len(first) < 200
 
 
+def test_deep_nesting_is_a_syntax_error_not_a_crash() -> None:
+    assert parse("RETURN " + "[" * 200 + "1" + "]" * 200)
+    with pytest.raises(CypherSyntaxError, match="nested too deeply"):
+        parse("RETURN " + "(" * 5000 + "1" + ")" * 5000)
+
+
+def test_long_operator_chain() -> None:
+    assert parse("RETURN " + " + ".join(["1"] * 2000))
+
+
 def test_empty_query() -> None:
     with pytest.raises(CypherSyntaxError):
         parse("")
