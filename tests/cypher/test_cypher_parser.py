@@ -929,3 +929,12 @@ def test_memgraph_k_shortest() -> None:
 
 def test_expansion_words_stay_names() -> None:
     assert expr("bfs + wshortest") == op(BinaryOperator.ADD, Variable("bfs"), Variable("wshortest"))
+
+
+def test_parse_is_thread_safe() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = [f"MATCH (n:L{i}) WHERE n.x = {i} RETURN n.x + {i} AS y" for i in range(100)]
+    expected = [parse(q) for q in queries]
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(parse, queries)) == expected
