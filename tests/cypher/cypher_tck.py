@@ -2,7 +2,8 @@
 
 Each scenario yields its setup queries (``And having executed:``) and its query (``When
 executing [control] query:``), with ``Scenario Outline`` placeholders substituted per example
-row, and the compile-time error the scenario expects, if any.
+row, the compile-time error the scenario expects, if any, and the column names of its expected
+result table, if it has one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ TCK_FEATURES = Path(os.environ.get("MGCORE_TCK_FEATURES", "/work/shared/tck/feat
 
 _QUERY_STEPS = ("When executing query:", "When executing control query:")
 _SETUP_STEP = "And having executed:"
+_RESULT = "Then the result should be"
 _COMPILE_ERROR = re.compile(r"Then an? (\w+) should be raised at compile time: (\w+)")
 _SCENARIO = re.compile(r"\s*Scenario(?: Outline)?:\s*(.*)")
 
@@ -30,6 +32,7 @@ class TckQuery:
     role: str
     text: str
     compile_error: tuple[str, str] | None
+    columns: tuple[str, ...] | None = None
 
     @property
     def id(self) -> str:
@@ -44,6 +47,7 @@ class _Scenario:
     steps: list[tuple[str, str]]
     compile_error: tuple[str, str] | None
     examples: list[dict[str, str]]
+    columns: tuple[str, ...] | None = None
 
 
 def _docstring(lines: list[str], start: int) -> tuple[str, int]:
@@ -78,6 +82,10 @@ def _parse_feature(path: Path) -> list[_Scenario]:
             text, index = _docstring(lines, index + 1)
             current.steps.append(("setup" if stripped == _SETUP_STEP else "query", text))
             continue
+        elif current is not None and stripped.startswith(_RESULT):
+            following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+            if following.startswith("|"):
+                current.columns = tuple(_table_row(following))
         elif current is not None and (error := _COMPILE_ERROR.match(stripped)):
             current.compile_error = (error.group(1), error.group(2))
         elif current is not None and stripped.startswith("Examples:"):
@@ -114,9 +122,18 @@ def tck_queries(root: Path = TCK_FEATURES) -> list[TckQuery]:
             for number, row in rows:
                 for role, text in scenario.steps:
                     error = scenario.compile_error if role == "query" else None
+                    columns = None
+                    if role == "query" and scenario.columns is not None:
+                        columns = tuple(_substitute(c, row) for c in scenario.columns)
                     result.append(
                         TckQuery(
-                            feature, scenario.name, number, role, _substitute(text, row), error
+                            feature,
+                            scenario.name,
+                            number,
+                            role,
+                            _substitute(text, row),
+                            error,
+                            columns,
                         )
                     )
     return result
