@@ -210,7 +210,7 @@ class InMemoryTransactionalEngine:
             )
 
     def info(self) -> list[tuple[str, Any]]:
-        """Engine rows of SHOW STORAGE INFO."""
+        """Engine rows of SHOW STORAGE INFO, named as Memgraph names them."""
         with self._lock:
             nodes = self._node_count
             rels = self._rel_count
@@ -223,7 +223,6 @@ class InMemoryTransactionalEngine:
             ("isolation_level", self._isolation.value),
             ("durability_snapshot_enabled", False),
             ("durability_wal_enabled", False),
-            ("properties_on_edges", self._properties_on_edges),
         ]
 
     # --------------------------------------------------------------- called by transactions

@@ -315,8 +315,22 @@ class InMemoryTransaction:
 
     def nodes_by_label(self, label: str) -> Iterator[NodeHandle]:
         """Visible nodes carrying ``label`` (scan and filter: no label index yet)."""
-        for v, _ in self._labelled(label):
-            yield v
+        me = self._info
+        horizon = self._horizon
+        deleted = DELETED
+        vs = self._vertices
+        for v in islice(vs, len(vs)):
+            if v is None:
+                continue
+            labels = v.labels
+            props = v.props
+            d = v.delta
+            if d is not None:
+                info = d.info
+                if info is not me and info.ts >= horizon:
+                    props, labels = self._rebuild(d, props, labels)
+            if label in labels and props is not deleted:
+                yield v
 
     def _labelled_values(self, label: str, key: str) -> Iterator[tuple[Vertex, Any]]:
         """(node, value of ``key``) of visible nodes with ``label`` that have the property."""
