@@ -39,7 +39,8 @@ assumed):
    idempotently, so undoing a change the reader never saw is harmless.
 3. Rollback restores the fields but leaves its deltas linked, marked ``ABORTED`` (always undone,
    never visible); a reader that loaded a dirty field just before the rollback still finds the
-   deltas that clean it up.
+   deltas that clean it up. A writer's first-writer-wins check looks past ABORTED deltas to the
+   newest real one: a commit later than the writer's start may lie under a rolled-back write.
 4. Deltas are unlinked (released) only when every active transaction started after the
    transaction that wrote them finished (``CommitInfo.end`` below the oldest active start):
    such deltas are visible to (or, when aborted, irrelevant for) every possible reader, and so
@@ -56,7 +57,7 @@ from mgcore.values.graph import NodeHandle, RelationshipHandle
 TXN_ID_BASE = 1 << 63
 """Transaction ids start here; every commit timestamp is below it (Memgraph's convention)."""
 ABORTED = 1 << 64
-"""``CommitInfo.ts`` of a rolled-back transaction: never visible, never a write conflict."""
+"""``CommitInfo.ts`` of a rolled-back transaction: never visible, not itself a write conflict."""
 RUNNING = 1 << 65
 """``CommitInfo.end`` while the transaction runs: not releasable."""
 SEE_EVERYTHING = 1 << 66
