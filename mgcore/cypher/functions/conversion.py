@@ -24,6 +24,7 @@ from typing import Any
 
 from mgcore.cypher.functions._common import WHITESPACE, argument_error, describe, type_error
 from mgcore.cypher.functions.registry import Function
+from mgcore.errors import CypherArgumentError, CypherTypeError
 from mgcore.values.types import INT64_MAX, INT64_MIN
 
 _INT_RE = re.compile(r"[+-]?[0-9]+")
@@ -85,22 +86,6 @@ def to_string(v: Any) -> str | None:
     return s
 
 
-def to_string_or_null(v: Any) -> str | None:
-    """Like ``toString``, but null for a value that has no string form."""
-    t = type(v)
-    if t is str:
-        return v
-    if t is int:
-        return str(v)
-    if t is float:
-        return float_to_string(v)
-    if t is bool:
-        return "true" if v else "false"
-    if v is None:
-        return None
-    return _to_string_other(v)
-
-
 # ----------------------------------------------------------------------------------- booleans
 
 
@@ -127,18 +112,6 @@ def to_boolean(v: Any) -> bool | None:
     if v is None:
         return None
     raise type_error("toBoolean", 1, "a boolean, an integer or a string", v)
-
-
-def to_boolean_or_null(v: Any) -> bool | None:
-    """Like ``toBoolean``, but null for a value it can't convert."""
-    t = type(v)
-    if t is bool:
-        return v
-    if t is str:
-        return _parse_boolean(v)
-    if t is int:
-        return v != 0
-    return None
 
 
 # ----------------------------------------------------------------------------------- integers
@@ -192,21 +165,6 @@ def to_integer(v: Any) -> int | None:
     raise type_error("toInteger", 1, "a number, a boolean or a string", v)
 
 
-def to_integer_or_null(v: Any) -> int | None:
-    """Like ``toInteger``, but null for a value it can't convert."""
-    t = type(v)
-    if t is int:
-        return v
-    if t is float:
-        return _float_to_integer(v)
-    if t is str:
-        n = _parse_integer(v)
-        return None if n is _OUT_OF_RANGE else n
-    if t is bool:
-        return 1 if v else 0
-    return None
-
-
 # ------------------------------------------------------------------------------------- floats
 
 
@@ -233,18 +191,27 @@ def to_float(v: Any) -> float | None:
     raise type_error("toFloat", 1, "a number, a boolean or a string", v)
 
 
-def to_float_or_null(v: Any) -> float | None:
-    """Like ``toFloat``, but null for a value it can't convert."""
-    t = type(v)
-    if t is float:
-        return v
-    if t is int:
-        return float(v)
-    if t is str:
-        return _parse_float(v)
-    if t is bool:
-        return 1.0 if v else 0.0
-    return None
+# ---------------------------------------------------------------------------------- OrNull
+
+
+def _or_null(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The ``OrNull`` form of a strict conversion: null where the strict form raises."""
+
+    def impl(v: Any) -> Any:
+        try:
+            return convert(v)
+        except (CypherTypeError, CypherArgumentError):
+            return None
+
+    impl.__name__ = f"{convert.__name__}_or_null"
+    impl.__doc__ = f"Like ``{convert.__name__}``, but null for a value it can't convert."
+    return impl
+
+
+to_string_or_null = _or_null(to_string)
+to_boolean_or_null = _or_null(to_boolean)
+to_integer_or_null = _or_null(to_integer)
+to_float_or_null = _or_null(to_float)
 
 
 # -------------------------------------------------------------------------------------- lists
