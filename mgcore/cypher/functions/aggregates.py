@@ -13,6 +13,8 @@ summable yet (CypherTypeError).
 from __future__ import annotations
 
 import math
+import operator
+from collections.abc import Callable
 from typing import Any
 
 from mgcore.cypher.functions._common import argument_error, type_error
@@ -108,78 +110,57 @@ class Avg:
         return self.total / self.n
 
 
-class Min:
+class _Extreme:
+    """Keeps the value that wins ``_beats`` in openCypher's global order; null for no input."""
+
+    __slots__ = ("best", "key")
+    _beats: Callable[[Any, Any], bool]
+
+    def __init__(self) -> None:
+        self.best: Any = None
+        self.key: Any = None
+
+    def update(self, v: Any) -> None:
+        """Keep ``v`` if it beats the best so far; skip null. Same-typed ints and strings
+        compare directly; anything else through ``order_key``."""
+        best = self.best
+        t = type(v)
+        if t is type(best) and (t is int or t is str):
+            if self._beats(v, best):
+                self.best = v
+                self.key = None
+            return
+        if v is None:
+            return
+        key = order_key(v)
+        if best is None:
+            self.best = v
+            self.key = key
+            return
+        best_key = self.key if self.key is not None else order_key(best)
+        if self._beats(key, best_key):
+            self.best = v
+            self.key = key
+        else:
+            self.key = best_key
+
+    def result(self) -> Any:
+        """The winning value, or null."""
+        return self.best
+
+
+class Min(_Extreme):
     """``min(x)``: the smallest value in openCypher's global order; null for no input."""
 
-    __slots__ = ("best", "key")
-
-    def __init__(self) -> None:
-        self.best: Any = None
-        self.key: Any = None
-
-    def update(self, v: Any) -> None:
-        """Keep ``v`` if it is smaller than the smallest so far; skip null."""
-        best = self.best
-        t = type(v)
-        if t is type(best) and (t is int or t is str):
-            if v < best:
-                self.best = v
-                self.key = None
-            return
-        if v is None:
-            return
-        key = order_key(v)
-        if best is None:
-            self.best = v
-            self.key = key
-            return
-        best_key = self.key if self.key is not None else order_key(best)
-        if key < best_key:
-            self.best = v
-            self.key = key
-        else:
-            self.key = best_key
-
-    def result(self) -> Any:
-        """The smallest value, or null."""
-        return self.best
+    __slots__ = ()
+    _beats = staticmethod(operator.lt)
 
 
-class Max:
+class Max(_Extreme):
     """``max(x)``: the largest value in openCypher's global order; null for no input."""
 
-    __slots__ = ("best", "key")
-
-    def __init__(self) -> None:
-        self.best: Any = None
-        self.key: Any = None
-
-    def update(self, v: Any) -> None:
-        """Keep ``v`` if it is larger than the largest so far; skip null."""
-        best = self.best
-        t = type(v)
-        if t is type(best) and (t is int or t is str):
-            if v > best:
-                self.best = v
-                self.key = None
-            return
-        if v is None:
-            return
-        key = order_key(v)
-        if best is None:
-            self.best = v
-            self.key = key
-            return
-        best_key = self.key if self.key is not None else order_key(best)
-        if key > best_key:
-            self.best = v
-            self.key = key
-        else:
-            self.key = best_key
-
-    def result(self) -> Any:
-        """The largest value, or null."""
-        return self.best
+    __slots__ = ()
+    _beats = staticmethod(operator.gt)
 
 
 class Collect:
