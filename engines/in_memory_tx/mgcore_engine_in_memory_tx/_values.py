@@ -7,42 +7,10 @@ follows ``PropertyRange``: a value takes part only when it is of the bounds' typ
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from mgcore.storage.records import PropertyRange
-
-
-def _equals_fallback(a: Any, b: Any) -> bool | None:
-    """Minimal Cypher equality for stored values, used only without ``mgcore.values.compare``."""
-    if a is None or b is None:
-        return None
-    fa, fb = family(a), family(b)
-    if fa is not None or fb is not None:
-        return fa == fb and a == b
-    if isinstance(a, list) and isinstance(b, list):
-        if len(a) != len(b):
-            return False
-        result: bool | None = True
-        for x, y in zip(a, b, strict=True):
-            r = _equals_fallback(x, y)
-            if r is False:
-                return False
-            if r is None:
-                result = None
-        return result
-    if isinstance(a, dict) and isinstance(b, dict):
-        if a.keys() != b.keys():
-            return False
-        return _equals_fallback(list(a.values()), [b[k] for k in a])
-    return False
-
-
-_equals: Callable[[Any, Any], bool | None]
-try:
-    from mgcore.values.compare import equals as _equals
-except ImportError:  # pragma: no cover - only while the kernel's compare module is missing
-    _equals = _equals_fallback
+from mgcore.values.compare import equals as _equals
 
 
 def cypher_equals(a: Any, b: Any) -> bool:
