@@ -29,15 +29,14 @@ GC can reuse ``_release_locked``.
 
 from __future__ import annotations
 
-import json
-import os
 import threading
 from collections import deque
 from pathlib import Path
 from typing import Any, ClassVar
 
 from mgcore.storage.capabilities import Capabilities
-from mgcore.storage.errors import EngineIncompatible, StorageError, UnsupportedOperation
+from mgcore.storage.errors import StorageError, UnsupportedOperation
+from mgcore.storage.kit.marker import check_marker
 from mgcore.storage.protocol import API_VERSION, EngineContext, SchemaManager
 from mgcore.storage.records import (
     ConstraintSpec,
@@ -58,7 +57,6 @@ from mgcore_engine_in_memory_tx.objects import (
 )
 from mgcore_engine_in_memory_tx.transaction import InMemoryTransaction, TxStats
 
-MARKER_FILE = "mgcore-engine.json"
 """Marker in the data directory naming the engine and its on-disk format."""
 FORMAT_VERSION = 1
 
@@ -145,7 +143,7 @@ class InMemoryTransactionalEngine:
             self._isolation = parsed
         directory = Path(ctx.data_directory)
         directory.mkdir(parents=True, exist_ok=True)
-        _check_marker(directory, self.name)
+        check_marker(directory, self.name, FORMAT_VERSION)
         self._directory = directory
 
     def close(self) -> None:
@@ -345,36 +343,3 @@ class InMemoryTransactionalEngine:
         """Transactions begun and not yet finished."""
         with self._lock:
             return len(self._active)
-
-
-def _check_marker(directory: Path, name: str) -> None:
-    """Refuse a directory marked by another engine or format; mark an unmarked one."""
-    path = directory / MARKER_FILE
-    if path.exists():
-        try:
-            data = json.loads(path.read_text("utf-8"))
-            engine = data["engine"]
-            version = data["format_version"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise EngineIncompatible(
-                f"The data directory {directory} has an unreadable engine marker {path.name}: "
-                f"{exc}"
-            ) from None
-        if engine != name:
-            raise EngineIncompatible(
-                f"The data directory {directory} belongs to storage engine {engine!r}, not "
-                f"{name}; use that engine or another directory."
-            )
-        if version != FORMAT_VERSION:
-            raise EngineIncompatible(
-                f"The data directory {directory} holds {engine} data in format version "
-                f"{version}; this engine reads format version {FORMAT_VERSION}."
-            )
-        return
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(
-        json.dumps({"engine": name, "format_version": FORMAT_VERSION})
-        + "\n",
-        "utf-8",
-    )
-    os.replace(tmp, path)

@@ -10,11 +10,7 @@ from typing import Any
 
 import pytest
 from mgcore_engine_in_memory_tx import engine as engine_module
-from mgcore_engine_in_memory_tx.engine import (
-    FORMAT_VERSION,
-    MARKER_FILE,
-    InMemoryTransactionalEngine,
-)
+from mgcore_engine_in_memory_tx.engine import FORMAT_VERSION, InMemoryTransactionalEngine
 from mgcore_engine_in_memory_tx.objects import SEE_EVERYTHING, TXN_ID_BASE
 from mgcore_engine_in_memory_tx.transaction import _horizon_for
 
@@ -28,6 +24,7 @@ from mgcore.storage import (
     TransactionClosedError,
     UnsupportedOperation,
 )
+from mgcore.storage.kit.marker import MARKER_FILE
 from mgcore.storage.registry import EngineRegistry, check_engine_class
 
 
