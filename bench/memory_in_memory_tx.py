@@ -29,7 +29,6 @@ import tracemalloc
 from pathlib import Path
 
 from mgcore.storage import EngineContext
-
 from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
 
 

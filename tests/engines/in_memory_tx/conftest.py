@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
 
 from mgcore.storage import EngineContext
+from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from imt_helpers import chain
-from mgcore_engine_in_memory_tx.transaction import ClosedTransaction
 
 from mgcore.storage import (
     DeletedObjectError,
@@ -16,6 +15,7 @@ from mgcore.storage import (
     TransactionClosedError,
 )
 from mgcore.storage.protocol import TRANSACTION_METHODS
+from mgcore_engine_in_memory_tx.transaction import ClosedTransaction
 
 
 def setup_pair(engine: Any) -> tuple[Any, Any, Any]:

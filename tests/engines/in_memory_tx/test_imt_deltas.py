@@ -7,9 +7,9 @@ import itertools
 from typing import Any
 
 from imt_helpers import chain
-from mgcore_engine_in_memory_tx.objects import ABORTED, DELETED, TXN_ID_BASE, Edge
 
 from mgcore.storage import Direction
+from mgcore_engine_in_memory_tx.objects import ABORTED, DELETED, TXN_ID_BASE, Edge
 
 
 def committed_node(engine: Any, labels: tuple[str, ...] = ("A",), **props: Any) -> Any:

@@ -9,10 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mgcore_engine_in_memory_tx import engine as engine_module
-from mgcore_engine_in_memory_tx.engine import FORMAT_VERSION, InMemoryTransactionalEngine
-from mgcore_engine_in_memory_tx.objects import SEE_EVERYTHING, TXN_ID_BASE
-from mgcore_engine_in_memory_tx.transaction import _horizon_for
 
 from mgcore.storage import (
     Capabilities,
@@ -26,6 +22,10 @@ from mgcore.storage import (
 )
 from mgcore.storage.kit.marker import MARKER_FILE
 from mgcore.storage.registry import EngineRegistry, check_engine_class
+from mgcore_engine_in_memory_tx import engine as engine_module
+from mgcore_engine_in_memory_tx.engine import FORMAT_VERSION, InMemoryTransactionalEngine
+from mgcore_engine_in_memory_tx.objects import SEE_EVERYTHING, TXN_ID_BASE
+from mgcore_engine_in_memory_tx.transaction import _horizon_for
 
 
 def test_registry_loads_the_engine_through_its_entry_point() -> None:

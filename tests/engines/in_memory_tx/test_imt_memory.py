@@ -9,9 +9,8 @@ import sys
 import tracemalloc
 from typing import Any
 
-from mgcore_engine_in_memory_tx.objects import CommitInfo, Delta, Edge, Vertex
-
 from mgcore.storage import Direction
+from mgcore_engine_in_memory_tx.objects import CommitInfo, Delta, Edge, Vertex
 
 
 def test_records_are_slot_objects_of_at_most_80_bytes(engine: Any) -> None:
