@@ -388,11 +388,11 @@ class InMemoryTransaction:
         """True when the visible version carries ``label``."""
         return label in self.node_labels(node)
 
-    def node_property(self, node: NodeHandle, key: str) -> Any:
-        """The visible value of property ``key``, or None."""
-        v: Vertex = node  # type: ignore[assignment]
-        props = v.props
-        d = v.delta
+    def _property(self, obj: Vertex | Edge, key: str) -> Any:
+        """The visible value of property ``key`` of a vertex or edge, or None; serves as both
+        ``node_property`` and ``relationship_property`` (one hot path, no extra call)."""
+        props = obj.props
+        d = obj.delta
         if d is not None:
             info = d.info
             if info is not self._info and info.ts >= self._horizon:
@@ -400,11 +400,13 @@ class InMemoryTransaction:
         if props is None:
             return None
         if props is DELETED:
-            raise _deleted_error(v)
+            raise _deleted_error(obj)
         kid = self._key_ids.get(key)
         if kid is None:
             return None
         return _unpackb(props, strict_map_key=False).get(kid)
+
+    node_property = _property
 
     def node_properties(self, node: NodeHandle) -> dict[str, Any]:
         """All visible properties as a new dict."""
@@ -479,23 +481,7 @@ class InMemoryTransaction:
         """The end node."""
         return rel.end  # type: ignore[attr-defined]
 
-    def relationship_property(self, rel: RelationshipHandle, key: str) -> Any:
-        """The visible value of relationship property ``key``, or None."""
-        e: Edge = rel  # type: ignore[assignment]
-        props = e.props
-        d = e.delta
-        if d is not None:
-            info = d.info
-            if info is not self._info and info.ts >= self._horizon:
-                props = self._rebuild(d, props, ())[0]
-        if props is None:
-            return None
-        if props is DELETED:
-            raise _deleted_error(e)
-        kid = self._key_ids.get(key)
-        if kid is None:
-            return None
-        return _unpackb(props, strict_map_key=False).get(kid)
+    relationship_property = _property
 
     def relationship_properties(self, rel: RelationshipHandle) -> dict[str, Any]:
         """All visible relationship properties as a new dict."""
