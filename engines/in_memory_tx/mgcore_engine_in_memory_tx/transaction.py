@@ -258,41 +258,31 @@ class InMemoryTransaction:
 
     # ------------------------------------------------------------------------------ scans
 
-    def nodes(self) -> Iterator[NodeHandle]:
-        """Every visible node in gid order (nodes created after the scan began are skipped)."""
+    def _scan(self, objs: list[Any]) -> Iterator[Any]:
+        """Every visible vertex or edge of ``objs`` in gid order; objects created after the scan
+        began are skipped."""
         me = self._info
         horizon = self._horizon
         deleted = DELETED
-        vs = self._vertices
-        for v in islice(vs, len(vs)):
-            if v is None:
+        for obj in islice(objs, len(objs)):
+            if obj is None:
                 continue
-            props = v.props
-            d = v.delta
+            props = obj.props
+            d = obj.delta
             if d is not None:
                 info = d.info
                 if info is not me and info.ts >= horizon:
                     props = self._rebuild(d, props, ())[0]
             if props is not deleted:
-                yield v
+                yield obj
+
+    def nodes(self) -> Iterator[NodeHandle]:
+        """Every visible node in gid order (nodes created after the scan began are skipped)."""
+        return self._scan(self._vertices)
 
     def relationships(self) -> Iterator[RelationshipHandle]:
         """Every visible relationship in gid order."""
-        me = self._info
-        horizon = self._horizon
-        deleted = DELETED
-        es = self._edges
-        for e in islice(es, len(es)):
-            if e is None:
-                continue
-            props = e.props
-            d = e.delta
-            if d is not None:
-                info = d.info
-                if info is not me and info.ts >= horizon:
-                    props = self._rebuild(d, props, ())[0]
-            if props is not deleted:
-                yield e
+        return self._scan(self._edges)
 
     def _labelled(self, label: str) -> Iterator[tuple[Vertex, Any]]:
         """(node, visible props) of every visible node carrying ``label``."""
