@@ -11,6 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mgcore.cypher import ast
+from mgcore.cypher.binder_subqueries import (
+    check_call_subquery,
+    check_conclusion,
+    check_exists_query,
+)
 from mgcore.cypher.functions.registry import FunctionRegistry
 from mgcore.errors import CypherSyntaxError
 
@@ -44,14 +49,17 @@ class Binder:
         """Check every part of a (UNION) query."""
         for part in query.parts:
             self.check_single(part, dict(outer or {}))
+            if outer is None:
+                check_conclusion(part)
 
-    def check_single(self, query: ast.SingleQuery, scope: Scope) -> None:
-        """Check the clauses of a single query in order."""
+    def check_single(self, query: ast.SingleQuery, scope: Scope) -> Scope:
+        """Check the clauses of a single query in order; return the scope after the last."""
         clauses = query.clauses
         for i, clause in enumerate(clauses):
             if isinstance(clause, ast.Return) and i != len(clauses) - 1:
                 raise CypherSyntaxError("RETURN can only be used at the end of the query.")
             scope = self.check_clause(clause, scope)
+        return scope
 
     def check_clause(self, clause: ast.Clause, scope: Scope) -> Scope:
         """Check one clause and return the scope after it."""
@@ -98,6 +106,23 @@ class Binder:
             if isinstance(clause, ast.With) and clause.where is not None:
                 self.check_expr(clause.where, new, aggregates=False)
             return new
+        if isinstance(clause, ast.Foreach):
+            self.check_expr(clause.source, scope, aggregates=False)
+            if clause.variable in scope:
+                raise _already_bound(clause.variable)
+            inner = {**scope, clause.variable: VALUE}
+            for sub in clause.clauses:
+                inner = self.check_clause(sub, inner)
+            return scope
+        if isinstance(clause, ast.CallSubquery):
+            for name, kind in check_call_subquery(self, clause.query, scope).items():
+                if name in scope:
+                    raise CypherSyntaxError(
+                        f"Variable '{name}' returned by the subquery is already declared in the"
+                        " outer scope."
+                    )
+                scope[name] = kind
+            return scope
         if isinstance(clause, ast.Call):
             for arg in clause.args or ():
                 self.check_expr(arg, scope, aggregates=False)
@@ -289,7 +314,7 @@ class Binder:
                 if tail is not None:
                     self.check_expr(tail, inner, False)
             if isinstance(expr, ast.Exists) and expr.query is not None:
-                self.check_query(expr.query, scope)
+                check_exists_query(self, expr.query, scope)
             return
         for child in ast.children(expr):
             self.check_expr(child, scope, aggregates, in_aggregate)

@@ -345,6 +345,30 @@ class CallProcedure(LogicalOp):
 
 
 @dataclass(frozen=True, slots=True)
+class Foreach(LogicalOp):
+    """Per input row, runs ``body`` once per element of ``expression`` (bound to ``variable``
+    after the row's slots); yields the input row unchanged."""
+
+    input: LogicalOp
+    variable: str
+    expression: ast.Expr
+    body: LogicalOp
+
+
+@dataclass(frozen=True, slots=True)
+class Apply(LogicalOp):
+    """CALL { subquery }: runs ``subquery`` per input row (the row is its argument) and yields
+    the row extended by each of its rows; a unit subquery (no ``columns``) yields the row once."""
+
+    input: LogicalOp
+    subquery: LogicalOp
+    columns: tuple[str, ...]
+
+    def describe(self) -> str:
+        return "Apply"
+
+
+@dataclass(frozen=True, slots=True)
 class EmptyResult(LogicalOp):
     """Runs its input to the end and yields nothing (queries without RETURN)."""
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from mgcore.cypher import ast
 from mgcore.cypher.functions.registry import FunctionRegistry
 from mgcore.cypher.logical import operators as op
+from mgcore.cypher.logical.subqueries import plan_call_subquery, plan_foreach
 from mgcore.cypher.physical.expressions import contains_aggregate, is_aggregate
 from mgcore.errors import CypherSyntaxError
 
@@ -83,9 +84,24 @@ class Planner:
 
     # --------------------------------------------------------------------------- queries
 
-    def plan_query(self, query: ast.Query) -> tuple[op.LogicalOp, tuple[str, ...]]:
-        """The plan of a (possibly UNION) query and its result columns."""
-        plans = [self.plan_single(part) for part in query.parts]
+    def plan_query(
+        self, query: ast.Query, outer: list[str] | None = None, importing: bool = False
+    ) -> tuple[op.LogicalOp, tuple[str, ...]]:
+        """The plan of a (possibly UNION) query and its result columns.
+
+        ``outer`` is None for a statement; for a subquery it is the outer scope (the argument
+        row's names): the subquery's RETURN keeps handles and a query without RETURN yields its
+        rows. With ``importing`` (CALL) only a leading WITH sees the outer scope; otherwise
+        (EXISTS) every clause does.
+        """
+        plans = []
+        for part in query.parts:
+            if outer is None:
+                plans.append(self.plan_single(part))
+            elif importing and not (part.clauses and isinstance(part.clauses[0], ast.With)):
+                plans.append(self.plan_single(part, op.Select(op.Once(), ()), [], True))
+            else:
+                plans.append(self.plan_single(part, op.Once(), list(outer), True))
         if len(plans) == 1:
             return plans[0]
         columns = plans[0][1]
@@ -96,50 +112,68 @@ class Planner:
                 )
         return op.Union(tuple(p for p, _ in plans), query.union_all, columns), columns
 
-    def plan_single(self, query: ast.SingleQuery) -> tuple[op.LogicalOp, tuple[str, ...]]:
-        """The plan of one query without UNION."""
-        plan: op.LogicalOp = op.Once()
-        bound: list[str] = []
+    def plan_single(
+        self,
+        query: ast.SingleQuery,
+        start: op.LogicalOp | None = None,
+        bound: list[str] | None = None,
+        nested: bool = False,
+    ) -> tuple[op.LogicalOp, tuple[str, ...]]:
+        """The plan of one query without UNION, on top of ``start`` with ``bound`` in scope."""
+        plan: op.LogicalOp = start if start is not None else op.Once()
+        bound = bound if bound is not None else []
         columns: tuple[str, ...] | None = None
         clauses = query.clauses
         for i, clause in enumerate(clauses):
-            last = i == len(clauses) - 1
             if isinstance(clause, ast.Return):
-                plan, bound = self.plan_projection(plan, bound, clause.projection, None, True)
-                columns = tuple(bound)
-            elif isinstance(clause, ast.With):
                 plan, bound = self.plan_projection(
-                    plan, bound, clause.projection, clause.where, False
+                    plan, bound, clause.projection, None, not nested
                 )
-            elif isinstance(clause, ast.Match):
-                plan = self.plan_match(plan, bound, clause)
-            elif isinstance(clause, ast.Unwind):
-                plan = op.Unwind(plan, clause.expression, clause.variable)
-                bound.append(clause.variable)
-            elif isinstance(clause, ast.Create):
-                patterns = tuple(self.name_pattern(p) for p in clause.patterns)
-                plan = op.Create(plan, patterns)
-                for p in patterns:
-                    for name in pattern_variables(p):
-                        if name not in bound:
-                            bound.append(name)
-            elif isinstance(clause, ast.Merge):
-                plan = self.plan_merge(plan, bound, clause)
-            elif isinstance(clause, ast.Set):
-                plan = op.SetItems(plan, clause.items)
-            elif isinstance(clause, ast.Remove):
-                plan = op.RemoveItems(plan, clause.items)
-            elif isinstance(clause, ast.Delete):
-                plan = op.Delete(plan, clause.expressions, clause.detach)
+                columns = tuple(bound)
             elif isinstance(clause, ast.Call):
                 plan, columns = self.plan_call(plan, bound, clause, standalone=len(clauses) == 1)
-                if columns is not None and not last:
+                if columns is not None and i != len(clauses) - 1:
                     columns = None
             else:
-                raise CypherSyntaxError(f"{type(clause).__name__} is not supported yet.")
+                plan, bound = self.plan_clause(plan, bound, clause)
         if columns is None:
-            return op.EmptyResult(plan), ()
+            return (plan, ()) if nested else (op.EmptyResult(plan), ())
         return plan, columns
+
+    def plan_clause(
+        self, plan: op.LogicalOp, bound: list[str], clause: ast.Clause
+    ) -> tuple[op.LogicalOp, list[str]]:
+        """One clause other than RETURN and procedure CALL on top of ``plan``; returns the new
+        plan and the names in scope after it."""
+        if isinstance(clause, ast.With):
+            return self.plan_projection(plan, bound, clause.projection, clause.where, False)
+        if isinstance(clause, ast.Match):
+            plan = self.plan_match(plan, bound, clause)
+        elif isinstance(clause, ast.Unwind):
+            plan = op.Unwind(plan, clause.expression, clause.variable)
+            bound.append(clause.variable)
+        elif isinstance(clause, ast.Create):
+            patterns = tuple(self.name_pattern(p) for p in clause.patterns)
+            plan = op.Create(plan, patterns)
+            for p in patterns:
+                for name in pattern_variables(p):
+                    if name not in bound:
+                        bound.append(name)
+        elif isinstance(clause, ast.Merge):
+            plan = self.plan_merge(plan, bound, clause)
+        elif isinstance(clause, ast.Set):
+            plan = op.SetItems(plan, clause.items)
+        elif isinstance(clause, ast.Remove):
+            plan = op.RemoveItems(plan, clause.items)
+        elif isinstance(clause, ast.Delete):
+            plan = op.Delete(plan, clause.expressions, clause.detach)
+        elif isinstance(clause, ast.Foreach):
+            plan = plan_foreach(self, plan, bound, clause)
+        elif isinstance(clause, ast.CallSubquery):
+            plan = plan_call_subquery(self, plan, bound, clause)
+        else:
+            raise CypherSyntaxError(f"{type(clause).__name__} is not supported yet.")
+        return plan, bound
 
     # ---------------------------------------------------------------------------- MATCH
 

@@ -21,7 +21,7 @@ from mgcore.cypher.physical.expressions import (
     ExpressionCompiler,
     SubplanRunner,
 )
-from mgcore.cypher.physical.operators import expand, flow, project, scan, write
+from mgcore.cypher.physical.operators import expand, flow, project, scan, subquery, write
 from mgcore.cypher.physical.operators.base import Once, PhysicalOperator
 from mgcore.cypher.physical.row import Layout, Row
 from mgcore.cypher.procedures import ProcedureRegistry
@@ -97,6 +97,12 @@ class PlanCompiler:
         plan = self.planner.plan_patterns(lg.Once(), bound, patterns, where)
         physical, out = self.compile(optimize(plan), layout)
         return physical.run, out
+
+    def plan_subquery(self, query: ast.Query, layout: Layout) -> SubplanRunner:
+        """A runner for the rows of ``query`` (EXISTS { ... }) given an outer row of ``layout``."""
+        plan, _ = self.planner.plan_query(query, list(layout.names))
+        physical, _ = self.compile(optimize(plan), layout)
+        return physical.run
 
     # -------------------------------------------------------------------------- compile
 
@@ -320,6 +326,23 @@ class PlanCompiler:
         fields = tuple(proc.field_index(f) for f, _ in yields)
         op = flow.CallProcedure(plan.describe(), child, proc.impl, args, fields)
         return op, lay.extend(*(v for _, v in yields))
+
+    # ----------------------------------------------------------------------- sub-plans
+
+    def _Foreach(self, plan: lg.Foreach, layout: Layout) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        body, _ = self.compile(plan.body, lay.extend(plan.variable))
+        op = subquery.Foreach("Foreach", child, self.expr(plan.expression, lay), body)
+        return op, lay
+
+    def _Apply(self, plan: lg.Apply, layout: Layout) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        inner, _ = self.compile(plan.subquery, lay)
+        if not plan.columns:
+            return subquery.UnitApply(plan.describe(), child, inner), lay
+        writes = any(isinstance(node, lg.WRITES) for node in lg.walk(plan.subquery))
+        op = subquery.Apply(plan.describe(), child, inner, writes)
+        return op, lay.extend(*plan.columns)
 
     # --------------------------------------------------------------------------- writes
 

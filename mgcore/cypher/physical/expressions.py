@@ -41,6 +41,9 @@ class SubplanFactory(Protocol):
     ) -> tuple[SubplanRunner, Layout]:
         """A runner yielding the rows matching ``patterns`` given an outer row, and their layout."""
 
+    def plan_subquery(self, query: ast.Query, layout: Layout) -> SubplanRunner:
+        """A runner yielding the rows of ``query`` (EXISTS { ... }) given an outer row."""
+
 
 def mg_type(v: Any) -> str:
     """The type name used in Memgraph's error texts (``int``, ``string``, ``list`` ...)."""
@@ -809,8 +812,12 @@ class _Compilation:
 
     def _Exists(self, e: ast.Exists) -> Compiled:
         if e.query is not None:
-            raise CypherSyntaxError("EXISTS subqueries are not supported yet.")
-        runner, _ = self._subplan(e.patterns, e.where)
+            factory = self.compiler.subplans
+            if factory is None:
+                raise CypherSyntaxError("Subqueries are not allowed in this expression.")
+            runner = factory.plan_subquery(e.query, self.layout)
+        else:
+            runner, _ = self._subplan(e.patterns, e.where)
 
         def exists(row: Row, ctx: QueryContext) -> Any:
             return any(True for _ in runner(ctx, row))

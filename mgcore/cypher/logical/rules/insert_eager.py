@@ -12,15 +12,30 @@ from mgcore.cypher.logical import operators as op
 _BARRIERS = (op.Eager, op.Aggregate, op.Sort)
 
 
+def _sub_plan(node: op.LogicalOp) -> op.LogicalOp | None:
+    """The body of a FOREACH or CALL subquery: it runs to completion within the clause."""
+    if isinstance(node, op.Foreach):
+        return node.body
+    if isinstance(node, op.Apply):
+        return node.subquery
+    return None
+
+
 def _reads(node: op.LogicalOp) -> bool:
     if isinstance(node, op.READS):
         return True
     if isinstance(node, op.Optional):
         return _below(node.branch, _reads)
+    body = _sub_plan(node)
+    if body is not None:
+        return any(_reads(n) for n in op.walk(body))
     return isinstance(node, op.Merge)
 
 
 def _writes(node: op.LogicalOp) -> bool:
+    body = _sub_plan(node)
+    if body is not None:
+        return any(isinstance(n, op.WRITES) for n in op.walk(body))
     return isinstance(node, op.WRITES)
 
 
