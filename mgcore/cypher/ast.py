@@ -807,6 +807,19 @@ def walk(node: Node) -> Iterator[Node]:
         stack.extend(reversed(list(children(current))))
 
 
+def walk_scope(node: Node) -> Iterator[Node]:
+    """Like :func:`walk`, but not into the query of an ``EXISTS { query }``: its aggregates and
+    variables belong to a scope of their own."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        kids = children(current)
+        if isinstance(current, Exists) and current.query is not None:
+            kids = (k for k in kids if k is not current.query)
+        stack.extend(reversed(list(kids)))
+
+
 def _nodes_in(value: Any) -> Iterator[Node]:
     if isinstance(value, Node):
         yield value

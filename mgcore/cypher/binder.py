@@ -251,7 +251,7 @@ class Binder:
         return new
 
     def _has_aggregate(self, expr: ast.Expr) -> bool:
-        return any(self._is_aggregate(n) for n in ast.walk(expr))
+        return any(self._is_aggregate(n) for n in ast.walk_scope(expr))
 
     def _is_aggregate(self, node: ast.Node) -> bool:
         if isinstance(node, ast.CountStar):

@@ -396,7 +396,7 @@ class Planner:
             keys = tuple((n, e) for n, e in items if not contains_aggregate(e, self.functions))
             aggs: dict[ast.Expr, str] = {}
             for _, e in items:
-                for sub in ast.walk(e):
+                for sub in ast.walk_scope(e):
                     if (
                         isinstance(sub, ast.Expr)
                         and is_aggregate(sub, self.functions)

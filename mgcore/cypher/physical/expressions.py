@@ -383,7 +383,7 @@ def is_aggregate(expr: ast.Expr, functions: FunctionRegistry) -> bool:
 def contains_aggregate(expr: ast.Node, functions: FunctionRegistry) -> bool:
     """True when an aggregate call occurs in ``expr`` (not looking into nested scopes' plans)."""
     return any(
-        isinstance(n, ast.Expr) and is_aggregate(n, functions) for n in ast.walk(expr)
+        isinstance(n, ast.Expr) and is_aggregate(n, functions) for n in ast.walk_scope(expr)
     )
 
 
