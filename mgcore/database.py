@@ -15,7 +15,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from mgcore.config import Settings
+from mgcore.config import Settings, load_settings
 from mgcore.errors import ConfigurationError
 from mgcore.execution import PreparedQuery, QueryProcessor
 from mgcore.plugins import PluginHost, bootstrap
@@ -90,11 +90,14 @@ class Database:
     ) -> Database:
         """Open with ``settings`` (already resolved, e.g. by the CLI, optionally with its plugin
         host) or resolve them from the environment, the config file and ``overrides``
-        (underscore names)."""
+        (underscore names), with the specs of ``plugins`` when a host is given (so
+        ``connect(plugins=host, ...)`` opens with plugins registered on that host)."""
         if settings is None:
-            if plugins is not None:
-                raise ConfigurationError("a plugin host needs resolved settings")
-            plugins, settings = bootstrap([], overrides=overrides)
+            if plugins is None:
+                plugins, settings = bootstrap([], overrides=overrides)
+            else:
+                settings = load_settings([], overrides=overrides, extra_specs=plugins.add_config())
+                plugins.configure(settings)
         else:
             if overrides:
                 raise ConfigurationError("pass either resolved settings or overrides, not both")

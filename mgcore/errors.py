@@ -19,6 +19,8 @@ class MgError(Exception):
 
     code: str = DATABASE_ERROR
     tck_type: str = "DatabaseError"
+    tck_detail: str = ""
+    """The TCK's error detail (``ProcedureNotFound``, ...) where a subclass names one."""
     retryable: bool = False
 
     def __init__(self, message: str = "") -> None:
@@ -107,6 +109,24 @@ class ProcedureError(ClientError):
     """A procedure is unknown, called with a wrong signature, or failed."""
 
     tck_type = "ProcedureError"
+
+
+class ProcedureNotFound(ProcedureError):
+    """``CALL`` names a procedure that is not registered (at compile time)."""
+
+    tck_detail = "ProcedureNotFound"
+
+
+class InvalidNumberOfArguments(CypherSyntaxError):
+    """A procedure is called with too few or too many arguments (at compile time)."""
+
+    tck_detail = "InvalidNumberOfArguments"
+
+
+class InvalidArgumentType(CypherSyntaxError):
+    """An argument's type, known at compile time, does not fit the parameter's type."""
+
+    tck_detail = "InvalidArgumentType"
 
 
 class TransactionError(ClientError):

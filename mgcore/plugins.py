@@ -34,15 +34,16 @@ ENTRY_POINT_GROUP = "mgcore.plugins"
 
 BUILTIN_PLUGINS: dict[str, str] = {
     "functions": "mgcore.builtin.functions",
+    "procedures": "mgcore.builtin.procedures",
     "auth": "mgcore.builtin.auth",
 }
 """Built-in plugins by name: module path. A module is registered as the plugin itself, unless
 it defines ``create_plugin(settings)``; then the object it returns is registered by
 ``PluginHost.configure``."""
 
-ESSENTIAL_PLUGINS: frozenset[str] = frozenset({"functions", "auth"})
-"""Built-ins that cannot be blocked: Cypher needs its standard functions, and blocking ``auth``
-would silently open the server."""
+ESSENTIAL_PLUGINS: frozenset[str] = frozenset({"functions", "procedures", "auth"})
+"""Built-ins that cannot be blocked: Cypher needs its standard functions and the ``mg.*``
+procedures, and blocking ``auth`` would silently open the server."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import pytest
 import mgcore
 from mgcore.config import SettingSpec
 from mgcore.cypher.functions import Function, FunctionRegistry
+from mgcore.cypher.procedures import ProcedureRegistry
 from mgcore.errors import ClientError, ConfigurationError
 from mgcore.plugins import PluginHost, PluginInfo, bootstrap
 from mgcore.storage.registry import EngineRegistry
@@ -105,7 +106,7 @@ def test_creating_the_host_does_not_import_cypher():
     assert proc.stdout.strip() == "[]", proc.stderr
 
 
-@pytest.mark.parametrize("name", ["auth", "functions"])
+@pytest.mark.parametrize("name", ["auth", "functions", "procedures"])
 def test_essential_builtin_cannot_be_blocked(name):
     with pytest.raises(ConfigurationError, match=f"{name} is essential"):
         PluginHost.create(blocked=[name])
@@ -282,7 +283,7 @@ class Recorder:
 
     @mgcore.hookimpl
     def mg_register_procedures(self, registry):
-        registry["demo.hello"] = lambda: "hello"
+        registry.add("demo.hello() :: (greeting :: STRING)", lambda ctx: [("hello",)])
 
 
 def test_commit_hooks_are_skipped_when_nobody_listens():
@@ -312,12 +313,13 @@ def test_facade_calls_and_error_policy(caplog):
     host.schema_changed("db", "index created")
     host.snapshot_created("db", "/snap/1")
     functions = FunctionRegistry()
-    procedures: dict = {}
+    procedures = ProcedureRegistry()
     host.register_functions(functions)
     host.register_procedures(procedures)
     double = functions.lookup("double")
     assert double is not None and double.impl(2) == 4
-    assert procedures["demo.hello"]() == "hello"
+    assert list(procedures.lookup("demo.hello").impl(None)) == [("hello",)]
+    assert "mg.procedures" in procedures
     assert recorder.calls == [
         ("opened", "db"),
         ("before", "tx"),

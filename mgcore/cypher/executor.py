@@ -28,7 +28,7 @@ from mgcore.cypher.physical.compile import PlanCompiler
 from mgcore.cypher.physical.operators.base import PhysicalOperator
 from mgcore.cypher.physical.operators.project import Select
 from mgcore.cypher.physical.row import Layout
-from mgcore.cypher.procedures import ProcedureRegistry, register_builtin_procedures
+from mgcore.cypher.procedures import ProcedureRegistry
 from mgcore.errors import ClientError
 from mgcore.execution import Notification, QueryContext, QueryKind, TxControl
 from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec, IsolationLevel
@@ -139,8 +139,11 @@ class CypherProcessor:
 
             register_standard_library(self.functions)
         self.procedures = ProcedureRegistry()
-        register_builtin_procedures(self.procedures)
         database.plugins.register_procedures(self.procedures)
+        if "mg.procedures" not in self.procedures:
+            from mgcore.builtin.procedures import register_builtin_procedures
+
+            register_builtin_procedures(self.procedures)
 
     def prepare(self, query: str, database: Database) -> Any:
         """Parse, bind and plan ``query``."""

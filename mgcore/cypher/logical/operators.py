@@ -338,7 +338,11 @@ class CallProcedure(LogicalOp):
     input: LogicalOp
     procedure: str
     arguments: tuple[ast.Expr, ...] | None
+    """None: taken from the parameters of the same names (standalone ``CALL proc``)."""
     yields: tuple[tuple[str, str], ...]
+    """(field, variable) pairs; empty without YIELD or with ``YIELD *`` (the compiler then
+    yields every column of a standalone call, nothing of an in-query call to a void one)."""
+    standalone: bool = False
 
     def describe(self) -> str:
         return f"CallProcedure<{self.procedure}> {{{', '.join(v for _, v in self.yields)}}}"

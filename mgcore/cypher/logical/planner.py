@@ -345,12 +345,13 @@ class Planner:
         self, plan: op.LogicalOp, bound: list[str], clause: ast.Call, standalone: bool
     ) -> tuple[op.LogicalOp, tuple[str, ...] | None]:
         """CALL proc(...) [YIELD ...]; the field list is resolved at compile time when YIELD
-        is omitted or ``*`` (marked by an empty ``yields``)."""
+        is omitted or ``*`` (marked by an empty ``yields``); the compiler also rejects an
+        in-query call without YIELD to a procedure that has output columns."""
         if clause.yield_items is not None:
             yields = tuple((y.field, y.variable) for y in clause.yield_items)
         else:
             yields = ()
-        plan = op.CallProcedure(plan, clause.procedure, clause.args, yields)
+        plan = op.CallProcedure(plan, clause.procedure, clause.args, yields, standalone)
         if clause.where is not None:
             plan = op.Filter(plan, clause.where)
         if yields:
@@ -360,9 +361,7 @@ class Planner:
                 return op.Select(plan, names, result=True), names
             return plan, None
         if not standalone:
-            raise CypherSyntaxError(
-                "Procedure call inside a query must have a YIELD clause."
-            )
+            return plan, None
         return plan, ("*",)
 
     # ----------------------------------------------------------------------- projections

@@ -24,8 +24,8 @@ from mgcore.cypher.physical.expressions import (
 from mgcore.cypher.physical.operators import expand, flow, project, scan, subquery, write
 from mgcore.cypher.physical.operators.base import Once, PhysicalOperator
 from mgcore.cypher.physical.row import Layout, Row
-from mgcore.cypher.procedures import ProcedureRegistry
-from mgcore.errors import CypherSyntaxError
+from mgcore.cypher.procedures import ProcedureParameter, ProcedureRegistry
+from mgcore.errors import CypherSyntaxError, ParameterMissing
 from mgcore.storage.records import Direction
 
 if TYPE_CHECKING:
@@ -313,18 +313,35 @@ class PlanCompiler:
     ) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         proc = self.procedures.lookup(plan.procedure)
+        sig = proc.signature
         if plan.arguments is None:
-            args = [self.expr(ast.Parameter(n), lay) for n, _ in proc.arguments]
+            args = [_implicit_argument(p) for p in sig.parameters]
         else:
-            if len(plan.arguments) != len(proc.arguments):
-                raise CypherSyntaxError(
-                    f"Procedure '{proc.name}' takes {len(proc.arguments)} argument(s), got "
-                    f"{len(plan.arguments)}."
-                )
+            proc.check_arguments(len(plan.arguments))
+            for i, arg in enumerate(plan.arguments):
+                static = _static_type(arg)
+                if static is not None:
+                    proc.check_static_argument(i, static)
             args = [self.expr(a, lay) for a in plan.arguments]
-        yields = plan.yields or tuple((n, n) for n, _ in proc.results)
-        fields = tuple(proc.field_index(f) for f, _ in yields)
-        op = flow.CallProcedure(plan.describe(), child, proc.impl, args, fields)
+            args.extend(_const(p.default) for p in sig.parameters[len(args):])
+        coercers = [proc.coercer(i) for i in range(len(args))]
+        if plan.yields:
+            yields = plan.yields
+        elif plan.standalone:
+            yields = tuple((c.name, c.name) for c in sig.columns)
+        elif sig.is_void:
+            yields = ()
+        else:
+            raise CypherSyntaxError(
+                f"Procedure call inside a query must YIELD the columns it uses: "
+                f"'{proc.name}' has output columns."
+            )
+        fields = tuple(proc.column_index(f) for f, _ in yields)
+        names = tuple(f for f, _ in yields)
+        op = flow.CallProcedure(
+            plan.describe(), child, proc.impl, args, coercers, fields, names,
+            void=sig.is_void, emit_void=not plan.standalone,
+        )
         return op, lay.extend(*(v for _, v in yields))
 
     # ----------------------------------------------------------------------- sub-plans
@@ -473,6 +490,51 @@ class PlanCompiler:
             self._actions(plan.on_match, out), self._actions(plan.on_create, out),
         )
         return op, out
+
+
+def _const(value: Any) -> Compiled:
+    """An expression closure returning ``value``."""
+    return lambda row, ctx: value
+
+
+def _implicit_argument(param: ProcedureParameter) -> Compiled:
+    """The argument of a standalone ``CALL proc`` without parentheses: the query parameter of
+    the same name, else the default; ParameterMissing when neither exists."""
+    name, optional, default = param.name, param.optional, param.default
+
+    def argument(row: Row, ctx: Any) -> Any:
+        try:
+            return ctx.parameters[name]
+        except KeyError:
+            if optional:
+                return default
+            raise ParameterMissing(f"Parameter ${name} not provided.") from None
+
+    return argument
+
+
+_LITERAL_TYPES: dict[type, str] = {
+    type(None): "NULL", bool: "BOOLEAN", int: "INTEGER", float: "FLOAT", str: "STRING",
+}
+
+
+def _static_type(e: ast.Expr) -> str | None:
+    """The value type of a procedure argument when it is known without running the query
+    (literals), else None."""
+    if isinstance(e, ast.Literal):
+        return _LITERAL_TYPES.get(type(e.value))
+    if isinstance(e, ast.ListLiteral):
+        return "LIST"
+    if isinstance(e, ast.MapLiteral):
+        return "MAP"
+    if (
+        isinstance(e, ast.UnaryOp)
+        and e.op in (ast.UnaryOperator.NEGATE, ast.UnaryOperator.PLUS)
+        and isinstance(e.operand, ast.Literal)
+        and type(e.operand.value) in (int, float)
+    ):
+        return _LITERAL_TYPES[type(e.operand.value)]
+    return None
 
 
 __all__ = ["PlanCompiler", "Profiled", "pattern_variables"]

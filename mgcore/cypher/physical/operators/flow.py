@@ -3,12 +3,13 @@ procedure calls."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from mgcore.cypher.physical.expressions import Compiled, mg_type
 from mgcore.cypher.physical.operators.base import PhysicalOperator, Unary
 from mgcore.cypher.physical.row import Row
+from mgcore.cypher.procedures import ProcedureContext
 from mgcore.errors import CypherArgumentError
 from mgcore.values.compare import equivalence_key
 
@@ -183,9 +184,14 @@ class Limit(Unary):
 
 
 class CallProcedure(Unary):
-    """Calls a procedure per input row and appends the yielded fields."""
+    """Calls a procedure per input row and appends the yielded fields.
 
-    __slots__ = ("arguments", "fields", "impl")
+    Arguments are evaluated, checked and coerced per row (``coercers`` holds None where any
+    value is fine). A record is a sequence in column order or a mapping by column name. A void
+    procedure keeps each input row once (``emit_void``) or, called standalone, yields nothing.
+    """
+
+    __slots__ = ("arguments", "emit_void", "fields", "impl", "names", "void")
 
     def __init__(
         self,
@@ -193,15 +199,48 @@ class CallProcedure(Unary):
         input: PhysicalOperator,
         impl: Callable[..., Any],
         arguments: list[Compiled],
+        coercers: list[Callable[[Any], Any] | None],
         fields: tuple[int, ...],
+        names: tuple[str, ...],
+        void: bool = False,
+        emit_void: bool = True,
     ) -> None:
         super().__init__(label, input)
         self.impl = impl
-        self.arguments = arguments
+        self.arguments = [
+            a if c is None else _coerced(a, c) for a, c in zip(arguments, coercers, strict=True)
+        ]
         self.fields = fields
+        self.names = names
+        self.void = void
+        self.emit_void = emit_void
 
     def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
-        impl, arguments, fields = self.impl, self.arguments, self.fields
+        impl, arguments = self.impl, self.arguments
+        pctx = ProcedureContext(ctx)
+        if self.void:
+            emit = self.emit_void
+            for row in self.input.run(ctx, arg):
+                records = impl(pctx, *[a(row, ctx) for a in arguments])
+                if records is not None:
+                    for _ in records:
+                        pass
+                if emit:
+                    yield row
+            return
+        fields, names = self.fields, self.names
         for row in self.input.run(ctx, arg):
-            for record in impl(ctx, *[a(row, ctx) for a in arguments]):
-                yield (*row, *[record[i] for i in fields])
+            for record in impl(pctx, *[a(row, ctx) for a in arguments]):
+                if isinstance(record, Mapping):
+                    yield (*row, *[record.get(n) for n in names])
+                else:
+                    yield (*row, *[record[i] for i in fields])
+
+
+def _coerced(arg: Compiled, coerce: Callable[[Any], Any]) -> Compiled:
+    """``arg`` followed by a procedure parameter's check and coercion."""
+
+    def coerced(row: Row, ctx: QueryContext) -> Any:
+        return coerce(arg(row, ctx))
+
+    return coerced
