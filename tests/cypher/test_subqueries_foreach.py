@@ -340,6 +340,19 @@ def test_call_explain_and_profile(chain: Session) -> None:
     assert lines[:3] == [" * Produce {m}", " * Apply", "|\\"]
     assert any(line.startswith("|  * Expand") for line in lines)
     assert lines[-2:] == [" * ScanAllByLabel (n :L1)", " * Once"]
+    assert plan(chain, "MATCH (n:L1) CALL { MATCH (m:L2) RETURN m } RETURN n, m") == [
+        " * Produce {n, m}",
+        " * Apply",
+        "|\\",
+        "|  * Produce {m}",
+        "|  * ScanAllByLabel (m :L2)",
+        "|  * Once",
+        " * ScanAllByLabel (n :L1)",
+        " * Once",
+    ]
+    assert plan(chain, "UNWIND [1] AS x CALL { WITH x CREATE (:X) }")[:3] == [
+        " * EmptyResult", " * Apply", "|\\"
+    ]
     profile = {
         r[0]: r[1]
         for r in chain.run("PROFILE UNWIND [1, 2, 3] AS x CALL { WITH x RETURN x + 1 AS y } "

@@ -41,7 +41,10 @@ Item = tuple[str, ast.Expr]
 
 @dataclass(frozen=True, slots=True)
 class Once(LogicalOp):
-    """Yields the argument row once: the start of every pipeline."""
+    """Yields the argument row once: the start of every pipeline. Without ``argument`` it
+    yields an empty row instead (a CALL subquery that imports nothing)."""
+
+    argument: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,7 +99,7 @@ class Planner:
             if outer is None:
                 plans.append(self.plan_single(part))
             elif importing and not (part.clauses and isinstance(part.clauses[0], ast.With)):
-                plans.append(self.plan_single(part, op.Select(op.Once(), ()), [], True))
+                plans.append(self.plan_single(part, op.Once(argument=False), [], True))
             else:
                 plans.append(self.plan_single(part, op.Once(), list(outer), True))
         if len(plans) == 1:

@@ -2,8 +2,9 @@
 
 Both bodies start from ``Once``, which yields the outer row (FOREACH: the row with the loop
 variable appended), so the body's operators read outer variables from their usual slots. A CALL
-subquery without a leading WITH sees nothing of the outer row: its plan starts with an empty
-projection. The binder has already checked scopes; these functions only build operators.
+subquery without a leading WITH sees nothing of the outer row: its plan starts from a ``Once``
+that yields an empty row. The binder has already checked scopes; these functions only build
+operators.
 """
 
 from __future__ import annotations

@@ -131,6 +131,8 @@ class PlanCompiler:
         return physical, out
 
     def _Once(self, plan: lg.Once, layout: Layout) -> tuple[PhysicalOperator, Layout]:
+        if not plan.argument:
+            return subquery.EmptyOnce("Once"), Layout()
         return Once("Once"), layout
 
     def _ScanAll(self, plan: lg.ScanAll, layout: Layout) -> tuple[PhysicalOperator, Layout]:

@@ -19,6 +19,15 @@ if TYPE_CHECKING:
     from mgcore.execution import QueryContext
 
 
+class EmptyOnce(PhysicalOperator):
+    """Yields one empty row whatever the argument: the start of a subquery importing nothing."""
+
+    __slots__ = ()
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        yield ()
+
+
 class Foreach(Unary):
     """Runs the body once per list element (appended to the row); yields the input row."""
 
