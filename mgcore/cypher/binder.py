@@ -173,6 +173,8 @@ class Binder:
         for rel in pattern.relationships:
             if rel.properties is not None:
                 self.check_expr(rel.properties, scope, aggregates=False)
+            if rel.length is not None:
+                self.check_expansion(rel.length, scope)
             if creating:
                 if len(rel.types) != 1:
                     raise CypherSyntaxError(
@@ -201,6 +203,51 @@ class Binder:
                 raise _conflict(name, kind, RELATIONSHIP)
         if pattern.variable is not None:
             scope[pattern.variable] = PATH
+
+    def check_expansion(self, length: ast.VarLength, scope: Scope) -> None:
+        """Memgraph's rules for lambdas, bounds and the total weight of deep-path expansions;
+        binds the total weight variable."""
+        kind = length.kind
+        weighted = kind in (ast.ExpansionKind.WEIGHTED_SHORTEST, ast.ExpansionKind.ALL_SHORTEST)
+        if weighted and length.min_hops is not None:
+            raise CypherSyntaxError(
+                "Lower bound is not allowed in weighted or all shortest path expansion."
+            )
+        if length.weight is not None:
+            if len(length.weight.variables) != 2:
+                raise CypherSyntaxError(
+                    "The weight lambda takes two variables: (edge, node | weight)."
+                )
+            self._check_lambda(length.weight, scope)
+        lam = length.filter
+        if lam is not None:
+            arity = len(lam.variables)
+            if kind is ast.ExpansionKind.K_SHORTEST and arity > 2:
+                raise CypherSyntaxError(
+                    "KSHORTEST expansion does not support the accumulated path in a filter lambda."
+                )
+            if arity == 4 and not weighted:
+                raise CypherSyntaxError(
+                    "Accumulated weight in filter lambda can be used only with shortest paths "
+                    "expansion."
+                )
+            if arity > 4:
+                raise CypherSyntaxError(
+                    "A filter lambda takes at most four variables: (edge, node, path, weight | "
+                    "expression)."
+                )
+            self._check_lambda(lam, scope)
+        if length.total_weight is not None:
+            if length.total_weight in scope:
+                raise _already_bound(length.total_weight)
+            scope[length.total_weight] = VALUE
+
+    def _check_lambda(self, lam: ast.ExpansionLambda, scope: Scope) -> None:
+        kinds = (RELATIONSHIP, NODE, PATH, VALUE)
+        if len(set(lam.variables)) != len(lam.variables):
+            raise _already_bound(lam.variables[-1])
+        inner = {**scope, **dict(zip(lam.variables, kinds, strict=False))}
+        self.check_expr(lam.expression, inner, aggregates=False)
 
     # ------------------------------------------------------------------- projections
 

@@ -132,6 +132,54 @@ class VarExpand(LogicalOp):
         )
 
 
+_SHORTEST_NAMES = {
+    ast.ExpansionKind.BREADTH_FIRST: "BFSExpand",
+    ast.ExpansionKind.WEIGHTED_SHORTEST: "WeightedShortestPath",
+    ast.ExpansionKind.ALL_SHORTEST: "AllShortestPaths",
+    ast.ExpansionKind.K_SHORTEST: "KShortest",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ShortestExpand(LogicalOp):
+    """Memgraph's deep-path expansions (``*BFS``, ``*WSHORTEST``, ``*ALLSHORTEST``,
+    ``*KSHORTEST``), also what ``shortestPath`` / ``allShortestPaths`` become: binds the list of
+    relationships, the target unless bound, and the total weight when ``total_weight`` names it."""
+
+    input: LogicalOp
+    source: str
+    relationship: str
+    target: str
+    direction: ast.Direction
+    types: tuple[str, ...]
+    kind: ast.ExpansionKind
+    min_hops: int
+    max_hops: int | None
+    properties: ast.Expr | None = None
+    filter: ast.ExpansionLambda | None = None
+    weight: ast.ExpansionLambda | None = None
+    total_weight: str | None = None
+    limit: ast.Expr | None = None
+    target_bound: bool = False
+    reverse: bool = False
+    all_paths: bool = False
+    """``allShortestPaths``: every fewest-hops path (a BFS keeping all predecessors)."""
+    zero_length: bool = False
+    """``shortestPath`` with ``*0..``: the source is its own (empty) shortest path."""
+
+    def describe(self) -> str:
+        if self.all_paths:
+            name = "AllShortestPaths"
+        elif self.kind is ast.ExpansionKind.BREADTH_FIRST and self.target_bound:
+            name = "STShortestPath"
+        else:
+            name = _SHORTEST_NAMES[self.kind]
+        left = "<-" if self.direction is ast.Direction.INCOMING else "-"
+        right = "->" if self.direction is ast.Direction.OUTGOING else "-"
+        types = "|".join(":" + t for t in self.types)
+        return f"{name} ({self.source}){left}[{self.relationship}{types}]{right}({self.target})"
+
+
 @dataclass(frozen=True, slots=True)
 class Filter(LogicalOp):
     """Rows for which ``predicate`` is true."""
@@ -382,7 +430,9 @@ class EmptyResult(LogicalOp):
     input: LogicalOp
 
 
-READS = (ScanAll, ScanByLabel, SeekByProperty, Expand, VarExpand, CallProcedure)
+READS = (
+    ScanAll, ScanByLabel, SeekByProperty, Expand, VarExpand, ShortestExpand, CallProcedure,
+)
 """Operators that read the graph (clause isolation cares about them)."""
 WRITES = (Create, SetItems, RemoveItems, Delete, Merge)
 """Operators that write the graph."""

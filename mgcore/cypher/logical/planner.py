@@ -16,7 +16,7 @@ from mgcore.cypher.functions.registry import FunctionRegistry
 from mgcore.cypher.logical import operators as op
 from mgcore.cypher.logical.subqueries import plan_call_subquery, plan_foreach
 from mgcore.cypher.physical.expressions import contains_aggregate, is_aggregate
-from mgcore.errors import CypherSyntaxError
+from mgcore.errors import CypherSemanticError, CypherSyntaxError
 
 ANON = " "
 
@@ -68,6 +68,28 @@ def property_predicates(variable: str, properties: ast.Expr | None) -> Iterator[
             ast.Subscript(properties, ast.Variable(k)),
         ),
     )
+
+
+def check_shortest_pattern(pattern: ast.PathPattern) -> None:
+    """``shortestPath``/``allShortestPaths`` take one plain variable-length relationship with a
+    lower bound of 0 or 1 (openCypher's rules)."""
+    name = pattern.kind.value
+    if len(pattern.relationships) != 1:
+        raise CypherSemanticError(
+            f"{name}(...) requires a pattern containing a single relationship."
+        )
+    length = pattern.relationships[0].length
+    if length is None:
+        raise CypherSemanticError(f"{name}(...) requires a variable length relationship.")
+    if length.kind is not ast.ExpansionKind.DEPTH_FIRST:
+        raise CypherSemanticError(
+            f"{name}(...) takes a plain variable length relationship, not "
+            f"*{length.kind.value.upper()}."
+        )
+    if length.min_hops not in (None, 0, 1):
+        raise CypherSemanticError(
+            f"{name}(...) does not support a minimal length different from 0 or 1."
+        )
 
 
 class Planner:
@@ -209,10 +231,6 @@ class Planner:
         """Scans, expands and filters matching ``patterns``; appends new names to ``bound``."""
         rels: list[str] = []
         for pattern in patterns:
-            if pattern.kind is not ast.PathKind.ALL_PATHS:
-                raise CypherSyntaxError(
-                    f"{pattern.kind.value} is not supported; use Memgraph's BFS expansion."
-                )
             plan = self.plan_path(plan, bound, self.name_pattern(pattern), rels)
         if where is not None:
             for predicate in conjuncts(where):
@@ -234,6 +252,8 @@ class Planner:
     ) -> op.LogicalOp:
         """One named path pattern; ``rels`` collects the clause's relationship variables."""
         nodes = pattern.nodes
+        if pattern.kind is not ast.PathKind.ALL_PATHS:
+            check_shortest_pattern(pattern)
         start = self._start_index(pattern, bound)
         first = nodes[start]
         assert first.variable is not None
@@ -247,7 +267,7 @@ class Planner:
             rel = pattern.relationships[i]
             source = nodes[i] if forward else nodes[i + 1]
             target = nodes[i + 1] if forward else nodes[i]
-            plan = self._plan_hop(plan, bound, rel, source, target, forward, rels)
+            plan = self._plan_hop(plan, bound, rel, source, target, forward, rels, pattern.kind)
         if pattern.variable is not None:
             elements: list[str] = []
             for i, node in enumerate(nodes):
@@ -267,6 +287,7 @@ class Planner:
         target: ast.NodePattern,
         forward: bool,
         rels: list[str],
+        path_kind: ast.PathKind = ast.PathKind.ALL_PATHS,
     ) -> op.LogicalOp:
         assert rel.variable is not None and source.variable and target.variable
         direction = rel.direction
@@ -277,16 +298,25 @@ class Planner:
                 else ast.Direction.OUTGOING
             )
         target_bound = target.variable in bound
-        if rel.length is not None:
+        length = rel.length
+        if length is not None and (
+            length.kind is not ast.ExpansionKind.DEPTH_FIRST
+            or path_kind is not ast.PathKind.ALL_PATHS
+        ):
+            plan = self._plan_shortest(
+                plan, bound, rel, length, source.variable, target.variable, direction,
+                target_bound, not forward, path_kind,
+            )
+        elif length is not None:
             if rel.variable in bound:
                 raise CypherSyntaxError(
                     f"Variable '{rel.variable}' of a variable length relationship is already "
                     "bound."
                 )
-            low = 1 if rel.length.min_hops is None else rel.length.min_hops
+            low = 1 if length.min_hops is None else length.min_hops
             plan = op.VarExpand(
                 plan, source.variable, rel.variable, target.variable, direction, rel.types,
-                low, rel.length.max_hops, rel.properties, target_bound, not forward,
+                low, length.max_hops, rel.properties, target_bound, not forward,
             )
             bound.append(rel.variable)
         else:
@@ -301,10 +331,50 @@ class Planner:
                 plan = op.Filter(plan, predicate)
         if not target_bound:
             bound.append(target.variable)
+        if length is not None and length.total_weight is not None:
+            bound.append(length.total_weight)
         if rels:
             plan = op.EdgeUniqueness(plan, rel.variable, tuple(rels))
         rels.append(rel.variable)
         return self._node_filters(plan, target)
+
+    def _plan_shortest(
+        self,
+        plan: op.LogicalOp,
+        bound: list[str],
+        rel: ast.RelationshipPattern,
+        length: ast.VarLength,
+        source: str,
+        target: str,
+        direction: ast.Direction,
+        target_bound: bool,
+        reverse: bool,
+        path_kind: ast.PathKind,
+    ) -> op.LogicalOp:
+        """A shortest-path hop; ``shortestPath``/``allShortestPaths`` become BFS expansions."""
+        assert rel.variable is not None
+        if rel.variable in bound:
+            raise CypherSyntaxError(
+                f"Variable '{rel.variable}' of a variable length relationship is already bound."
+            )
+        kind = length.kind
+        if path_kind is not ast.PathKind.ALL_PATHS:
+            kind = ast.ExpansionKind.BREADTH_FIRST
+        if kind is ast.ExpansionKind.K_SHORTEST and not target_bound:
+            raise CypherSemanticError(
+                "KSHORTEST expansion requires matched nodes. Try capturing the pair of nodes "
+                "using a WITH clause."
+            )
+        low = 1 if length.min_hops is None else length.min_hops
+        plan = op.ShortestExpand(
+            plan, source, rel.variable, target, direction, rel.types, kind, low,
+            length.max_hops, rel.properties, length.filter, length.weight, length.total_weight,
+            length.limit, target_bound, reverse,
+            all_paths=path_kind is ast.PathKind.ALL_SHORTEST,
+            zero_length=path_kind is not ast.PathKind.ALL_PATHS and low == 0,
+        )
+        bound.append(rel.variable)
+        return plan
 
     @staticmethod
     def _start_index(pattern: ast.PathPattern, bound: list[str]) -> int:

@@ -21,7 +21,15 @@ from mgcore.cypher.physical.expressions import (
     ExpressionCompiler,
     SubplanRunner,
 )
-from mgcore.cypher.physical.operators import expand, flow, project, scan, subquery, write
+from mgcore.cypher.physical.operators import (
+    expand,
+    flow,
+    project,
+    scan,
+    shortest,
+    subquery,
+    write,
+)
 from mgcore.cypher.physical.operators.base import Once, PhysicalOperator
 from mgcore.cypher.physical.row import Layout, Row
 from mgcore.cypher.procedures import ProcedureParameter, ProcedureRegistry
@@ -178,6 +186,48 @@ class PlanCompiler:
         lay = lay.extend(plan.relationship)
         if target is None:
             lay = lay.extend(plan.target)
+        return op, lay
+
+    def _ShortestExpand(
+        self, plan: lg.ShortestExpand, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        source = self.slot(lay, plan.source)
+        target = self.slot(lay, plan.target) if plan.target_bound else None
+        props = self.expr(plan.properties, lay) if plan.properties is not None else None
+        filt, arity = None, 2
+        if plan.filter is not None:
+            arity = len(plan.filter.variables)
+            filt = self.expr(plan.filter.expression, lay.extend(*plan.filter.variables))
+        tests = shortest.lambdas(props, filt, arity)
+        direction, types, kind = _DIRECTIONS[plan.direction], plan.types or None, plan.kind
+        label = plan.describe()
+        op: PhysicalOperator
+        if kind is ast.ExpansionKind.BREADTH_FIRST:
+            op = shortest.BFSExpand(
+                label, child, source, direction, types, plan.min_hops, plan.max_hops, tests,
+                target, plan.reverse, plan.zero_length, plan.all_paths,
+            )
+        elif kind is ast.ExpansionKind.K_SHORTEST:
+            assert target is not None
+            limit = self.expr(plan.limit, lay) if plan.limit is not None else None
+            op = shortest.KShortest(
+                label, child, source, direction, types, plan.min_hops, plan.max_hops, tests,
+                limit, target, plan.reverse,
+            )
+        else:
+            assert plan.weight is not None
+            weight = self.expr(plan.weight.expression, lay.extend(*plan.weight.variables))
+            op = shortest.WeightedShortestPath(
+                label, child, source, direction, types, plan.max_hops, tests, weight, target,
+                plan.reverse, plan.total_weight is not None,
+                kind is ast.ExpansionKind.ALL_SHORTEST,
+            )
+        lay = lay.extend(plan.relationship)
+        if target is None:
+            lay = lay.extend(plan.target)
+        if plan.total_weight is not None:
+            lay = lay.extend(plan.total_weight)
         return op, lay
 
     def _Filter(self, plan: lg.Filter, layout: Layout) -> tuple[PhysicalOperator, Layout]:

@@ -7,6 +7,7 @@ registry once. Nothing here walks the AST per row.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -825,12 +826,34 @@ class _Compilation:
         return exists
 
     def _PatternExpression(self, e: ast.PatternExpression) -> Compiled:
+        if e.pattern.kind is not ast.PathKind.ALL_PATHS:
+            return self._shortest_path(e.pattern)
         runner, _ = self._subplan((e.pattern,), None)
 
         def pattern_predicate(row: Row, ctx: QueryContext) -> Any:
             return any(True for _ in runner(ctx, row))
 
         return pattern_predicate
+
+    def _shortest_path(self, pattern: ast.PathPattern) -> Compiled:
+        """``shortestPath(...)`` as a value: the path or null; ``allShortestPaths``: a list."""
+        name = " shortest path"
+        runner, layout = self._subplan((dataclasses.replace(pattern, variable=name),), None)
+        slot = layout.slot(name)
+        assert slot is not None
+        if pattern.kind is ast.PathKind.ALL_SHORTEST:
+
+            def all_shortest_paths(row: Row, ctx: QueryContext) -> Any:
+                return [r[slot] for r in runner(ctx, row)]
+
+            return all_shortest_paths
+
+        def shortest_path(row: Row, ctx: QueryContext) -> Any:
+            for r in runner(ctx, row):
+                return r[slot]
+            return None
+
+        return shortest_path
 
     def _PatternComprehension(self, e: ast.PatternComprehension) -> Compiled:
         runner, layout = self._subplan((e.pattern,), e.where)

@@ -7,8 +7,8 @@ from mgcore.cypher import ast
 from mgcore.cypher.logical import operators as op
 
 _PASSABLE = (
-    op.ScanAll, op.ScanByLabel, op.SeekByProperty, op.Expand, op.VarExpand, op.Filter,
-    op.EdgeUniqueness, op.ConstructPath,
+    op.ScanAll, op.ScanByLabel, op.SeekByProperty, op.Expand, op.VarExpand, op.ShortestExpand,
+    op.Filter, op.EdgeUniqueness, op.ConstructPath,
 )
 
 
@@ -25,6 +25,11 @@ def binds(node: op.LogicalOp) -> set[str]:
         return out
     if isinstance(node, op.VarExpand):
         return {node.relationship} if node.target_bound else {node.relationship, node.target}
+    if isinstance(node, op.ShortestExpand):
+        out = {node.relationship} if node.target_bound else {node.relationship, node.target}
+        if node.total_weight is not None:
+            out.add(node.total_weight)
+        return out
     if isinstance(node, op.ConstructPath):
         return {node.variable}
     return set()
