@@ -8,7 +8,10 @@ Options:
   under test, a storage-mode name from the ``mgcore.engines`` entry points, or ``module:Class`` for
   an engine that is not installed as a distribution yet. Required when tests run.
   ``--mg-known-failures FILE``: an extra known-failures file (format in ``knownfail.py``), read
-  after the one shipped in ``mgcore/conformance/known_failures.txt``.
+  after the ones shipped in ``mgcore/conformance/known_failures.txt`` and
+  ``tck_known_failures.txt``.
+  ``--mg-tck DIR``: the openCypher TCK (``features/`` and ``graphs/``) that ``test_tck.py`` runs;
+  default ``$MGCORE_TCK``, else ``../shared/tck`` beside the project (``mgcore.conformance.tck``).
 
 Marker: ``@pytest.mark.requires("durable", "SNAPSHOT_ISOLATION", ...)`` skips the test unless the
 engine declares every capability (names as ``Capabilities.supports`` takes them); a name starting
@@ -35,6 +38,7 @@ import pytest
 import mgcore
 from mgcore.conformance.knownfail import (
     BUILTIN_FILE,
+    TCK_FILE,
     KnownFailure,
     KnownFailuresError,
     first_match,
@@ -75,6 +79,7 @@ class ConformanceState:
     load_error: str | None = None
     known_failures: list[KnownFailure] = field(default_factory=list)
     used_known_failures: set[int] = field(default_factory=set)
+    collected_modules: set[str] = field(default_factory=set)
 
 
 STATE = pytest.StashKey[ConformanceState]()
@@ -96,6 +101,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="FILE",
         help="extra known-failures file: lines 'ENGINE  test-id-pattern  # reason'",
+    )
+    group.addoption(
+        "--mg-tck",
+        dest="mg_tck",
+        default=None,
+        metavar="DIR",
+        help="openCypher TCK directory holding features/ and graphs/ "
+        "(default: $MGCORE_TCK, else ../shared/tck beside the project)",
     )
 
 
@@ -170,7 +183,7 @@ def _ensure_engine(state: ConformanceState) -> EngineUnderTest:
     except (EngineNotFound, EngineIncompatible) as exc:
         state.load_error = str(exc)
         raise pytest.UsageError(str(exc)) from None
-    paths = [BUILTIN_FILE]
+    paths = [BUILTIN_FILE, TCK_FILE]
     if state.extra_known_failures is not None:
         paths.append(state.extra_known_failures)
     try:
@@ -261,7 +274,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if unmet:
             item.add_marker(pytest.mark.skip(reason=skip_reason(eut.name, unmet)))
             continue
-        entry = first_match(state.known_failures, suite_test_id(item))
+        test_id = suite_test_id(item)
+        state.collected_modules.add(test_id.split("::", 1)[0])
+        entry = first_match(state.known_failures, test_id)
         if entry is not None:
             state.used_known_failures.add(id(entry))
             item.add_marker(
@@ -274,9 +289,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """Point out known-failure entries for this engine that match no collected test."""
+    """Point out known-failure entries for this engine that match no collected test of a
+    module that was collected (a run of one module does not report the others' entries)."""
     state = _state(config)
-    stale = [e for e in state.known_failures if id(e) not in state.used_known_failures]
+    stale = [
+        e
+        for e in state.known_failures
+        if id(e) not in state.used_known_failures
+        and e.pattern.split("::", 1)[0] in state.collected_modules
+    ]
     if state.engine is None or not stale:
         return
     terminalreporter.section("mgcore conformance: unused known failures")

@@ -1,0 +1,318 @@
+"""Run one TCK scenario against an engine through the embedded API.
+
+Each scenario gets a fresh database. Steps are interpreted in order: graph set-up, parameters,
+procedures, the query, then the expectations on its result, its side effects or its error.
+Side effects are measured as the TCK defines them, by comparing the graph before and after the
+query (nodes, relationships, label names in use, and (entity, key, value) property triples), so
+they do not depend on how an engine counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mgcore.conformance.tck.gherkin import Scenario, Step
+from mgcore.conformance.tck.values import (
+    canonical,
+    ignoring_list_order,
+    parse_value,
+    render,
+    to_python,
+)
+from mgcore.errors import MgError
+
+_GRAPH = re.compile(r"the ([\w-]+) graph")
+_PROCEDURE = re.compile(r"there exists a procedure (.+):")
+_RESULT = re.compile(
+    r"the result should be(?:, (in any order|in order))?\s*(\(ignoring element order for lists\))?:"
+)
+_ERROR = re.compile(r"an? (\w+) should be raised at (compile time|runtime|any time): (\S+)")
+_SIDE_EFFECT_KEYS = (
+    "+nodes", "-nodes", "+relationships", "-relationships",
+    "+labels", "-labels", "+properties", "-properties",
+)
+
+
+class ScenarioFailure(AssertionError):
+    """The engine did not do what the scenario expects; the message says what differed."""
+
+
+class RunnerError(RuntimeError):
+    """The scenario uses a step this runner does not understand."""
+
+
+DatabaseFactory = Callable[[list[Any]], Any]
+"""Opens a fresh database with the given extra plugins registered."""
+
+
+@dataclass
+class _Outcome:
+    columns: tuple[str, ...] = ()
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    error: BaseException | None = None
+    phase: str = ""
+    side_effects: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GraphState:
+    """What side effects are measured on."""
+
+    nodes: frozenset[int]
+    relationships: frozenset[int]
+    labels: frozenset[str]
+    properties: Counter[Any]
+
+    @classmethod
+    def read(cls, database: Any) -> GraphState:
+        """The committed graph, read straight from the storage engine."""
+        tx = database.begin(read_only=True)
+        try:
+            nodes: set[int] = set()
+            labels: set[str] = set()
+            props: Counter[Any] = Counter()
+            for node in tx.nodes():
+                nodes.add(node.gid)
+                labels.update(tx.node_labels(node))
+                for key, value in tx.node_properties(node).items():
+                    props[("n", node.gid, key, canonical(value))] += 1
+            rels: set[int] = set()
+            for rel in tx.relationships():
+                rels.add(rel.gid)
+                for key, value in tx.relationship_properties(rel).items():
+                    props[("r", rel.gid, key, canonical(value))] += 1
+        finally:
+            database.rollback(tx)
+        return cls(frozenset(nodes), frozenset(rels), frozenset(labels), props)
+
+    def diff(self, after: GraphState) -> dict[str, int]:
+        """The TCK's side-effect counters from this state to ``after``."""
+        return {
+            "+nodes": len(after.nodes - self.nodes),
+            "-nodes": len(self.nodes - after.nodes),
+            "+relationships": len(after.relationships - self.relationships),
+            "-relationships": len(self.relationships - after.relationships),
+            "+labels": len(after.labels - self.labels),
+            "-labels": len(self.labels - after.labels),
+            "+properties": sum((after.properties - self.properties).values()),
+            "-properties": sum((self.properties - after.properties).values()),
+        }
+
+
+class ScenarioRunner:
+    """Interprets a scenario's steps; ``run()`` raises ScenarioFailure on the first mismatch."""
+
+    def __init__(self, scenario: Scenario, open_database: DatabaseFactory, graphs: Path) -> None:
+        self.scenario = scenario
+        self._open_database = open_database
+        self._graphs = graphs
+        self._database: Any = None
+        self._session: Any = None
+        self._plugins: list[Any] = []
+        self._parameters: dict[str, Any] = {}
+        self._outcome: _Outcome | None = None
+        self._setup: list[str] = []
+
+    def run(self) -> None:
+        """Execute every step in order."""
+        try:
+            for step in self.scenario.steps:
+                self._step(step)
+            if self._outcome is not None and self._outcome.error is not None:
+                raise ScenarioFailure(self._describe_error("no error was expected", self._outcome))
+        finally:
+            if self._session is not None:
+                self._session.close()
+            if self._database is not None:
+                self._database.close()
+
+    # ------------------------------------------------------------------------------ steps
+
+    def _step(self, step: Step) -> None:
+        text = step.text
+        if text in ("an empty graph", "any graph"):
+            return
+        if match := _GRAPH.fullmatch(text):
+            self._run_setup(self._graph_script(match.group(1)))
+            return
+        if text == "having executed:":
+            self._run_setup(step.docstring or "")
+            return
+        if text == "parameters are:":
+            for row in step.table:
+                self._parameters[row[0]] = to_python(parse_value(row[1]))
+            return
+        if match := _PROCEDURE.fullmatch(text):
+            self._declare_procedure(match.group(1), step.table)
+            return
+        if text in ("executing query:", "executing control query:"):
+            self._execute(step.docstring or "", measure=text == "executing query:")
+            return
+        if text == "the result should be empty":
+            self._check_rows((), [], ordered=False, lists_unordered=False)
+            return
+        if match := _RESULT.fullmatch(text):
+            header, *rows = step.table
+            self._check_rows(header, rows, ordered=match.group(1) == "in order",
+                             lists_unordered=match.group(2) is not None)
+            return
+        if text == "no side effects":
+            self._check_side_effects({})
+            return
+        if text == "the side effects should be:":
+            self._check_side_effects({row[0]: int(row[1]) for row in step.table})
+            return
+        if match := _ERROR.fullmatch(text):
+            self._check_error(match.group(1), match.group(2), match.group(3))
+            return
+        raise RunnerError(f"unknown step {text!r} (line {step.line})")
+
+    # --------------------------------------------------------------------------- actions
+
+    def _db(self) -> Any:
+        if self._database is None:
+            self._database = self._open_database(self._plugins)
+            self._session = self._database.session()
+        return self._database
+
+    def _graph_script(self, name: str) -> str:
+        path = self._graphs / name / f"{name}.cypher"
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RunnerError(f"named graph {name!r} not found at {path}") from exc
+
+    def _run_setup(self, query: str) -> None:
+        self._db()
+        try:
+            self._session.run(query).consume()
+        except MgError as exc:
+            raise ScenarioFailure(
+                f"set-up query failed with {type(exc).__name__} ({exc.tck_type}): {exc}\n{query}"
+            ) from exc
+
+    def _declare_procedure(self, signature: str, table: tuple[tuple[str, ...], ...]) -> None:
+        if self._database is not None:
+            raise RunnerError("a procedure declared after the database was opened")
+        try:
+            from mgcore.conformance import tck_procedures
+        except ImportError as exc:
+            raise ScenarioFailure(f"procedure declarations are not supported yet: {exc}") from exc
+        header = list(table[0]) if table else []
+        rows = [[to_python(parse_value(c)) for c in row] for row in table[1:]]
+        procedure = tck_procedures.table_procedure(signature, header, rows)
+        self._plugins.append(tck_procedures.TableProcedures([procedure]))
+
+    def _execute(self, query: str, *, measure: bool) -> None:
+        db = self._db()
+        before = GraphState.read(db) if measure else None
+        outcome = _Outcome()
+        try:
+            db.prepare(query)
+        except MgError as exc:
+            outcome.error, outcome.phase = exc, "compile time"
+        if outcome.error is None:
+            try:
+                result = self._session.run(query, self._parameters)
+                outcome.columns = tuple(result.keys())
+                outcome.rows = [tuple(record) for record in result]
+                result.consume()
+            except MgError as exc:
+                outcome.error, outcome.phase = exc, "runtime"
+        if before is not None:
+            outcome.side_effects = before.diff(GraphState.read(db))
+        self._outcome = outcome
+        self._last_query = query
+
+    # ------------------------------------------------------------------------ expectations
+
+    def _require_outcome(self) -> _Outcome:
+        if self._outcome is None:
+            raise RunnerError("an expectation before any query was executed")
+        return self._outcome
+
+    def _check_rows(
+        self,
+        header: tuple[str, ...],
+        rows: list[tuple[str, ...]],
+        *,
+        ordered: bool,
+        lists_unordered: bool,
+    ) -> None:
+        outcome = self._require_outcome()
+        if outcome.error is not None:
+            raise ScenarioFailure(self._describe_error("a result was expected", outcome))
+        if header and tuple(outcome.columns) != tuple(header):
+            raise ScenarioFailure(
+                f"columns differ: expected {list(header)}, got {list(outcome.columns)}"
+            )
+        adjust = ignoring_list_order if lists_unordered else (lambda v: v)
+        expected = [tuple(adjust(parse_value(cell)) for cell in row) for row in rows]
+        actual = [tuple(adjust(canonical(value)) for value in row) for row in outcome.rows]
+        same = expected == actual if ordered else Counter(expected) == Counter(actual)
+        if not same:
+            raise ScenarioFailure(
+                "result differs"
+                + (" (order matters)" if ordered else "")
+                + f"\nquery:\n{self._last_query}\nexpected:\n{_table(header, expected)}"
+                + f"\nactual:\n{_table(outcome.columns, actual)}"
+            )
+
+    def _check_side_effects(self, expected: dict[str, int]) -> None:
+        outcome = self._require_outcome()
+        if outcome.error is not None:
+            return
+        unknown = set(expected) - set(_SIDE_EFFECT_KEYS)
+        if unknown:
+            raise RunnerError(f"unknown side effects {sorted(unknown)}")
+        wanted = {key: expected.get(key, 0) for key in _SIDE_EFFECT_KEYS}
+        if wanted != outcome.side_effects:
+            got = {k: v for k, v in outcome.side_effects.items() if v}
+            raise ScenarioFailure(
+                f"side effects differ: expected {expected or 'none'}, got {got or 'none'}"
+                f"\nquery:\n{self._last_query}"
+            )
+
+    def _check_error(self, kind: str, phase: str, detail: str) -> None:
+        outcome = self._require_outcome()
+        error = outcome.error
+        if error is None:
+            raise ScenarioFailure(
+                f"expected {kind} ({detail}) at {phase}, but the query succeeded with "
+                f"{len(outcome.rows)} rows\nquery:\n{self._last_query}"
+            )
+        actual_kind = getattr(error, "tck_type", type(error).__name__)
+        if actual_kind != kind:
+            raise ScenarioFailure(
+                self._describe_error(f"expected {kind} ({detail}) at {phase}", outcome)
+            )
+        if phase != "any time" and outcome.phase != phase:
+            raise ScenarioFailure(
+                self._describe_error(f"expected {kind} ({detail}) at {phase}", outcome)
+            )
+        actual_detail = getattr(error, "tck_detail", None)
+        if actual_detail is not None and actual_detail != detail:
+            raise ScenarioFailure(
+                self._describe_error(f"expected {kind} ({detail}) at {phase}", outcome)
+            )
+        outcome.error = None
+
+    def _describe_error(self, expectation: str, outcome: _Outcome) -> str:
+        error = outcome.error
+        kind = getattr(error, "tck_type", type(error).__name__)
+        detail = getattr(error, "tck_detail", None)
+        return (
+            f"{expectation}; got {kind}{f' ({detail})' if detail else ''} at {outcome.phase}: "
+            f"{error}\nquery:\n{self._last_query}"
+        )
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
+    lines = ["  | " + " | ".join(header) + " |"]
+    lines.extend("  | " + " | ".join(render(v) for v in row) + " |" for row in rows)
+    return "\n".join(lines)
