@@ -19,8 +19,9 @@ class MgError(Exception):
 
     code: str = DATABASE_ERROR
     tck_type: str = "DatabaseError"
-    tck_detail: str = ""
-    """The TCK's error detail (``ProcedureNotFound``, ...) where a subclass names one."""
+    tck_detail: str | None = None
+    """The TCK's error detail (``ProcedureNotFound``, ...) where a subclass names one; None
+    when the error does not say (a conformance runner then checks only ``tck_type``)."""
     retryable: bool = False
 
     def __init__(self, message: str = "") -> None:
