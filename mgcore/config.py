@@ -241,6 +241,14 @@ KERNEL_SETTINGS: tuple[SettingSpec, ...] = (
         "Seconds a query may run before it is aborted; 0 means no limit.",
         minimum=0,
     ),
+    _spec(
+        "query_plan_cache_max_size",
+        int,
+        1000,
+        "Number of query plans kept in the plan cache (least recently used evicted first); "
+        "0 disables the cache.",
+        minimum=0,
+    ),
     _spec("log_level", str, "WARNING", "Minimum level of log messages.", choices=LOG_LEVELS),
     _spec(
         "storage_gc_cycle_sec",

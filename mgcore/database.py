@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,69 @@ from mgcore.storage.registry import EngineRegistry
 
 log = logging.getLogger("mgcore.database")
 
-PLAN_CACHE_SIZE = 1000
+MAX_CACHED_QUERY_LENGTH = 64 * 1024
+"""Longer query texts are planned every time, so a few huge queries cannot hog memory."""
+
+
+@dataclass(frozen=True)
+class PlanCacheStats:
+    """A snapshot of the plan cache's counters."""
+
+    hits: int
+    misses: int
+    size: int
+    max_size: int
+
+
+class PlanCache:
+    """Prepared queries by (query text, schema version), least recently used evicted first.
+
+    Counts hits and misses so tests and monitoring can tell whether queries skip planning.
+    """
+
+    def __init__(self, max_size: int) -> None:
+        self.max_size = max_size
+        self.hits = 0
+        self.misses = 0
+        self._plans: OrderedDict[tuple[str, int], PreparedQuery] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int]) -> PreparedQuery | None:
+        """The cached plan for ``key`` (now the most recently used), or None (a miss)."""
+        with self._lock:
+            plan = self._plans.get(key)
+            if plan is None:
+                self.misses += 1
+                return None
+            self._plans.move_to_end(key)
+            self.hits += 1
+            return plan
+
+    def put(self, key: tuple[str, int], plan: PreparedQuery) -> None:
+        """Remember ``plan``, evicting the least recently used plans beyond ``max_size``."""
+        if len(key[0]) > MAX_CACHED_QUERY_LENGTH:
+            return
+        with self._lock:
+            plans = self._plans
+            plans[key] = plan
+            while len(plans) > self.max_size:
+                plans.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._plans.clear()
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def __contains__(self, query: object) -> bool:
+        """Whether some cached plan has this query text (at any schema version)."""
+        with self._lock:
+            return any(text == query for text, _ in self._plans)
+
+    def stats(self) -> PlanCacheStats:
+        with self._lock:
+            return PlanCacheStats(self.hits, self.misses, len(self._plans), self.max_size)
 
 
 class _Events:
@@ -61,7 +124,7 @@ class Database:
         self.registry = registry
         self._processor = processor
         self._lock = threading.RLock()
-        self._plans: OrderedDict[tuple[str, int], PreparedQuery] = OrderedDict()
+        self.plan_cache = PlanCache(int(settings.query_plan_cache_max_size))
         self.schema_version = 0
         self._open_transactions: set[int] = set()
         self._checked_tx_classes: set[type] = set()
@@ -137,23 +200,21 @@ class Database:
 
     def prepare(self, query: str) -> PreparedQuery:
         """The cached plan for ``query`` at the current schema version, planning it if needed."""
-        key = (query, self.schema_version)
-        plans = self._plans
-        plan = plans.get(key)
-        if plan is not None:
-            return plan
-        plan = self.processor.prepare(query, self)
-        with self._lock:
-            plans[key] = plan
-            if len(plans) > PLAN_CACHE_SIZE:
-                plans.popitem(last=False)
+        version = self.schema_version
+        key = (query, version)
+        cache = self.plan_cache
+        plan = cache.get(key)
+        if plan is None:
+            plan = self.processor.prepare(query, self)
+            if version == self.schema_version:
+                cache.put(key, plan)
         return plan
 
     def schema_changed(self, change: Any) -> None:
         """Invalidate cached plans after DDL and tell plugins."""
         with self._lock:
             self.schema_version += 1
-            self._plans.clear()
+            self.plan_cache.clear()
         self.plugins.schema_changed(self, change)
 
     def query_deadline(self) -> float | None:
