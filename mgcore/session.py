@@ -13,10 +13,11 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mgcore.errors import DatabaseError, MgError, TransactionError
+from mgcore.errors import ClientError, DatabaseError, MgError, TransactionError
 from mgcore.execution import Counters, PreparedQuery, QueryContext, QueryKind, TxControl
 from mgcore.result import Result, ResultSummary
 from mgcore.storage.records import IsolationLevel
+from mgcore.values.types import check_parameters
 
 if TYPE_CHECKING:
     from mgcore.database import Database
@@ -27,12 +28,40 @@ def as_mg_error(exc: BaseException) -> MgError:
     """Errors the user sees are MgErrors; anything else is an internal DatabaseError."""
     if isinstance(exc, MgError):
         return exc
+    if isinstance(exc, RecursionError):
+        return ClientError(
+            "The query or one of its values is nested too deeply to be evaluated."
+        )
     err = DatabaseError(
         "An unknown exception occurred, this is unexpected. "
         f"{type(exc).__name__}: {exc}"
     )
     err.__cause__ = exc
     return err
+
+
+def _query_text(query: object) -> str:
+    """``query`` as a plain str; anything else is a ClientError."""
+    if isinstance(query, str):
+        return str(query)
+    raise ClientError(f"The query must be a string, not {type(query).__name__}.")
+
+
+def _parameter_dict(
+    parameters: Mapping[str, Any] | None, kwparameters: dict[str, Any]
+) -> dict[str, Any]:
+    """One fresh dict of the mapping and keyword parameters."""
+    if parameters is None:
+        return kwparameters
+    try:
+        params = dict(parameters)
+    except (TypeError, ValueError):
+        raise ClientError(
+            f"Parameters must be a mapping of names to values, not {type(parameters).__name__}."
+        ) from None
+    if kwparameters:
+        params.update(kwparameters)
+    return params
 
 
 class TxState(enum.Enum):
@@ -115,10 +144,11 @@ class Session:
         if self.closed:
             raise TransactionError("The session is closed.")
         self._finish_pending()
-        params: dict[str, Any] = dict(parameters or {})
-        params.update(kwparameters)
         started = time.perf_counter()
         try:
+            if type(query) is not str:
+                query = _query_text(query)
+            params = check_parameters(_parameter_dict(parameters, kwparameters))
             prepared = self._db.prepare(query)
         except BaseException as exc:
             err = as_mg_error(exc)

@@ -20,6 +20,7 @@ from mgcore.cypher import ast
 from mgcore.cypher.binder import bind
 from mgcore.cypher.explain import plan_lines, profile_rows
 from mgcore.cypher.functions import FunctionRegistry
+from mgcore.cypher.limits import MAX_NESTING_DEPTH, NESTED_TOO_DEEPLY, check_nesting
 from mgcore.cypher.logical import operators as lg
 from mgcore.cypher.logical.planner import Planner
 from mgcore.cypher.logical.rules import optimize
@@ -29,7 +30,7 @@ from mgcore.cypher.physical.operators.base import PhysicalOperator
 from mgcore.cypher.physical.operators.project import Select
 from mgcore.cypher.physical.row import Layout
 from mgcore.cypher.procedures import ProcedureRegistry
-from mgcore.errors import ClientError
+from mgcore.errors import ClientError, CypherSyntaxError
 from mgcore.execution import Notification, QueryContext, QueryKind, TxControl
 from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec, IsolationLevel
 
@@ -146,9 +147,13 @@ class CypherProcessor:
             register_builtin_procedures(self.procedures)
 
     def prepare(self, query: str, database: Database) -> Any:
-        """Parse, bind and plan ``query``."""
+        """Parse, bind and plan ``query``; too deep a query is a syntax error, not a crash."""
         statement = parse(query)
-        return self.prepare_statement(statement)
+        check_nesting(statement)
+        try:
+            return self.prepare_statement(statement)
+        except RecursionError:
+            raise CypherSyntaxError(NESTED_TOO_DEEPLY.format(limit=MAX_NESTING_DEPTH)) from None
 
     def prepare_statement(self, statement: ast.Statement) -> Any:
         """The PreparedQuery for a parsed statement."""

@@ -24,6 +24,7 @@ from lark.exceptions import (
 )
 
 from mgcore.cypher import ast
+from mgcore.cypher.limits import MAX_NESTING_DEPTH, NESTED_TOO_DEEPLY
 from mgcore.cypher.transformer import (
     RESERVED_WORDS,
     AstBuilder,
@@ -130,6 +131,8 @@ _MAX_EXPECTED = 8
 def parse(text: str) -> ast.Statement:
     """Parse one Cypher statement (an optional trailing ``;`` is allowed)."""
     parser = get_parser()
+    if not text.isascii():
+        _check_unicode(text)
     try:
         tree = parser.parse(text)
     except UnexpectedInput as error:
@@ -137,7 +140,22 @@ def parse(text: str) -> ast.Statement:
     try:
         return AstBuilder(text).build(tree)
     except RecursionError:
-        raise CypherSyntaxError("The query is nested too deeply.") from None
+        raise CypherSyntaxError(NESTED_TOO_DEEPLY.format(limit=MAX_NESTING_DEPTH)) from None
+
+
+def _check_unicode(text: str) -> None:
+    """Reject lone surrogates: such text is not Unicode and cannot be stored or sent as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        position = error.start
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        shown = text.encode("utf-8", "replace").decode("utf-8")
+        raise syntax_error(
+            shown, line, column,
+            f"Invalid input: lone surrogate U+{ord(text[position]):04X} is not valid Unicode.",
+        ) from None
 
 
 def get_parser() -> Lark:

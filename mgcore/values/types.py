@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mgcore.errors import CypherArithmeticError, CypherTypeError
+from mgcore.errors import ClientError, CypherArithmeticError, CypherTypeError
 from mgcore.values.graph import Node, NodeHandle, Path, Relationship, RelationshipHandle
 
 INT64_MIN = -(2**63)
@@ -123,3 +123,97 @@ def _validate_other(v: Any) -> Any:
         f"Unsupported property value of Python type {type(v).__name__}; property values are "
         "booleans, integers, floats, strings, and lists and maps of them."
     )
+
+
+MAX_PARAMETER_DEPTH = 200
+"""Deepest nesting of lists and maps a parameter value may have."""
+
+_PARAMETER_TYPES = (
+    "parameters are null, booleans, integers, floats, strings, and lists and maps of them"
+)
+
+
+def check_parameters(params: dict[Any, Any]) -> dict[str, Any]:
+    """Turn ``params`` in place into Cypher values (tuples become lists, mappings dicts).
+
+    Raises ``CypherTypeError`` naming the parameter for values Cypher has no type for, integers
+    outside int64, non-string map keys and values nested too deeply, and ``ClientError`` for
+    strings that are not valid Unicode (lone surrogates), so nothing invalid reaches the plan,
+    the storage or the Bolt encoder.
+    """
+    for name, v in params.items():
+        if type(name) is not str:
+            raise ClientError(f"Parameter names must be strings, got {name!r}.")
+        t = type(v)
+        if t is str:
+            if not v.isascii():
+                _check_unicode(v, name)
+        elif t is int:
+            if not INT64_MIN <= v <= INT64_MAX:
+                _parameter_value(v, name, 0)
+        elif t is not float and t is not bool and v is not None:
+            params[name] = _parameter_value(v, name, 0)
+    return params
+
+
+def _parameter_value(v: Any, name: str, depth: int) -> Any:
+    t = type(v)
+    if t is str:
+        if not v.isascii():
+            _check_unicode(v, name)
+        return v
+    if t is int:
+        if INT64_MIN <= v <= INT64_MAX:
+            return v
+        raise CypherTypeError(f"Parameter ${name}: the integer {v} exceeds 64 bits.")
+    if t is float or t is bool or v is None:
+        return v
+    if depth >= MAX_PARAMETER_DEPTH:
+        raise CypherTypeError(
+            f"Parameter ${name} is nested too deeply (at most {MAX_PARAMETER_DEPTH} levels of "
+            "lists and maps)."
+        )
+    if t is list or t is tuple:
+        return [_parameter_value(x, name, depth + 1) for x in v]
+    if t is dict:
+        return _parameter_map(v, name, depth)
+    if t in _TYPE_NAMES or isinstance(v, NodeHandle | RelationshipHandle):
+        return v
+    if isinstance(v, bool | int | float | str):
+        return _parameter_value(_BASE_TYPE[type_name(v)](v), name, depth)
+    if isinstance(v, list | tuple):
+        return [_parameter_value(x, name, depth + 1) for x in v]
+    if isinstance(v, Mapping):
+        return _parameter_map(v, name, depth)
+    raise CypherTypeError(
+        f"Parameter ${name} has a value of unsupported Python type {type(v).__name__}; "
+        f"{_PARAMETER_TYPES}."
+    )
+
+
+_BASE_TYPE: dict[str, type] = {"BOOLEAN": bool, "INTEGER": int, "FLOAT": float, "STRING": str}
+
+
+def _parameter_map(m: Mapping[Any, Any], name: str, depth: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, x in m.items():
+        if not isinstance(key, str):
+            raise CypherTypeError(
+                f"Parameter ${name} has a map key of type {type(key).__name__}; map keys must "
+                "be strings."
+            )
+        _check_unicode(key, name)
+        out[str(key)] = _parameter_value(x, name, depth + 1)
+    return out
+
+
+def _check_unicode(text: str, name: str) -> None:
+    """Raise ClientError if ``text`` has a lone surrogate (it cannot be encoded as UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ClientError(
+            f"Parameter ${name} is not valid Unicode: lone surrogate "
+            f"U+{ord(text[error.start]):04X} at position {error.start}."
+        ) from None
+
