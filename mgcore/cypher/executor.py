@@ -20,7 +20,7 @@ from mgcore.cypher import ast
 from mgcore.cypher.binder import bind
 from mgcore.cypher.explain import plan_lines, profile_rows
 from mgcore.cypher.functions import FunctionRegistry
-from mgcore.cypher.limits import MAX_NESTING_DEPTH, NESTED_TOO_DEEPLY, check_nesting
+from mgcore.cypher.limits import TOO_COMPLEX, check_nesting
 from mgcore.cypher.logical import operators as lg
 from mgcore.cypher.logical.planner import Planner
 from mgcore.cypher.logical.rules import optimize
@@ -153,7 +153,7 @@ class CypherProcessor:
         try:
             return self.prepare_statement(statement)
         except RecursionError:
-            raise CypherSyntaxError(NESTED_TOO_DEEPLY.format(limit=MAX_NESTING_DEPTH)) from None
+            raise CypherSyntaxError(TOO_COMPLEX) from None
 
     def prepare_statement(self, statement: ast.Statement) -> Any:
         """The PreparedQuery for a parsed statement."""

@@ -15,20 +15,32 @@ from mgcore.cypher import ast
 from mgcore.errors import CypherSyntaxError
 
 MAX_NESTING_DEPTH = 200
-"""Deepest syntax tree (expressions, patterns, subqueries) a query may have."""
+"""Deepest syntax tree a query may have, counting chains of clauses, pattern parts and hops."""
 
 NESTED_TOO_DEEPLY = (
-    "The query is nested too deeply (at most {limit} levels of nested expressions are "
-    "supported)."
+    "The query is nested too deeply (at most {limit} levels of nested expressions, clauses, "
+    "pattern parts and relationship hops are supported)."
+)
+TOO_COMPLEX = (
+    "The query is nested too deeply or has too many clauses or pattern parts to be planned."
 )
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_CHAINS = {
+    (ast.SingleQuery, "clauses"),
+    (ast.Match, "patterns"),
+    (ast.PathPattern, "relationships"),
+}
+"""Sequences the planner turns into nested operators: item ``i`` counts as ``i`` levels deeper
+(clauses feed each other, pattern parts and hops are joined one after the other)."""
+
+_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
+def _field_names(cls: type) -> tuple[tuple[str, bool], ...]:
+    """The fields of an AST class, each with whether it is a chain."""
     names = _FIELDS.get(cls)
     if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+        names = _FIELDS[cls] = tuple((f.name, (cls, f.name) in _CHAINS) for f in fields(cls))
     return names
 
 
@@ -51,9 +63,12 @@ def nesting_depth(node: ast.Node, limit: int) -> int:
             if deepest > limit:
                 return deepest
         depth += 1
-        for name in _field_names(type(current)):
+        for name, chain in _field_names(type(current)):
             value = getattr(current, name)
-            if isinstance(value, node_type) or (type(value) is tuple and value):
+            if chain:
+                for offset, item in enumerate(value):
+                    push((item, depth + offset))
+            elif isinstance(value, node_type) or (type(value) is tuple and value):
                 push((value, depth))
     return deepest
 

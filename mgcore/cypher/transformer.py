@@ -91,11 +91,22 @@ def _chain(operands: list[ast.Expr], operators: list[ast.BinaryOperator]) -> ast
     return result
 
 
+_SHOWN_LINE = 160
+"""Longest part of the offending line an error message quotes (huge queries stay readable)."""
+
+
 def syntax_error(text: str, line: int, column: int, message: str) -> CypherSyntaxError:
     """Build a CypherSyntaxError naming the position, with the offending line and a caret."""
     lines = text.splitlines() or [""]
     source = lines[line - 1] if 0 < line <= len(lines) else ""
-    caret = " " * (len(source[: column - 1].expandtabs()) if column > 0 else 0) + "^"
+    shown = column
+    if len(source) > _SHOWN_LINE:
+        start = max(0, min(column - 1 - _SHOWN_LINE // 2, len(source) - _SHOWN_LINE))
+        head = "..." if start else ""
+        tail = "..." if start + _SHOWN_LINE < len(source) else ""
+        source = head + source[start : start + _SHOWN_LINE] + tail
+        shown += len(head) - start
+    caret = " " * (len(source[: shown - 1].expandtabs()) if shown > 0 else 0) + "^"
     return CypherSyntaxError(
         f"Error on line {line} position {column}. {message}\n  {source.expandtabs()}\n  {caret}"
     )
