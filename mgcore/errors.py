@@ -118,6 +118,18 @@ class ProcedureNotFound(ProcedureError):
     tck_detail = "ProcedureNotFound"
 
 
+class IntegerOverflow(CypherSyntaxError):
+    """An integer literal does not fit in 64 bits."""
+
+    tck_detail = "IntegerOverflow"
+
+
+class UnknownFunction(CypherSyntaxError):
+    """A function call names no registered function (``Function 'x' doesn't exist.``)."""
+
+    tck_detail = "UnknownFunction"
+
+
 class InvalidNumberOfArguments(CypherSyntaxError):
     """A procedure is called with too few or too many arguments (at compile time)."""
 

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from lark import Token, Tree
 
 from mgcore.cypher import ast
-from mgcore.errors import CypherSemanticError, CypherSyntaxError
+from mgcore.errors import CypherSemanticError, CypherSyntaxError, IntegerOverflow
 
 INT64_MAX = 2**63 - 1
 
@@ -95,7 +95,13 @@ _SHOWN_LINE = 160
 """Longest part of the offending line an error message quotes (huge queries stay readable)."""
 
 
-def syntax_error(text: str, line: int, column: int, message: str) -> CypherSyntaxError:
+def syntax_error(
+    text: str,
+    line: int,
+    column: int,
+    message: str,
+    error: type[CypherSyntaxError] = CypherSyntaxError,
+) -> CypherSyntaxError:
     """Build a CypherSyntaxError naming the position, with the offending line and a caret."""
     lines = text.splitlines() or [""]
     source = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -107,7 +113,7 @@ def syntax_error(text: str, line: int, column: int, message: str) -> CypherSynta
         source = head + source[start : start + _SHOWN_LINE] + tail
         shown += len(head) - start
     caret = " " * (len(source[: shown - 1].expandtabs()) if shown > 0 else 0) + "^"
-    return CypherSyntaxError(
+    return error(
         f"Error on line {line} position {column}. {message}\n  {source.expandtabs()}\n  {caret}"
     )
 
@@ -229,15 +235,17 @@ class AstBuilder:
 
     # ---- errors --------------------------------------------------------------------------
 
-    def _fail(self, token: Token | None, message: str) -> NoReturn:
+    def _fail(
+        self, token: Token | None, message: str, error: type[CypherSyntaxError] = CypherSyntaxError
+    ) -> NoReturn:
         if token is None or token.line is None:
-            raise CypherSyntaxError(message)
-        raise syntax_error(self.text, token.line, token.column or 0, message)
+            raise error(message)
+        raise syntax_error(self.text, token.line, token.column or 0, message, error)
 
     def finish(self, statement: ast.Statement) -> ast.Statement:
         """Report literals that were left unchecked during the bottom-up pass."""
         if self._min_int:
-            self._fail(self._min_int[0][1], "Integer literal exceeds 64 bits.")
+            self._fail(self._min_int[0][1], "Integer literal exceeds 64 bits.", IntegerOverflow)
         if self._loose_patterns:
             raise CypherSyntaxError(
                 "Invalid use of a pattern expression: a pattern can only be used as a predicate"
@@ -285,7 +293,7 @@ class AstBuilder:
             if value == INT64_MAX + 1:
                 self._min_int.append((literal, token))
             else:
-                self._fail(token, "Integer literal exceeds 64 bits.")
+                self._fail(token, "Integer literal exceeds 64 bits.", IntegerOverflow)
         return literal
 
     @staticmethod
@@ -794,7 +802,7 @@ class AstBuilder:
     def _hops(self, token: Token) -> int:
         value = self._int_value(token)
         if value > INT64_MAX:
-            self._fail(token, "Integer literal exceeds 64 bits.")
+            self._fail(token, "Integer literal exceeds 64 bits.", IntegerOverflow)
         return value
 
     def pattern_expr(self, children: list[Any]) -> ast.PatternExpression:

@@ -21,8 +21,10 @@ from mgcore.errors import (
     ClientError,
     CypherSyntaxError,
     CypherTypeError,
+    IntegerOverflow,
     MgError,
     TransactionError,
+    UnknownFunction,
 )
 from mgcore.session import Session
 from mgcore.values.types import MAX_PARAMETER_DEPTH
@@ -163,8 +165,8 @@ def test_error_in_a_long_line_quotes_the_part_around_it(session: Session) -> Non
      "-9223372036854775809", "0o1000000000000000000000"],
 )
 def test_integer_literal_beyond_int64(session: Session, literal: str) -> None:
-    error = fails(session, f"RETURN {literal}", CypherSyntaxError, "Integer literal exceeds 64")
-    assert error.tck_type == "SyntaxError"
+    error = fails(session, f"RETURN {literal}", IntegerOverflow, "Integer literal exceeds 64")
+    assert (error.tck_type, error.tck_detail) == ("SyntaxError", "IntegerOverflow")
 
 
 def test_int64_bounds_are_accepted(session: Session) -> None:
@@ -231,7 +233,9 @@ def test_non_ascii_text_is_fine(session: Session) -> None:
 
 @pytest.mark.parametrize("name", ["foo", "a.b.c", "Foo_Bar"])
 def test_unknown_function(session: Session, name: str) -> None:
-    fails(session, f"RETURN {name}(1)", CypherSyntaxError, f"Function '{name}' doesn't exist.")
+    error = fails(session, f"RETURN {name}(1)", UnknownFunction, f"Function '{name}' doesn't exist.")
+    assert (error.tck_type, error.tck_detail) == ("SyntaxError", "UnknownFunction")
+    fails(session, f"RETURN {name}(DISTINCT 1)", UnknownFunction, "doesn't exist")
 
 
 def test_unknown_procedure(session: Session) -> None:

@@ -33,7 +33,7 @@ from mgcore.cypher.physical.operators import (
 from mgcore.cypher.physical.operators.base import Once, PhysicalOperator
 from mgcore.cypher.physical.row import Layout, Row
 from mgcore.cypher.procedures import ProcedureParameter, ProcedureRegistry
-from mgcore.errors import CypherSyntaxError, ParameterMissing
+from mgcore.errors import CypherSyntaxError, ParameterMissing, UnknownFunction
 from mgcore.storage.records import Direction
 
 if TYPE_CHECKING:
@@ -280,7 +280,7 @@ class PlanCompiler:
         assert isinstance(e, ast.FunctionCall)
         agg = self.functions.lookup_aggregate(e.name)
         if agg is None:
-            raise CypherSyntaxError(f"Function '{e.name}' doesn't exist.")
+            raise UnknownFunction(f"Function '{e.name}' doesn't exist.")
         agg.check_arity(len(e.args))
         args = [self.expr(a, lay) for a in e.args]
         distinct = e.distinct

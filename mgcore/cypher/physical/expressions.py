@@ -21,6 +21,7 @@ from mgcore.errors import (
     CypherSyntaxError,
     CypherTypeError,
     ParameterMissing,
+    UnknownFunction,
 )
 from mgcore.values import compare as cmp
 from mgcore.values.graph import Node, NodeHandle, Relationship, RelationshipHandle
@@ -668,7 +669,7 @@ class _Compilation:
             )
         fn = registry.lookup(e.name)
         if fn is None:
-            raise CypherSyntaxError(f"Function '{e.name}' doesn't exist.")
+            raise UnknownFunction(f"Function '{e.name}' doesn't exist.")
         fn.check_arity(len(e.args))
         args = [self.expr(a) for a in e.args]
         impl = fn.impl
