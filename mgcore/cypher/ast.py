@@ -46,10 +46,10 @@ Conventions the parser guarantees:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 
 class Node:
@@ -826,3 +826,30 @@ def _nodes_in(value: Any) -> Iterator[Node]:
     elif isinstance(value, tuple):
         for item in value:
             yield from _nodes_in(item)
+
+
+_N = TypeVar("_N", bound="Node")
+
+
+def substitute(node: _N, mapping: Mapping[Any, Node]) -> _N:
+    """``node`` with every sub-tree equal to a key of ``mapping`` replaced by its value
+    (outermost match first); unchanged sub-trees are shared, not copied."""
+    replacement = mapping.get(node)
+    if replacement is not None:
+        return replacement  # type: ignore[return-value]
+    changes: dict[str, Any] = {}
+    for f in fields(node):  # type: ignore[arg-type]
+        value = getattr(node, f.name)
+        new = _substitute_in(value, mapping)
+        if new is not value:
+            changes[f.name] = new
+    return replace(node, **changes) if changes else node  # type: ignore[type-var]
+
+
+def _substitute_in(value: Any, mapping: Mapping[Any, Node]) -> Any:
+    if isinstance(value, Node):
+        return substitute(value, mapping)
+    if isinstance(value, tuple):
+        items = tuple(_substitute_in(v, mapping) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    return value

@@ -104,7 +104,14 @@ class Binder:
             projection = clause.projection
             new = self.check_projection(projection, scope, isinstance(clause, ast.With))
             if isinstance(clause, ast.With) and clause.where is not None:
-                self.check_expr(clause.where, new, aggregates=False)
+                sees_incoming = not projection.distinct and not any(
+                    self._has_aggregate(item.expression) for item in projection.items
+                )
+                if sees_incoming:
+                    self.check_expr(clause.where, {**scope, **new}, aggregates=False)
+                else:
+                    where = ast.substitute(clause.where, projected_keys(projection))
+                    self.check_expr(where, new, aggregates=False)
             return new
         if isinstance(clause, ast.Foreach):
             self.check_expr(clause.source, scope, aggregates=False)
@@ -255,16 +262,21 @@ class Binder:
         """Check a WITH/RETURN body; return the scope it produces."""
         new: Scope = {}
         if projection.star:
-            if not any(not n.startswith(" ") for n in scope) and not projection.items:
+            if not is_with and not any(not n.startswith(" ") for n in scope) and not (
+                projection.items
+            ):
                 raise CypherSyntaxError(
                     "RETURN * is not allowed when there are no variables in scope."
                 )
             new.update(scope)
-        aggregating = False
+        aggregate_items: list[ast.Expr] = []
+        keys: set[ast.Expr] = {ast.Variable(n) for n in new}
         for item in projection.items:
             self.check_expr(item.expression, scope, aggregates=True)
             if self._has_aggregate(item.expression):
-                aggregating = True
+                aggregate_items.append(item.expression)
+            elif _simple_key(item.expression):
+                keys.add(item.expression)
             if is_with and not item.aliased and not isinstance(item.expression, ast.Variable):
                 raise CypherSyntaxError("Expression in WITH must be aliased (use AS).")
             if item.name in new and not projection.star:
@@ -276,12 +288,36 @@ class Binder:
                 if isinstance(item.expression, ast.Variable)
                 else VALUE
             )
-        order_scope = dict(new) if (aggregating or projection.distinct) else {**scope, **new}
+        aggregating = bool(aggregate_items)
+        for expr in aggregate_items:
+            self._check_grouping(expr, keys)
         projected = {item.expression for item in projection.items}
-        for sort in projection.order_by:
-            if sort.expression in projected:
-                continue
-            self.check_expr(sort.expression, order_scope, aggregates=aggregating)
+        if aggregating or projection.distinct:
+            renames: dict[ast.Expr, ast.Expr] = {
+                item.expression: ast.Variable(item.name)
+                for item in projection.items
+                if _simple_key(item.expression) or self._is_aggregate(item.expression)
+            }
+            for expr in aggregate_items:
+                for sub in ast.walk_scope(expr):
+                    if isinstance(sub, ast.Expr) and self._is_aggregate(sub):
+                        renames.setdefault(sub, ast.Variable(_PROJECTED_AGGREGATE))
+            order_scope = {**new, _PROJECTED_AGGREGATE: VALUE}
+            for sort in projection.order_by:
+                if sort.expression in projected:
+                    continue
+                renamed = ast.substitute(sort.expression, renames)
+                if self._has_aggregate(sort.expression) and _free_names(renamed) - set(new) - {
+                    _PROJECTED_AGGREGATE
+                }:
+                    raise CypherSyntaxError(
+                        "Expressions mixing aggregations with other values in ORDER BY may only "
+                        "use projected variables and properties (AmbiguousAggregationExpression)."
+                    )
+                self.check_expr(renamed, order_scope, aggregates=False)
+        else:
+            for sort in projection.order_by:
+                self.check_expr(sort.expression, {**scope, **new}, aggregates=False)
         for bound in (projection.skip, projection.limit):
             if bound is None:
                 continue
@@ -296,6 +332,26 @@ class Binder:
                     "SKIP and LIMIT require a non-negative integer."
                 )
         return new
+
+    def _check_grouping(self, expr: ast.Expr, keys: set[ast.Expr]) -> None:
+        """Outside its aggregates, an aggregating projection item may only use grouping keys
+        that are variables or properties of variables (openCypher's implicit grouping rule)."""
+        if expr in keys or self._is_aggregate(expr):
+            return
+        if isinstance(expr, ast.Variable):
+            raise CypherSyntaxError(
+                f"Variable '{expr.name}' is used next to an aggregation but is not a grouping "
+                "key (AmbiguousAggregationExpression)."
+            )
+        if isinstance(
+            expr,
+            ast.ListComprehension | ast.Quantifier | ast.Reduce | ast.PatternComprehension
+            | ast.PatternExpression | ast.Exists,
+        ):
+            return
+        for child in ast.children(expr):
+            if isinstance(child, ast.Expr):
+                self._check_grouping(child, keys)
 
     def _has_aggregate(self, expr: ast.Expr) -> bool:
         return any(self._is_aggregate(n) for n in ast.walk_scope(expr))
@@ -365,6 +421,32 @@ class Binder:
             return
         for child in ast.children(expr):
             self.check_expr(child, scope, aggregates, in_aggregate)
+
+
+_PROJECTED_AGGREGATE = " projected aggregate"
+"""A name no query can spell: stands for an aggregate of the projection inside ORDER BY."""
+
+
+def _simple_key(expr: ast.Expr) -> bool:
+    """A grouping key that expressions next to an aggregate may use: ``v`` or ``v.key``."""
+    if isinstance(expr, ast.Variable):
+        return True
+    return isinstance(expr, ast.Property) and isinstance(expr.subject, ast.Variable)
+
+
+def projected_keys(projection: ast.Projection) -> dict[ast.Node, ast.Node]:
+    """Projected ``v.key`` items by the variable that names them: after DISTINCT or aggregation,
+    WHERE and ORDER BY may still write ``v.key`` for a projected ``v.key AS k``."""
+    return {
+        item.expression: ast.Variable(item.name)
+        for item in projection.items
+        if isinstance(item.expression, ast.Property) and _simple_key(item.expression)
+    }
+
+
+def _free_names(expr: ast.Node) -> set[str]:
+    """Variables ``expr`` reads, over-approximated (names bound inside it are included)."""
+    return {n.name for n in ast.walk_scope(expr) if isinstance(n, ast.Variable)}
 
 
 def bind(statement: ast.Query, functions: FunctionRegistry) -> None:

@@ -296,7 +296,7 @@ class ScenarioRunner:
                 self._describe_error(f"expected {kind} ({detail}) at {phase}", outcome)
             )
         actual_detail = getattr(error, "tck_detail", None)
-        if actual_detail is not None and actual_detail != detail:
+        if actual_detail is not None and detail != "*" and actual_detail != detail:
             raise ScenarioFailure(
                 self._describe_error(f"expected {kind} ({detail}) at {phase}", outcome)
             )

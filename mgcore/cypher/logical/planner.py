@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Iterator
 
 from mgcore.cypher import ast
+from mgcore.cypher.binder import projected_keys
 from mgcore.cypher.functions.registry import FunctionRegistry
 from mgcore.cypher.logical import operators as op
 from mgcore.cypher.logical.subqueries import plan_call_subquery, plan_foreach
@@ -448,7 +449,7 @@ class Planner:
         items: list[tuple[str, ast.Expr]] = []
         if projection.star:
             user = sorted(n for n in dict.fromkeys(bound) if not is_anonymous(n))
-            if not user and not projection.items:
+            if is_return and not user and not projection.items:
                 raise CypherSyntaxError(
                     "RETURN * is not allowed when there are no variables in scope."
                 )
@@ -475,9 +476,9 @@ class Planner:
             agg_items = tuple((name, e) for e, name in aggs.items())
             plan = op.Aggregate(plan, keys, agg_items)
             substitutions = [(name, e) for e, name in aggs.items()]
+            substitutions += [(n, e) for n, e in keys if not isinstance(e, ast.Variable)]
             rest = tuple((n, e) for n, e in items if contains_aggregate(e, self.functions))
             plan = op.Extend(plan, rest, tuple(substitutions))
-            substitutions += [(n, e) for n, e in keys]
         else:
             plan = op.Extend(plan, tuple(items))
         substitutions += [(n, e) for n, e in items if not isinstance(e, ast.Variable)]
@@ -493,7 +494,10 @@ class Planner:
             plan = op.Skip(plan, projection.skip)
         if projection.limit is not None:
             plan = op.Limit(plan, projection.limit)
-        plan = op.Select(plan, names, result=is_return)
-        if where is not None:
+        sees_incoming = not aggregating and not projection.distinct
+        if where is not None and sees_incoming:
             plan = op.Filter(plan, where)
+        plan = op.Select(plan, names, result=is_return)
+        if where is not None and not sees_incoming:
+            plan = op.Filter(plan, ast.substitute(where, projected_keys(projection)))
         return plan, list(names)

@@ -1,7 +1,8 @@
 """Clause isolation: an Eager barrier wherever a write could be seen by a read of an earlier
 clause (``MATCH (a) CREATE (b)`` must not match ``b``) or a read follows a write. Conservative:
 any read feeding a write, and any write feeding a read, gets a barrier unless one (Eager,
-aggregation, ORDER BY) is already between them."""
+aggregation, ORDER BY) is already between them. Writes also complete before SKIP or LIMIT, which
+stop pulling early: a query's side effects do not depend on how many rows it returns."""
 
 from __future__ import annotations
 
@@ -54,6 +55,8 @@ def insert_eager(plan: op.LogicalOp) -> op.LogicalOp:
     source = getattr(plan, "input", None)
     if source is None or isinstance(source, op.Eager):
         return plan
+    if isinstance(plan, op.Skip | op.Limit) and _below(source, _writes):
+        return op.replace(plan, input=op.Eager(source))
     if (_writes(plan) and _below(source, _reads)) or (_reads(plan) and _below(source, _writes)):
         return op.replace(plan, input=op.Eager(source))  # type: ignore[type-var]
     return plan

@@ -164,7 +164,8 @@ class Skip(Unary):
 
 
 class Limit(Unary):
-    """Stops after a number of rows (pulling no more from the input)."""
+    """Stops after a number of rows (pulling no more from the input). ``LIMIT 0`` over an
+    Eager still pulls once, so the writes the Eager guards complete."""
 
     __slots__ = ("count",)
 
@@ -175,6 +176,8 @@ class Limit(Unary):
     def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
         n = row_count(self.count((), ctx), "LIMIT")
         if n == 0:
+            if isinstance(self.input, Eager):
+                next(iter(self.input.run(ctx, arg)), None)
             return
         for row in self.input.run(ctx, arg):
             yield row
