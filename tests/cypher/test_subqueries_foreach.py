@@ -445,3 +445,16 @@ def test_exists_errors(people: Session) -> None:
     with pytest.raises(CypherSyntaxError, match="Unbound variable: zz"):
         rows(people, "MATCH (p:P) WHERE EXISTS { MATCH (p)-->(q) WHERE zz.x = 1 } RETURN p")
     assert value(people, "MATCH (x:X) RETURN count(x) AS v") == 0
+
+
+def test_procedure_calls_inside_subqueries_are_in_query_calls(s: Session) -> None:
+    s.run("CREATE (:Foo)").consume()
+    assert rows(
+        s, "UNWIND [1, 2] AS x CALL { CALL db.labels() YIELD label RETURN label } RETURN x, label"
+    ) == [[1, "Foo"], [2, "Foo"]]
+    assert value(
+        s, "MATCH (n) WHERE EXISTS { CALL db.labels() YIELD label WHERE label = 'Foo' } "
+        "RETURN count(n) AS v"
+    ) == 1
+    with pytest.raises(CypherSyntaxError):
+        rows(s, "UNWIND [1, 2] AS x CALL { CALL db.labels() } RETURN x")

@@ -154,7 +154,9 @@ class Planner:
                 )
                 columns = tuple(bound)
             elif isinstance(clause, ast.Call):
-                plan, columns = self.plan_call(plan, bound, clause, standalone=len(clauses) == 1)
+                plan, columns = self.plan_call(
+                    plan, bound, clause, standalone=len(clauses) == 1 and not nested
+                )
                 if columns is not None and i != len(clauses) - 1:
                     columns = None
             else:
