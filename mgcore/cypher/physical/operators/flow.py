@@ -10,7 +10,7 @@ from mgcore.cypher.physical.expressions import Compiled, mg_type
 from mgcore.cypher.physical.operators.base import PhysicalOperator, Unary
 from mgcore.cypher.physical.row import Row
 from mgcore.cypher.procedures import ProcedureContext
-from mgcore.errors import CypherArgumentError
+from mgcore.errors import CypherSyntaxError
 from mgcore.values.compare import equivalence_key
 
 if TYPE_CHECKING:
@@ -132,16 +132,17 @@ class Unwind(Unary):
 
 
 def row_count(value: Any, clause: str) -> int:
-    """A SKIP/LIMIT value: a non-negative integer."""
+    """A SKIP/LIMIT value: a non-negative integer; anything else is the TCK's SyntaxError
+    (NegativeIntegerArgument / InvalidArgumentType), raised when the value is known."""
     if type(value) is not int:
         if type(value) is float and value.is_integer():
             value = int(value)
         else:
-            raise CypherArgumentError(
+            raise CypherSyntaxError(
                 f"Parameter of {clause} must be a non-negative integer, got {mg_type(value)}."
             )
     if value < 0:
-        raise CypherArgumentError(f"Parameter of {clause} must be a non-negative integer.")
+        raise CypherSyntaxError(f"Parameter of {clause} must be a non-negative integer.")
     return int(value)
 
 
