@@ -121,6 +121,8 @@ class VarExpand(LogicalOp):
     target_bound: bool = False
     reverse: bool = False
     """True when expanding against the pattern's order: the bound list is reversed."""
+    filter: ast.ExpansionLambda | None = None
+    """Memgraph's ``(edge, node | predicate)``: a hop is taken only when it holds."""
 
     def describe(self) -> str:
         left = "<-" if self.direction is ast.Direction.INCOMING else "-"

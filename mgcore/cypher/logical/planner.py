@@ -319,7 +319,7 @@ class Planner:
             low = 1 if length.min_hops is None else length.min_hops
             plan = op.VarExpand(
                 plan, source.variable, rel.variable, target.variable, direction, rel.types,
-                low, length.max_hops, rel.properties, target_bound, not forward,
+                low, length.max_hops, rel.properties, target_bound, not forward, length.filter,
             )
             bound.append(rel.variable)
         else:

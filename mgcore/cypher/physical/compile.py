@@ -179,9 +179,18 @@ class PlanCompiler:
         child, lay = self.compile(plan.input, layout)
         target = self.slot(lay, plan.target) if plan.target_bound else None
         props = self.expr(plan.properties, lay) if plan.properties is not None else None
+        filt = None
+        if plan.filter is not None:
+            if len(plan.filter.variables) != 2:
+                raise CypherSyntaxError(
+                    "The filter lambda of a depth-first expansion takes two variables: "
+                    "(edge, node | expression)."
+                )
+            filt = self.expr(plan.filter.expression, lay.extend(*plan.filter.variables))
         op = expand.VarExpand(
             plan.describe(), child, self.slot(lay, plan.source), _DIRECTIONS[plan.direction],
-            plan.types or None, plan.min_hops, plan.max_hops, props, target, plan.reverse,
+            plan.types or None, plan.min_hops, plan.max_hops, expand.HopTests(props, filt, 2),
+            target, plan.reverse,
         )
         lay = lay.extend(plan.relationship)
         if target is None:
@@ -199,7 +208,7 @@ class PlanCompiler:
         if plan.filter is not None:
             arity = len(plan.filter.variables)
             filt = self.expr(plan.filter.expression, lay.extend(*plan.filter.variables))
-        tests = shortest.lambdas(props, filt, arity)
+        tests = expand.HopTests(props, filt, arity)
         direction, types, kind = _DIRECTIONS[plan.direction], plan.types or None, plan.kind
         label = plan.describe()
         op: PhysicalOperator

@@ -73,11 +73,61 @@ class Expand(Unary):
                     yield (*row, rel)
 
 
+Accept = Callable[[Any, Any, Any, Any], bool]
+"""A hop test: (relationship, node reached, path so far, weight so far) -> allowed."""
+
+
+class HopTests:
+    """Per-hop tests of the expansions: a relationship property map and the filter lambda."""
+
+    __slots__ = ("arity", "filter", "properties")
+
+    def __init__(self, properties: Compiled | None, filter: Compiled | None, arity: int) -> None:
+        self.properties = properties
+        self.filter = filter
+        self.arity = arity
+        """How many variables the filter lambda binds (2: edge, node; 3: + path; 4: + weight)."""
+
+    def acceptor(self, ctx: QueryContext, row: Row) -> Accept | None:
+        """The hop test for one input row, or None when every hop is allowed."""
+        props = self.properties
+        items: list[tuple[str, Any]] | None = None
+        if props is not None:
+            wanted = props(row, ctx)
+            if wanted is None:
+                return lambda rel, node, path, weight: False
+            items = list(wanted.items())
+        fn = self.filter
+        if fn is None and items is None:
+            return None
+        prop = ctx.tx.relationship_property  # type: ignore[union-attr]
+        arity = self.arity
+
+        def accept(rel: Any, node: Any, path: Any, weight: Any) -> bool:
+            if items is not None and not all(equals(prop(rel, k), v) is True for k, v in items):
+                return False
+            if fn is None:
+                return True
+            if arity == 2:
+                result = fn((*row, rel, node), ctx)
+            elif arity == 3:
+                result = fn((*row, rel, node, path), ctx)
+            else:
+                result = fn((*row, rel, node, path, weight), ctx)
+            if result is True:
+                return True
+            if result is False or result is None:
+                return False
+            raise CypherTypeError("Expansion condition must evaluate to boolean or null.")
+
+        return accept
+
+
 class VarExpand(Unary):
     """``*min..max`` hops, depth first, never repeating a relationship in one path."""
 
     __slots__ = (
-        "direction", "max_hops", "min_hops", "properties", "reverse", "source", "target", "types",
+        "direction", "max_hops", "min_hops", "reverse", "source", "target", "tests", "types",
     )
 
     def __init__(
@@ -89,7 +139,7 @@ class VarExpand(Unary):
         types: tuple[str, ...] | None,
         min_hops: int,
         max_hops: int | None,
-        properties: Compiled | None,
+        tests: HopTests,
         target: int | None,
         reverse: bool,
     ) -> None:
@@ -99,7 +149,7 @@ class VarExpand(Unary):
         self.types = types
         self.min_hops = min_hops
         self.max_hops = max_hops
-        self.properties = properties
+        self.tests = tests
         self.target = target
         self.reverse = reverse
 
@@ -110,7 +160,7 @@ class VarExpand(Unary):
             start = _node(row[self.source])
             if start is None:
                 continue
-            accept = self._rel_filter(ctx, row)
+            accept = self.tests.acceptor(ctx, row)
             want = row[t] if t is not None else None
             if t is not None and want is None:
                 continue
@@ -122,22 +172,8 @@ class VarExpand(Unary):
                 elif end == want:
                     yield (*row, rels)
 
-    def _rel_filter(self, ctx: QueryContext, row: Row) -> Callable[[Any], bool] | None:
-        if self.properties is None:
-            return None
-        wanted = self.properties(row, ctx)
-        if wanted is None:
-            return lambda rel: False
-        items = list(wanted.items())
-        prop = ctx.tx.relationship_property  # type: ignore[union-attr]
-
-        def accept(rel: Any) -> bool:
-            return all(equals(prop(rel, k), v) is True for k, v in items)
-
-        return accept
-
     def _paths(
-        self, ctx: QueryContext, tx: Any, start: Any, accept: Callable[[Any], bool] | None
+        self, ctx: QueryContext, tx: Any, start: Any, accept: Accept | None
     ) -> Iterator[tuple[list[Any], Any]]:
         low, high, d, types = self.min_hops, self.max_hops, self.direction, self.types
         expand = tx.expand
@@ -148,17 +184,24 @@ class VarExpand(Unary):
         used: list[Any] = []
         used_set: set[Any] = set()
         stack = [iter(expand(start, d, types))]
+        sources = [start]
+        reverse = self.reverse
         steps = 0
         while stack:
             try:
                 rel, other = next(stack[-1])
             except StopIteration:
                 stack.pop()
+                sources.pop()
                 if used:
                     used_set.discard(used.pop())
                 continue
-            if rel in used_set or (accept is not None and not accept(rel)):
+            if rel in used_set:
                 continue
+            if accept is not None:
+                reached = sources[-1] if reverse else other
+                if not accept(rel, reached, None, None):
+                    continue
             steps += 1
             if steps % DEADLINE_EVERY == 0:
                 ctx.check_deadline()
@@ -169,6 +212,7 @@ class VarExpand(Unary):
                 yield list(used), other
             if high is None or depth < high:
                 stack.append(iter(expand(other, d, types)))
+                sources.append(other)
             else:
                 used_set.discard(used.pop())
 

@@ -20,16 +20,15 @@ from typing import TYPE_CHECKING, Any
 
 from mgcore.cypher.physical.expressions import Compiled, mg_type
 from mgcore.cypher.physical.operators.base import DEADLINE_EVERY, PhysicalOperator, Unary
+from mgcore.cypher.physical.operators.expand import Accept, HopTests
 from mgcore.cypher.physical.row import Row
 from mgcore.errors import CypherArgumentError, CypherTypeError
 from mgcore.storage.records import Direction
-from mgcore.values.compare import equals
 from mgcore.values.graph import NodeHandle, Path
 
 if TYPE_CHECKING:
     from mgcore.execution import QueryContext
 
-Accept = Callable[[Any, Any, Any, Any], bool]
 """``accept(relationship, node, path, weight)``: may the search cross ``relationship`` to
 ``node``? ``path`` (the path up to and including them) and ``weight`` are only passed when the
 filter lambda names them."""
@@ -89,52 +88,6 @@ def same_weight(a: Any, b: Any) -> bool:
     return diff < 1e-12 or diff < max(abs(a), abs(b)) * 1e-12
 
 
-class _Lambdas:
-    """Per-hop tests shared by the operators: a relationship property map and the filter lambda."""
-
-    __slots__ = ("arity", "filter", "properties")
-
-    def __init__(self, properties: Compiled | None, filter: Compiled | None, arity: int) -> None:
-        self.properties = properties
-        self.filter = filter
-        self.arity = arity
-        """How many variables the filter lambda binds (2: edge, node; 3: + path; 4: + weight)."""
-
-    def acceptor(self, ctx: QueryContext, row: Row) -> Accept | None:
-        """The hop test for one input row, or None when every hop is allowed."""
-        props = self.properties
-        items: list[tuple[str, Any]] | None = None
-        if props is not None:
-            wanted = props(row, ctx)
-            if wanted is None:
-                return lambda rel, node, path, weight: False
-            items = list(wanted.items())
-        fn = self.filter
-        if fn is None and items is None:
-            return None
-        prop = ctx.tx.relationship_property  # type: ignore[union-attr]
-        arity = self.arity
-
-        def accept(rel: Any, node: Any, path: Any, weight: Any) -> bool:
-            if items is not None and not all(equals(prop(rel, k), v) is True for k, v in items):
-                return False
-            if fn is None:
-                return True
-            if arity == 2:
-                result = fn((*row, rel, node), ctx)
-            elif arity == 3:
-                result = fn((*row, rel, node, path), ctx)
-            else:
-                result = fn((*row, rel, node, path, weight), ctx)
-            if result is True:
-                return True
-            if result is False or result is None:
-                return False
-            raise CypherTypeError("Expansion condition must evaluate to boolean or null.")
-
-        return accept
-
-
 def _chain(parents: dict[Any, Any], end: Any) -> tuple[list[Any], list[Any]]:
     """Nodes and relationships from the search's root to ``end`` through ``parents``
     (node -> (relationship, previous node), the root mapping to None)."""
@@ -169,7 +122,7 @@ class BFSExpand(Unary):
         types: tuple[str, ...] | None,
         min_hops: int,
         max_hops: int | None,
-        lambdas: _Lambdas,
+        lambdas: HopTests,
         target: int | None,
         reverse: bool,
         zero_length: bool = False,
@@ -350,7 +303,7 @@ class WeightedShortestPath(Unary):
         direction: Direction,
         types: tuple[str, ...] | None,
         max_hops: int | None,
-        lambdas: _Lambdas,
+        lambdas: HopTests,
         weight: Compiled,
         target: int | None,
         reverse: bool,
@@ -570,7 +523,7 @@ class KShortest(Unary):
         types: tuple[str, ...] | None,
         min_hops: int,
         max_hops: int | None,
-        lambdas: _Lambdas,
+        lambdas: HopTests,
         limit: Compiled | None,
         target: int,
         reverse: bool,
@@ -695,17 +648,11 @@ class KShortest(Unary):
             found.append((cand_nodes, cand_rels))
 
 
-def lambdas(properties: Compiled | None, filter: Compiled | None, arity: int) -> _Lambdas:
-    """The per-hop tests of a shortest-path operator."""
-    return _Lambdas(properties, filter, arity)
-
-
 __all__ = [
     "BFSExpand",
     "KShortest",
     "WeightedShortestPath",
     "add_weight",
     "check_weight",
-    "lambdas",
     "same_weight",
 ]
