@@ -194,7 +194,9 @@ def parse_feature(path: Path, feature: str | None = None) -> list[Scenario]:
         index += 1
         docstring = None
         table: tuple[tuple[str, ...], ...] = ()
-        while index < len(lines) and not lines[index].strip():
+        while index < len(lines) and (
+            not lines[index].strip() or lines[index].strip().startswith("#")
+        ):
             index += 1
         if index < len(lines) and lines[index].strip() == '"""':
             docstring, index = _docstring(lines, index, where)

@@ -209,6 +209,9 @@ class ScenarioRunner:
         self._plugins.append(tck_procedures.TableProcedures([procedure]))
 
     def _execute(self, query: str, *, measure: bool) -> None:
+        if self._outcome is not None and self._outcome.error is not None:
+            # The previous query failed and no step expected it: do not lose that error.
+            raise ScenarioFailure(self._describe_error("no error was expected", self._outcome))
         db = self._db()
         before = GraphState.read(db) if measure else None
         outcome = _Outcome()
@@ -295,6 +298,8 @@ class ScenarioRunner:
             raise ScenarioFailure(
                 self._describe_error(f"expected {kind} ({detail}) at {phase}", outcome)
             )
+        # "*" accepts any detail; an error that names no detail (``tck_detail`` None)
+        # is not held to one.
         actual_detail = getattr(error, "tck_detail", None)
         if actual_detail is not None and detail != "*" and actual_detail != detail:
             raise ScenarioFailure(

@@ -9,6 +9,7 @@ identities), and paths by their alternating sequence with each relationship's di
 from __future__ import annotations
 
 import math
+import re
 from functools import cache
 from typing import Any
 
@@ -251,6 +252,14 @@ def to_python(value: Any) -> Any:
     raise ValueSyntaxError(f"a {tag} cannot be a parameter value")
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+
+
+def _render_name(name: str) -> str:
+    """A key, label or type as the grammar reads it: backticked unless a plain name."""
+    return name if _PLAIN_NAME.fullmatch(name) else f"`{name}`"
+
+
 def render(value: Any) -> str:
     """A canonical value written back in TCK syntax, for readable failure messages."""
     tag = value[0]
@@ -261,20 +270,24 @@ def render(value: Any) -> str:
     if tag == "int":
         return str(value[1])
     if tag == "float":
-        return "NaN" if value[1] == "nan" else repr(value[1])
+        if value[1] == "nan":
+            return "NaN"
+        if math.isinf(value[1]):
+            return "Infinity" if value[1] > 0 else "-Infinity"
+        return repr(value[1])
     if tag == "str":
         return "'" + value[1].replace("\\", "\\\\").replace("'", "\\'") + "'"
     if tag == "list":
         return "[" + ", ".join(render(v) for v in value[1]) + "]"
     if tag == "map":
-        return "{" + ", ".join(f"{k}: {render(v)}" for k, v in value[1]) + "}"
+        return "{" + ", ".join(f"{_render_name(k)}: {render(v)}" for k, v in value[1]) + "}"
     if tag == "node":
-        labels = "".join(f":{label}" for label in sorted(value[1]))
-        props = " {" + ", ".join(f"{k}: {render(v)}" for k, v in value[2]) + "}" if value[2] else ""
+        labels = "".join(f":{_render_name(label)}" for label in sorted(value[1]))
+        props = " " + render(("map", value[2])) if value[2] else ""
         return f"({labels}{props})"
     if tag == "rel":
-        props = " {" + ", ".join(f"{k}: {render(v)}" for k, v in value[2]) + "}" if value[2] else ""
-        return f"[:{value[1]}{props}]"
+        props = " " + render(("map", value[2])) if value[2] else ""
+        return f"[:{_render_name(value[1])}{props}]"
     if tag == "path":
         out = render(value[1])
         for arrow, rel, node in value[2]:
