@@ -792,10 +792,25 @@ class Rollback(Statement):
 # Generic traversal
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The field names of a node class, cached (``dataclasses.fields`` is slow on hot paths)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
 def children(node: Node) -> Iterator[Node]:
     """Yield the direct child nodes of ``node`` in field order (nested tuples included)."""
-    for f in fields(node):  # type: ignore[arg-type]
-        yield from _nodes_in(getattr(node, f.name))
+    for name in field_names(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, Node):
+            yield value
+        elif type(value) is tuple and value:
+            yield from _nodes_in(value)
 
 
 def walk(node: Node) -> Iterator[Node]:

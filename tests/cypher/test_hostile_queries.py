@@ -233,7 +233,8 @@ def test_non_ascii_text_is_fine(session: Session) -> None:
 
 @pytest.mark.parametrize("name", ["foo", "a.b.c", "Foo_Bar"])
 def test_unknown_function(session: Session, name: str) -> None:
-    error = fails(session, f"RETURN {name}(1)", UnknownFunction, f"Function '{name}' doesn't exist.")
+    message = f"Function '{name}' doesn't exist."
+    error = fails(session, f"RETURN {name}(1)", UnknownFunction, message)
     assert (error.tck_type, error.tck_detail) == ("SyntaxError", "UnknownFunction")
     fails(session, f"RETURN {name}(DISTINCT 1)", UnknownFunction, "doesn't exist")
 

@@ -9,9 +9,10 @@ argument row, empty at the top of a query and the outer row inside a branch). Re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 from mgcore.cypher import ast
+from mgcore.cypher.ast import field_names
 
 
 class LogicalOp:
@@ -21,8 +22,8 @@ class LogicalOp:
 
     def children(self) -> Iterator[LogicalOp]:
         """Inputs and branches, in field order."""
-        for f in fields(self):  # type: ignore[arg-type]
-            value = getattr(self, f.name)
+        for name in field_names(type(self)):
+            value = getattr(self, name)
             if isinstance(value, LogicalOp):
                 yield value
             elif isinstance(value, tuple):
@@ -452,14 +453,14 @@ def walk(op: LogicalOp) -> Iterator[LogicalOp]:
 def map_children(op: LogicalOp, fn: Callable[[LogicalOp], LogicalOp]) -> LogicalOp:
     """``op`` with ``fn`` applied to each child operator (a new operator if any changed)."""
     changes: dict[str, object] = {}
-    for f in fields(op):  # type: ignore[arg-type]
-        value = getattr(op, f.name)
+    for name in field_names(type(op)):
+        value = getattr(op, name)
         if isinstance(value, LogicalOp):
             new = fn(value)
             if new is not value:
-                changes[f.name] = new
+                changes[name] = new
         elif isinstance(value, tuple) and value and isinstance(value[0], LogicalOp):
             items = tuple(fn(v) for v in value)
             if any(a is not b for a, b in zip(items, value, strict=True)):
-                changes[f.name] = items
+                changes[name] = items
     return replace(op, **changes) if changes else op  # type: ignore[type-var]

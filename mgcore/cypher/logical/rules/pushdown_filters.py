@@ -37,11 +37,14 @@ def binds(node: op.LogicalOp) -> set[str]:
 
 def variables(expr: ast.Node) -> set[str]:
     """Names of every variable an expression mentions (a superset of its free variables)."""
-    out = {n.name for n in ast.walk(expr) if isinstance(n, ast.Variable)}
-    out.update(n.variable for n in ast.walk(expr) if isinstance(n, ast.MapProjection))
+    out: set[str] = set()
     for n in ast.walk(expr):
-        if isinstance(n, ast.NodePattern | ast.RelationshipPattern) and n.variable:
-            out.add(n.variable)
+        if isinstance(n, ast.Variable):
+            out.add(n.name)
+        elif isinstance(n, ast.MapProjection) or (
+            isinstance(n, ast.NodePattern | ast.RelationshipPattern) and n.variable
+        ):
+            out.add(n.variable)  # type: ignore[arg-type]
     return out
 
 
