@@ -24,9 +24,11 @@ class MgError(Exception):
     when the error does not say (a conformance runner then checks only ``tck_type``)."""
     retryable: bool = False
 
-    def __init__(self, message: str = "") -> None:
+    def __init__(self, message: str = "", *, detail: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if detail is not None:
+            self.tck_detail = detail
 
     def __str__(self) -> str:
         return self.message

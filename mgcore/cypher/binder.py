@@ -17,24 +17,46 @@ from mgcore.cypher.binder_subqueries import (
     check_exists_query,
 )
 from mgcore.cypher.functions.registry import FunctionRegistry
-from mgcore.errors import CypherSyntaxError
+from mgcore.cypher.typecheck import (
+    ANY,
+    BOOLEAN,
+    MAP,
+    NODE,
+    PATH,
+    RELATIONSHIP,
+    STRING,
+    StaticType,
+    TypeChecker,
+    list_of,
+)
+from mgcore.errors import CypherSyntaxError, InvalidArgumentType
 
-NODE = "node"
-RELATIONSHIP = "relationship"
-RELATIONSHIP_LIST = "list of relationships"
-PATH = "path"
-VALUE = "value"
-"""Kinds of variables; ``VALUE`` is anything not known to be a graph element."""
+RELATIONSHIP_LIST = list_of(RELATIONSHIP)
+VALUE = ANY
+"""A variable whose type is not known at compile time."""
 
-Scope = dict[str, str]
+Scope = dict[str, StaticType]
+"""Variables in scope and their static types."""
+
+_RANDOM_FUNCTIONS = frozenset({"rand", "randomuuid"})
 
 
-def _conflict(name: str, kind: str, used_as: str) -> CypherSyntaxError:
-    return CypherSyntaxError(f"Type mismatch: {name} already defined as {kind}, used as {used_as}.")
+def _conflict(name: str, kind: StaticType, used_as: StaticType) -> CypherSyntaxError:
+    return CypherSyntaxError(
+        f"Type mismatch: {name} already defined as {kind}, used as {used_as}.",
+        detail="VariableTypeConflict",
+    )
 
 
 def _already_bound(name: str) -> CypherSyntaxError:
-    return CypherSyntaxError(f"Redeclaring variable: {name}.")
+    return CypherSyntaxError(f"Redeclaring variable: {name}.", detail="VariableAlreadyBound")
+
+
+def _element(t: StaticType) -> StaticType:
+    """The type of a variable iterating over a value of type ``t`` (UNWIND, FOREACH)."""
+    if t.name == "LIST":
+        return t.element or ANY
+    return t
 
 
 class Binder:
@@ -42,6 +64,7 @@ class Binder:
 
     def __init__(self, functions: FunctionRegistry) -> None:
         self.functions = functions
+        self.types = TypeChecker(functions)
 
     # ----------------------------------------------------------------------- queries
 
@@ -67,13 +90,13 @@ class Binder:
             for pattern in clause.patterns:
                 self.bind_pattern(pattern, scope, creating=False)
             if clause.where is not None:
-                self.check_expr(clause.where, scope, aggregates=False)
+                self.check_predicate(clause.where, scope)
             return scope
         if isinstance(clause, ast.Unwind):
-            self.check_expr(clause.expression, scope, aggregates=False)
+            t = self.check_expr(clause.expression, scope, aggregates=False)
             if clause.variable in scope:
                 raise _already_bound(clause.variable)
-            scope[clause.variable] = VALUE
+            scope[clause.variable] = _element(t)
             return scope
         if isinstance(clause, ast.Create):
             for pattern in clause.patterns:
@@ -96,9 +119,13 @@ class Binder:
             return scope
         if isinstance(clause, ast.Delete):
             for e in clause.expressions:
-                self.check_expr(e, scope, aggregates=False)
-                if isinstance(e, ast.Literal | ast.ListLiteral | ast.MapLiteral | ast.BinaryOp):
-                    raise CypherSyntaxError("DELETE can only delete nodes, relationships or paths.")
+                t = self.check_expr(e, scope, aggregates=False)
+                if isinstance(e, ast.Literal | ast.ListLiteral | ast.MapLiteral | ast.BinaryOp) or (
+                    t.is_numeric or t in (BOOLEAN, STRING, MAP)
+                ):
+                    raise InvalidArgumentType(
+                        "DELETE can only delete nodes, relationships or paths."
+                    )
             return scope
         if isinstance(clause, ast.With | ast.Return):
             projection = clause.projection
@@ -108,16 +135,16 @@ class Binder:
                     self._has_aggregate(item.expression) for item in projection.items
                 )
                 if sees_incoming:
-                    self.check_expr(clause.where, {**scope, **new}, aggregates=False)
+                    self.check_predicate(clause.where, {**scope, **new})
                 else:
                     where = ast.substitute(clause.where, projected_keys(projection))
-                    self.check_expr(where, new, aggregates=False)
+                    self.check_predicate(where, new)
             return new
         if isinstance(clause, ast.Foreach):
-            self.check_expr(clause.source, scope, aggregates=False)
+            t = self.check_expr(clause.source, scope, aggregates=False)
             if clause.variable in scope:
                 raise _already_bound(clause.variable)
-            inner = {**scope, clause.variable: VALUE}
+            inner = {**scope, clause.variable: _element(t)}
             for sub in clause.clauses:
                 inner = self.check_clause(sub, inner)
             return scope
@@ -126,7 +153,8 @@ class Binder:
                 if name in scope:
                     raise CypherSyntaxError(
                         f"Variable '{name}' returned by the subquery is already declared in the"
-                        " outer scope."
+                        " outer scope.",
+                        detail="VariableAlreadyBound",
                     )
                 scope[name] = kind
             return scope
@@ -174,8 +202,7 @@ class Binder:
                 scope[name] = NODE
             elif kind not in (NODE, VALUE):
                 raise _conflict(name, kind, NODE)
-            elif creating and (node.labels or node.properties is not None or (
-                    merging and single_node)):
+            elif creating and (node.labels or node.properties is not None or single_node):
                 raise _already_bound(name)
         for rel in pattern.relationships:
             if rel.properties is not None:
@@ -204,10 +231,10 @@ class Binder:
             want = RELATIONSHIP_LIST if rel.length is not None else RELATIONSHIP
             if kind is None:
                 scope[name] = want
+            elif kind not in (want, VALUE):
+                raise _conflict(name, kind, want)
             elif creating or rel.length is not None:
                 raise _already_bound(name)
-            elif kind not in (RELATIONSHIP, VALUE):
-                raise _conflict(name, kind, RELATIONSHIP)
         if pattern.variable is not None:
             scope[pattern.variable] = PATH
 
@@ -272,7 +299,7 @@ class Binder:
         aggregate_items: list[ast.Expr] = []
         keys: set[ast.Expr] = {ast.Variable(n) for n in new}
         for item in projection.items:
-            self.check_expr(item.expression, scope, aggregates=True)
+            t = self.check_expr(item.expression, scope, aggregates=True)
             if self._has_aggregate(item.expression):
                 aggregate_items.append(item.expression)
             elif _simple_key(item.expression):
@@ -281,13 +308,10 @@ class Binder:
                 raise CypherSyntaxError("Expression in WITH must be aliased (use AS).")
             if item.name in new and not projection.star:
                 raise CypherSyntaxError(
-                    "Multiple result columns with the same name are not supported."
+                    "Multiple result columns with the same name are not supported.",
+                    detail="ColumnNameConflict",
                 )
-            new[item.name] = (
-                scope.get(item.expression.name, VALUE)
-                if isinstance(item.expression, ast.Variable)
-                else VALUE
-            )
+            new[item.name] = t
         aggregating = bool(aggregate_items)
         for expr in aggregate_items:
             self._check_grouping(expr, keys)
@@ -323,13 +347,16 @@ class Binder:
                 continue
             if any(isinstance(n, ast.Variable) for n in ast.walk(bound)):
                 raise CypherSyntaxError(
-                    "It is not allowed to refer to variables in SKIP or LIMIT."
+                    "It is not allowed to refer to variables in SKIP or LIMIT.",
+                    detail="NonConstantExpression",
                 )
             if isinstance(bound, ast.Literal) and (
                 type(bound.value) is not int or bound.value < 0
             ):
+                negative = type(bound.value) is int
                 raise CypherSyntaxError(
-                    "SKIP and LIMIT require a non-negative integer."
+                    "SKIP and LIMIT require a non-negative integer.",
+                    detail="NegativeIntegerArgument" if negative else "InvalidArgumentType",
                 )
         return new
 
@@ -363,14 +390,24 @@ class Binder:
 
     # ------------------------------------------------------------------- expressions
 
-    def use(self, name: str, scope: Scope) -> str:
-        """The kind of a referenced variable; CypherSyntaxError when it is not bound."""
+    def use(self, name: str, scope: Scope) -> StaticType:
+        """The type of a referenced variable; CypherSyntaxError when it is not bound."""
         kind = scope.get(name)
         if kind is None:
-            raise CypherSyntaxError(f"Unbound variable: {name}.")
+            raise CypherSyntaxError(f"Unbound variable: {name}.", detail="UndefinedVariable")
         return kind
 
-    def check_expr(
+    def check_expr(self, expr: ast.Node, scope: Scope, aggregates: bool) -> StaticType:
+        """Check scopes and aggregations in ``expr``, then its static types; return its type."""
+        self._check_scopes(expr, scope, aggregates)
+        return self.types.infer(expr, scope)
+
+    def check_predicate(self, expr: ast.Expr, scope: Scope) -> None:
+        """A WHERE condition: checked like any expression, and it must be able to be boolean."""
+        self._check_scopes(expr, scope, aggregates=False)
+        self.types.require_predicate(expr, scope)
+
+    def _check_scopes(
         self, expr: ast.Node, scope: Scope, aggregates: bool, in_aggregate: bool = False
     ) -> None:
         """Variables bound, aggregations only where allowed and never nested."""
@@ -380,31 +417,41 @@ class Binder:
         if self._is_aggregate(expr):
             if not aggregates:
                 raise CypherSyntaxError(
-                    "Aggregation functions are only allowed in WITH and RETURN."
+                    "Aggregation functions are only allowed in WITH and RETURN.",
+                    detail="InvalidAggregation",
                 )
             if in_aggregate:
-                raise CypherSyntaxError("Nested aggregation functions are not allowed.")
+                raise CypherSyntaxError(
+                    "Nested aggregation functions are not allowed.", detail="NestedAggregation"
+                )
+            for node in ast.walk_scope(expr):
+                if isinstance(node, ast.FunctionCall) and node.name.lower() in _RANDOM_FUNCTIONS:
+                    raise CypherSyntaxError(
+                        "Can't use non-deterministic (random) functions inside of aggregate"
+                        " functions.",
+                        detail="NonConstantExpression",
+                    )
             for child in ast.children(expr):
-                self.check_expr(child, scope, aggregates, in_aggregate=True)
+                self._check_scopes(child, scope, aggregates, in_aggregate=True)
             return
         if isinstance(expr, ast.ListComprehension | ast.Quantifier):
-            self.check_expr(expr.source, scope, aggregates, in_aggregate)
+            self._check_scopes(expr.source, scope, aggregates, in_aggregate)
             inner = {**scope, expr.variable: VALUE}
             for tail in (expr.where, getattr(expr, "projection", None)):
                 if tail is not None:
-                    self.check_expr(tail, inner, False)
+                    self._check_scopes(tail, inner, False)
             return
         if isinstance(expr, ast.Reduce):
-            self.check_expr(expr.initial, scope, aggregates, in_aggregate)
-            self.check_expr(expr.source, scope, aggregates, in_aggregate)
+            self._check_scopes(expr.initial, scope, aggregates, in_aggregate)
+            self._check_scopes(expr.source, scope, aggregates, in_aggregate)
             inner = {**scope, expr.accumulator: VALUE, expr.variable: VALUE}
-            self.check_expr(expr.expression, inner, False)
+            self._check_scopes(expr.expression, inner, False)
             return
         if isinstance(expr, ast.MapProjection):
             self.use(expr.variable, scope)
             for item in expr.items:
                 if isinstance(item, ast.MapEntry):
-                    self.check_expr(item.value, scope, aggregates, in_aggregate)
+                    self._check_scopes(item.value, scope, aggregates, in_aggregate)
             return
         if isinstance(expr, ast.PatternExpression | ast.PatternComprehension | ast.Exists):
             inner = dict(scope)
@@ -412,15 +459,30 @@ class Binder:
                 expr.patterns if isinstance(expr, ast.Exists) else (expr.pattern,)
             )
             for pattern in patterns:
+                if isinstance(expr, ast.PatternExpression):
+                    self._no_new_variables(pattern, scope)
                 self.bind_pattern(pattern, inner, creating=False)
             for tail in (getattr(expr, "where", None), getattr(expr, "projection", None)):
                 if tail is not None:
-                    self.check_expr(tail, inner, False)
+                    self._check_scopes(tail, inner, False)
             if isinstance(expr, ast.Exists) and expr.query is not None:
                 check_exists_query(self, expr.query, scope)
             return
         for child in ast.children(expr):
-            self.check_expr(child, scope, aggregates, in_aggregate)
+            self._check_scopes(child, scope, aggregates, in_aggregate)
+
+    @staticmethod
+    def _no_new_variables(pattern: ast.PathPattern, scope: Scope) -> None:
+        """A pattern used as an expression only tests bound variables; it introduces none."""
+        names = [node.variable for node in pattern.nodes]
+        names.extend(rel.variable for rel in pattern.relationships)
+        names.append(pattern.variable)
+        for name in names:
+            if name is not None and name not in scope:
+                raise CypherSyntaxError(
+                    f"A pattern expression may not introduce new variables: {name}.",
+                    detail="UndefinedVariable",
+                )
 
 
 _PROJECTED_AGGREGATE = " projected aggregate"
