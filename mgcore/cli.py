@@ -205,13 +205,55 @@ def console(settings: Settings) -> int:
 
 
 def serve(host: PluginHost, settings: Settings) -> int:
-    """``mgcore serve``: the Bolt server is not written yet, so say so and point to the console."""
-    print(
-        "mgcore: the Bolt server is not available yet; run queries with `mgcore console` "
-        "(same settings flags) or the embedded API, mgcore.connect().",
-        file=sys.stderr,
+    """``mgcore serve``: open the configured database and run the Bolt server until SIGINT or
+    SIGTERM; then finish or abort running requests, roll back open transactions and close the
+    engine (which flushes what it must)."""
+    import asyncio
+
+    from mgcore.database import Database
+    from mgcore.server.app import BoltServer
+    from mgcore.server.app import serve as run_server
+
+    try:
+        database = Database.open(settings, plugins=host)
+    except ConfigurationError:
+        raise
+    except MgError as exc:
+        print(f"mgcore: error: {exc.code}: {exc.message}", file=sys.stderr)
+        return 1
+    server = BoltServer(
+        database,
+        host=settings.bolt_address,
+        port=settings.bolt_port,
+        workers=settings.bolt_num_workers,
+        max_message_size=settings.bolt_max_message_size_mb * 1024 * 1024,
+        inactivity_timeout=float(settings.bolt_session_inactivity_timeout),
+        agent=settings.bolt_server_name_for_init,
     )
-    return 2
+
+    def ready(server: BoltServer) -> None:
+        host_name, port = server.address
+        shown = f"[{host_name}]" if ":" in host_name else host_name
+        print(
+            f"mgcore {mgcore.__version__}: Bolt server listening on {shown}:{port} "
+            f"(engine {database.storage_mode}, data directory {settings.data_directory})",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        asyncio.run(run_server(server, ready=ready))
+    except OSError as exc:
+        print(
+            f"mgcore: error: cannot listen on {settings.bolt_address}:{settings.bolt_port}: "
+            f"{exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        database.close()
+    print("mgcore: Bolt server stopped", file=sys.stderr, flush=True)
+    return 0
 
 
 def _conformance(engine: str, pytest_args: Sequence[str]) -> int:

@@ -235,6 +235,35 @@ KERNEL_SETTINGS: tuple[SettingSpec, ...] = (
     _spec("bolt_address", str, "127.0.0.1", "Address the Bolt server listens on."),
     _spec("bolt_port", int, 7687, "Port the Bolt server listens on.", minimum=0, maximum=65535),
     _spec(
+        "bolt_num_workers",
+        int,
+        256,
+        "Worker threads running Bolt requests; each running query holds one, so this many "
+        "queries run at once before others wait.",
+        minimum=1,
+    ),
+    _spec(
+        "bolt_session_inactivity_timeout",
+        int,
+        1800,
+        "Seconds a Bolt connection may stay silent before the server closes it; 0: never.",
+        minimum=0,
+    ),
+    _spec(
+        "bolt_server_name_for_init",
+        str,
+        "Neo4j/v5.11.0 compatible graph database server - mgcore (Memgraph-compatible)",
+        "Server agent sent in the Bolt HELLO reply.",
+    ),
+    _spec(
+        "bolt_max_message_size_mb",
+        int,
+        256,
+        "Largest Bolt request (a query with its parameters) in MiB; larger ones close the "
+        "connection.",
+        minimum=1,
+    ),
+    _spec(
         "query_execution_timeout_sec",
         float,
         600.0,

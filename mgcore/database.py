@@ -217,8 +217,11 @@ class Database:
             self.plan_cache.clear()
         self.plugins.schema_changed(self, change)
 
-    def query_deadline(self) -> float | None:
-        timeout = float(self.settings.query_execution_timeout_sec or 0)
+    def query_deadline(self, timeout: float | None = None) -> float | None:
+        """The monotonic deadline of a query starting now: ``timeout`` seconds if given (from a
+        client's transaction timeout), else ``--query-execution-timeout-sec``; None: no limit."""
+        if timeout is None:
+            timeout = float(self.settings.query_execution_timeout_sec or 0)
         return time.monotonic() + timeout if timeout > 0 else None
 
     # ------------------------------------------------------------------------ transactions

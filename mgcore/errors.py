@@ -1,9 +1,17 @@
 """The error hierarchy of mgcore, with the status codes Memgraph sends over Bolt.
 
-Every error a user can see is an ``MgError``. Its ``code`` is the Bolt status code (Memgraph uses
-four generic ones, see design/memgraph.md section 5), ``tck_type`` names the openCypher TCK error
-kind (``SyntaxError``, ``TypeError``, ...) so the conformance suite can check it, and ``retryable``
-says whether a driver may retry the transaction.
+Every error a user can see is an ``MgError``. Its ``code`` is the Bolt status code, ``tck_type``
+names the openCypher TCK error kind (``SyntaxError``, ``TypeError``, ...) so the conformance suite
+can check it, and ``retryable`` says whether a driver may retry the transaction.
+
+Status codes. Memgraph sends four generic codes (design/memgraph.md section 5); mgcore sends the
+same ones, except where Neo4j has a more specific code of the same class: syntax, semantic, type,
+argument and arithmetic errors, missing entities and parameters, unknown procedures and
+constraint violations get ``Neo.ClientError.<Category>.<Title>``. The neo4j drivers then raise
+their specific subclasses (``CypherSyntaxError``, ``CypherTypeError``, ``ConstraintError``), which
+are still ``ClientError``s, so code written for Memgraph's generic code keeps working; pymgclient
+and gqlalchemy look only at the class (``ClientError``) and raise exactly what they raise for
+Memgraph. Conflicts and timeouts keep Memgraph's ``TransientError`` code, so drivers retry them.
 """
 
 from __future__ import annotations
@@ -12,6 +20,10 @@ CLIENT_ERROR = "Memgraph.ClientError.MemgraphError.MemgraphError"
 TRANSIENT_ERROR = "Memgraph.TransientError.MemgraphError.MemgraphError"
 DATABASE_ERROR = "Memgraph.DatabaseError.MemgraphError.MemgraphError"
 UNAUTHENTICATED = "Memgraph.ClientError.Security.Unauthenticated"
+
+
+def _neo4j(category: str, title: str) -> str:
+    return f"Neo.ClientError.{category}.{title}"
 
 
 class MgError(Exception):
@@ -69,54 +81,63 @@ class AuthenticationError(ClientError):
 class CypherSyntaxError(ClientError):
     """The query text does not parse; the message names line, column and what was expected."""
 
+    code = _neo4j("Statement", "SyntaxError")
     tck_type = "SyntaxError"
 
 
 class CypherSemanticError(ClientError):
     """The query parses but is invalid (unbound variable, misplaced aggregation, ...)."""
 
+    code = _neo4j("Statement", "SemanticError")
     tck_type = "SemanticError"
 
 
 class CypherTypeError(ClientError):
     """A value has the wrong type for an operation, at compile time or at run time."""
 
+    code = _neo4j("Statement", "TypeError")
     tck_type = "TypeError"
 
 
 class CypherArgumentError(ClientError):
     """A function or clause got an argument of the right type but an invalid value."""
 
+    code = _neo4j("Statement", "ArgumentError")
     tck_type = "ArgumentError"
 
 
 class CypherArithmeticError(ClientError):
     """Integer overflow, division by zero and similar arithmetic failures."""
 
+    code = _neo4j("Statement", "ArithmeticError")
     tck_type = "ArithmeticError"
 
 
 class EntityNotFound(ClientError):
     """A node or relationship used by the query no longer exists."""
 
+    code = _neo4j("Statement", "EntityNotFound")
     tck_type = "EntityNotFound"
 
 
 class ParameterMissing(ClientError):
     """The query uses a parameter that was not supplied."""
 
+    code = _neo4j("Statement", "ParameterMissing")
     tck_type = "ParameterMissing"
 
 
 class ProcedureError(ClientError):
     """A procedure is unknown, called with a wrong signature, or failed."""
 
+    code = _neo4j("Procedure", "ProcedureCallFailed")
     tck_type = "ProcedureError"
 
 
 class ProcedureNotFound(ProcedureError):
     """``CALL`` names a procedure that is not registered (at compile time)."""
 
+    code = _neo4j("Procedure", "ProcedureNotFound")
     tck_detail = "ProcedureNotFound"
 
 

@@ -95,11 +95,17 @@ class QueryContext:
     notifications: list[Notification] = field(default_factory=list)
     deadline: float | None = None
     """``time.monotonic()`` value after which the query is aborted (``check_deadline``)."""
+    abort_message: str = "Transaction was asked to abort because of transaction timeout."
 
     def check_deadline(self) -> None:
         """Raise QueryTimeout past the deadline; called by operators every few thousand rows."""
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise QueryTimeout("Transaction was asked to abort because of transaction timeout.")
+            raise QueryTimeout(self.abort_message)
+
+    def abort(self, message: str) -> None:
+        """Make the next ``check_deadline`` fail with ``message`` (safe from another thread)."""
+        self.abort_message = message
+        self.deadline = -1.0
 
 
 class PreparedQuery(Protocol):

@@ -3,12 +3,13 @@ written for one reads naturally on the other."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from mgcore.errors import ClientError, MgError
+from mgcore.errors import ClientError, MgError, TransactionError
 from mgcore.execution import Counters, Notification, QueryKind
 
 
@@ -155,6 +156,42 @@ class Result:
             if len(out) >= n:
                 break
         return out
+
+    def pull_rows(self, n: int) -> tuple[list[tuple[Any, ...]], bool]:
+        """Up to ``n`` next rows as plain tuples (all of them when ``n`` < 0) and whether more
+        remain: the Bolt server's PULL, which must not build a Record per row."""
+        rows: list[tuple[Any, ...]] = []
+        buffer = self._buffer
+        while buffer and (n < 0 or len(rows) < n):
+            rows.append(tuple(buffer.pop(0)))
+        source = self._rows
+        if source is not None:
+            try:
+                if n < 0:
+                    rows.extend(source)
+                else:
+                    for _ in range(n - len(rows)):
+                        rows.append(next(source))
+            except StopIteration:
+                pass
+            except BaseException as exc:
+                self._rows = None
+                self._error = self._fail(exc)
+                raise self._error from exc
+        return rows, self.peek() is not None
+
+    def cancel(self, message: str = "The query was cancelled.") -> None:
+        """Stop the query without finishing it: its transaction is rolled back (auto-commit) or
+        marked failed (explicit), and reading the result raises."""
+        self._buffer.clear()
+        rows, self._rows = self._rows, None
+        if rows is None:
+            return
+        close = getattr(rows, "close", None)
+        if close is not None:
+            with contextlib.suppress(Exception):  # the rollback must happen whatever close does
+                close()
+        self._error = self._fail(TransactionError(message))
 
     def buffer_all(self) -> None:
         """Pull every remaining row into memory (the session does this before the next query)."""

@@ -126,6 +126,7 @@ class Session:
         self.next_isolation_level: IsolationLevel | None = None
         """Level of the next transaction only (``SET NEXT TRANSACTION ISOLATION LEVEL``)."""
         self.closed = False
+        self._running: QueryContext | None = None
 
     @property
     def database(self) -> Database:
@@ -141,6 +142,28 @@ class Session:
         self, query: str, parameters: Mapping[str, Any] | None = None, **kwparameters: Any
     ) -> Result:
         """Run ``query``; parameters come from the mapping and/or keyword arguments."""
+        try:
+            params = _parameter_dict(parameters, kwparameters)
+        except MgError as err:
+            if not self.closed:
+                self._fail_explicit(err)
+            raise
+        return self.execute(query, params)
+
+    def execute(
+        self,
+        query: str,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        lazy_writes: bool = False,
+        timeout: float | None = None,
+    ) -> Result:
+        """Run ``query`` with ``parameters``: the form the Bolt server uses.
+
+        Auto-commit writes run to completion here unless ``lazy_writes`` (then, as in Memgraph,
+        they run as their rows are pulled, and errors surface while pulling); ``timeout``
+        (seconds) overrides ``--query-execution-timeout-sec`` for this query.
+        """
         if self.closed:
             raise TransactionError("The session is closed.")
         self._finish_pending()
@@ -148,7 +171,7 @@ class Session:
         try:
             if type(query) is not str:
                 query = _query_text(query)
-            params = check_parameters(_parameter_dict(parameters, kwparameters))
+            params = check_parameters(_parameter_dict(parameters, {}))
             prepared = self._db.prepare(query)
         except BaseException as exc:
             err = as_mg_error(exc)
@@ -180,8 +203,9 @@ class Session:
             session=self,
             tx=tx,
             parameters=params,
-            deadline=self._db.query_deadline(),
+            deadline=self._db.query_deadline(timeout),
         )
+        self._running = ctx
         try:
             rows = prepared.run(ctx)
         except BaseException as exc:
@@ -192,10 +216,17 @@ class Session:
             finish=lambda: self._query_finished(prepared, query, params, ctx, auto_commit, started),
             fail=lambda exc: self._query_failed(exc, tx, auto_commit),
         )
-        if auto_commit and prepared.kind is not QueryKind.READ:
+        if auto_commit and not lazy_writes and prepared.kind is not QueryKind.READ:
             result.buffer_all()
         self._pending = result
         return result
+
+    def interrupt(self, message: str) -> None:
+        """Abort the running query at its next deadline check, from any thread; its result
+        then fails with a TransientError carrying ``message``."""
+        ctx = self._running
+        if ctx is not None:
+            ctx.abort(message)
 
     def _finish_pending(self) -> None:
         pending, self._pending = self._pending, None
@@ -300,6 +331,15 @@ class Session:
             self._rollback_explicit()
         summary = ResultSummary(query, params, QueryKind.READ, Counters())
         return Result((), iter(()), finish=lambda: summary, fail=as_mg_error)
+
+    def reset(self) -> None:
+        """Abandon the pending result and the explicit transaction, rolling both back (Bolt's
+        RESET, a client that went away); the session is then ready for new queries."""
+        pending, self._pending = self._pending, None
+        if pending is not None and not pending.closed:
+            pending.cancel("The query was reset by the client.")
+        if self._explicit is not None:
+            self._rollback_explicit()
 
     # --------------------------------------------------------------------------- closing
 

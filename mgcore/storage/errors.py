@@ -29,18 +29,21 @@ class SerializationError(TransientError):
 class ConstraintViolation(ClientError):
     """A commit or a constraint creation would break an existence or uniqueness constraint."""
 
+    code = "Neo.ClientError.Schema.ConstraintValidationFailed"
     tck_type = "ConstraintValidationFailed"
 
 
 class DeletedObjectError(ClientError):
     """A node or relationship deleted by this transaction was read or written."""
 
+    code = "Neo.ClientError.Statement.EntityNotFound"
     tck_type = "EntityNotFound"
 
 
 class NodeHasRelationshipsError(ClientError):
     """A node with relationships was deleted without DETACH."""
 
+    code = "Neo.ClientError.Schema.ConstraintValidationFailed"
     tck_type = "ConstraintValidationFailed"
 
     def __init__(self, message: str = "") -> None:

@@ -1,0 +1,393 @@
+"""The asyncio Bolt server: accepts connections, does the handshake, de-frames messages, and
+runs each connection's requests in worker threads, so a slow query never holds up the event loop
+or another connection.
+
+Per connection, requests run one at a time and in order (the Bolt contract), in a thread of a
+shared pool; the event loop keeps reading meanwhile, so a RESET that arrives during a long query
+interrupts it and the requests queued before it are answered IGNORED. Large results apply
+back-pressure: the worker waits while the socket's write buffer is full, so a result streams at
+the client's pace instead of piling up in memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import itertools
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from mgcore.server.framing import Dechunker, FramingError
+from mgcore.server.handshake import (
+    HANDSHAKE_SIZE,
+    NO_VERSION,
+    HandshakeError,
+    choose_version,
+    encode_version,
+)
+from mgcore.server.messages import RESET, message_tag
+from mgcore.server.protocol import Connection, ConnectionLost, ServerContext
+
+if TYPE_CHECKING:
+    from mgcore.database import Database
+
+log = logging.getLogger("mgcore.server")
+
+DEFAULT_AGENT = "Neo4j/v5.11.0 compatible graph database server - mgcore (Memgraph-compatible)"
+HANDSHAKE_TIMEOUT = 30.0
+HIGH_WATER = 1024 * 1024
+"""Bytes waiting in a socket's write buffer beyond which a worker waits for the client."""
+
+
+class BoltServer:
+    """A Bolt server over one open Database; ``start()`` binds, ``close()`` shuts down."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 7687,
+        workers: int = 256,
+        max_message_size: int = 256 * 1024 * 1024,
+        inactivity_timeout: float = 1800.0,
+        agent: str = DEFAULT_AGENT,
+        authenticate: Callable[[str, str, str], bool | None] | None = None,
+    ) -> None:
+        self.database = database
+        self.host = host
+        self.port = port
+        self.max_message_size = max_message_size
+        self.inactivity_timeout = inactivity_timeout
+        self.context = ServerContext(
+            database=database,
+            agent=agent,
+            authenticate=authenticate or database.plugins.authenticate,
+        )
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bolt")
+        self._server: asyncio.Server | None = None
+        self._clients: set[_Client] = set()
+        self._ids = itertools.count(1)
+        self._closing = False
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The bound host and port (the real port when 0 was asked for)."""
+        assert self._server is not None, "the server is not started"
+        sockname = self._server.sockets[0].getsockname()
+        return sockname[0], sockname[1]
+
+    @property
+    def connection_count(self) -> int:
+        return len(self._clients)
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(
+            self._accept, self.host, self.port, limit=2**16, reuse_address=True
+        )
+
+    async def serve_forever(self) -> None:
+        assert self._server is not None
+        async with self._server:
+            await self._server.serve_forever()
+
+    async def close(self, grace: float = 10.0) -> None:
+        """Stop accepting, let running requests finish for ``grace`` seconds, then interrupt
+        them; every connection is closed and its open transaction rolled back."""
+        self._closing = True
+        if self._server is not None:
+            self._server.close()
+        clients = list(self._clients)
+        for client in clients:
+            client.stop_reading()
+        if clients:
+            done = await _wait_all([c.idle() for c in clients], grace)
+            if not done:
+                log.warning("interrupting %d running requests to shut down", len(clients))
+                for client in clients:
+                    client.connection_interrupt()
+                await _wait_all([c.idle() for c in clients], 5.0)
+        await asyncio.gather(*(c.shutdown() for c in clients), return_exceptions=True)
+        if self._server is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), 1.0)
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._closing:
+            writer.close()
+            return
+        client = _Client(self, reader, writer, f"bolt-{next(self._ids)}")
+        self._clients.add(client)
+        try:
+            await client.run()
+        finally:
+            self._clients.discard(client)
+
+
+async def _wait_all(waiters: list[asyncio.Future[None]], timeout: float) -> bool:
+    if not waiters:
+        return True
+    _, pending = await asyncio.wait(waiters, timeout=timeout)
+    return not pending
+
+
+class _Client:
+    """One socket: the reader coroutine and the queue of requests its worker drains."""
+
+    def __init__(
+        self,
+        server: BoltServer,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        connection_id: str,
+    ) -> None:
+        self.server = server
+        self.reader = reader
+        self.writer = writer
+        self.connection_id = connection_id
+        self.loop = asyncio.get_running_loop()
+        peer = writer.get_extra_info("peername")
+        local = writer.get_extra_info("sockname")
+        self.peer = _address(peer)
+        self.local = _address(local)
+        self.connection: Connection | None = None
+        self._queue: collections.deque[bytes] = collections.deque()
+        self._lock = threading.Lock()
+        self._busy = False
+        self._resets = 0
+        self._closed = False
+        self._reading = True
+        self._idle: asyncio.Future[None] | None = None
+        self._finished = False
+
+    # ----------------------------------------------------------------------- event loop
+
+    async def run(self) -> None:
+        try:
+            version = await self._handshake()
+            if version is None:
+                return
+            self.connection = Connection(
+                self.server.context,
+                version,
+                self._output,
+                connection_id=self.connection_id,
+                client_address=self.peer,
+                server_address=self.local,
+            )
+            log.info("%s: %s connected with Bolt %d.%d", self.connection_id, self.peer, *version)
+            await self._read_loop()
+        except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
+            pass
+        except Exception:
+            log.exception("%s: connection failed", self.connection_id)
+        finally:
+            await self.shutdown()
+
+    async def _handshake(self) -> tuple[int, int] | None:
+        data = await asyncio.wait_for(
+            self.reader.readexactly(HANDSHAKE_SIZE), HANDSHAKE_TIMEOUT
+        )
+        try:
+            version = choose_version(data)
+        except HandshakeError as exc:
+            log.info("%s: %s: %s; closing", self.connection_id, self.peer, exc)
+            return None
+        if version is None:
+            log.info(
+                "%s: %s proposed no supported Bolt version (%s); closing",
+                self.connection_id,
+                self.peer,
+                data[4:].hex(" "),
+            )
+            self.writer.write(NO_VERSION)
+            await self.writer.drain()
+            return None
+        self.writer.write(encode_version(version))
+        await self.writer.drain()
+        return version
+
+    async def _read_loop(self) -> None:
+        dechunker = Dechunker(self.server.max_message_size)
+        timeout = self.server.inactivity_timeout or None
+        while self._reading and not self._closed:
+            try:
+                data = await asyncio.wait_for(self.reader.read(2**16), timeout)
+            except TimeoutError:
+                if self._busy:
+                    continue
+                log.info("%s: inactive for %.0f s; closing", self.connection_id, timeout)
+                return
+            if not data:
+                return
+            try:
+                messages = dechunker.feed(data)
+            except FramingError as exc:
+                log.info("%s: %s; closing", self.connection_id, exc)
+                return
+            if messages:
+                self._enqueue(messages)
+
+    def _enqueue(self, messages: list[bytes]) -> None:
+        resets = sum(1 for m in messages if message_tag(m) == RESET)
+        with self._lock:
+            pending = self._busy or bool(self._queue)
+            self._queue.extend(messages)
+            if resets:
+                self._resets += resets
+            start = not self._busy
+            if start:
+                self._busy = True
+                self._idle = self.loop.create_future()
+        if resets and pending and self.connection is not None:
+            self.connection.interrupt()
+        if start:
+            self.loop.run_in_executor(self.server._executor, self._drain)
+
+    def stop_reading(self) -> None:
+        self._reading = False
+        with contextlib.suppress(Exception):
+            self.reader.feed_eof()
+
+    def connection_interrupt(self) -> None:
+        if self.connection is not None:
+            self.connection.interrupt()
+
+    def idle(self) -> asyncio.Future[None]:
+        """A future done when no request of this client is running."""
+        with self._lock:
+            idle = self._idle
+        if idle is None or idle.done():
+            done: asyncio.Future[None] = self.loop.create_future()
+            done.set_result(None)
+            return done
+        return idle
+
+    async def shutdown(self) -> None:
+        """Close the socket and, in a worker thread, the connection's session."""
+        if self._finished:
+            return
+        self._finished = True
+        self._closed = True
+        connection = self.connection
+        if connection is not None:
+            connection.interrupt()
+            await self.idle()
+            with contextlib.suppress(Exception):
+                await self.loop.run_in_executor(self.server._executor, connection.close)
+        with contextlib.suppress(Exception):
+            self.writer.close()
+            await asyncio.wait_for(self.writer.wait_closed(), 1.0)
+        log.info("%s: disconnected", self.connection_id)
+
+    # ------------------------------------------------------------------ worker thread
+
+    def _drain(self) -> None:
+        connection = self.connection
+        assert connection is not None
+        keep_open = True
+        try:
+            while True:
+                with self._lock:
+                    if not self._queue or self._closed:
+                        self._busy = False
+                        self._set_idle()
+                        break
+                    message = self._queue.popleft()
+                    ignore = self._resets > 0 and message_tag(message) != RESET
+                    if message_tag(message) == RESET and self._resets > 0:
+                        self._resets -= 1
+                if ignore:
+                    connection.ignore()
+                else:
+                    keep_open = connection.handle(message)
+                if not self._queue:
+                    connection.flush()
+                if not keep_open:
+                    connection.flush()
+                    with self._lock:
+                        self._busy = False
+                        self._set_idle()
+                    break
+        except ConnectionLost:
+            with self._lock:
+                self._busy = False
+                self._set_idle()
+        except Exception:
+            log.exception("%s: request failed", self.connection_id)
+            with self._lock:
+                self._busy = False
+                self._set_idle()
+            keep_open = False
+        if not keep_open:
+            self.loop.call_soon_threadsafe(self._close_soon)
+
+    def _set_idle(self) -> None:
+        idle = self._idle
+        if idle is not None:
+            self.loop.call_soon_threadsafe(_resolve, idle)
+
+    def _close_soon(self) -> None:
+        self._closed = True
+        self.stop_reading()
+
+    def _output(self, data: bytes) -> None:
+        """Send ``data`` from a worker thread, waiting while the client is not reading."""
+        if self._closed:
+            raise ConnectionLost()
+        transport = self.writer.transport
+        if transport.is_closing():
+            raise ConnectionLost()
+        if transport.get_write_buffer_size() + len(data) < HIGH_WATER:
+            self.loop.call_soon_threadsafe(self._write, data)
+            return
+        future = asyncio.run_coroutine_threadsafe(self._write_and_drain(data), self.loop)
+        try:
+            future.result()
+        except (ConnectionError, RuntimeError) as exc:
+            raise ConnectionLost() from exc
+
+    def _write(self, data: bytes) -> None:
+        if not self.writer.transport.is_closing():
+            self.writer.write(data)
+
+    async def _write_and_drain(self, data: bytes) -> None:
+        self.writer.write(data)
+        await self.writer.drain()
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _address(sockname: Any) -> str:
+    if isinstance(sockname, tuple) and len(sockname) >= 2:
+        host = sockname[0]
+        return f"[{host}]:{sockname[1]}" if ":" in host else f"{host}:{sockname[1]}"
+    return str(sockname or "")
+
+
+def install_signal_handlers(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """SIGINT and SIGTERM set ``stop`` (the server then shuts down cleanly)."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+
+
+async def serve(server: BoltServer, *, ready: Callable[[BoltServer], None] | None = None) -> None:
+    """Run ``server`` until SIGINT or SIGTERM, then shut it down cleanly."""
+    stop = asyncio.Event()
+    install_signal_handlers(asyncio.get_running_loop(), stop)
+    await server.start()
+    if ready is not None:
+        ready(server)
+    await stop.wait()
+    log.warning("shutting down: %d connections open", server.connection_count)
+    await server.close()
