@@ -174,6 +174,9 @@ def _spec(
     )
 
 
+_SECRET = frozenset({"auth_password", "auth_users"})
+"""Settings whose values are never shown."""
+
 ISOLATION_LEVELS = ("SNAPSHOT_ISOLATION", "READ_COMMITTED", "READ_UNCOMMITTED")
 LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -296,6 +299,13 @@ KERNEL_SETTINGS: tuple[SettingSpec, ...] = (
     _spec("auth_user", str, "", "Username clients must present; empty means no authentication."),
     _spec("auth_password", str, "", "Password of --auth-user."),
     _spec(
+        "auth_users",
+        list,
+        [],
+        "More users as user:password entries (a list in the config file, comma-separated on "
+        "the command line); any user turns authentication on.",
+    ),
+    _spec(
         "plugins_blocked",
         list,
         [],
@@ -348,7 +358,7 @@ class Settings(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         shown = ", ".join(
-            f"{name}={'***' if name == 'auth_password' and value else value!r}"
+            f"{name}={'***' if name in _SECRET and value else value!r}"
             for name, value in self._values.items()
         )
         return f"Settings({shown})"

@@ -390,3 +390,19 @@ def test_builtin_names_are_reserved():
     host = PluginHost.create(load_entry_points=False)
     with pytest.raises(ConfigurationError, match="reserved for a built-in"):
         host.register(object(), "auth")
+
+
+def test_builtin_auth_checks_users_from_the_config_file(tmp_path):
+    config = tmp_path / "mgcore.toml"
+    config.write_text('auth_users = ["alice:pw", "bob:p:w"]\n')
+    host, settings = bootstrap([f"--config={config}"], env={})
+    assert host.authenticate("alice", "pw", "basic") is True
+    assert host.authenticate("bob", "p:w", "basic") is True
+    assert host.authenticate("bob", "p", "basic") is False
+    assert host.authenticate("carol", "pw", "basic") is False
+    assert "auth_users='***'" in repr(settings) and "p:w" not in repr(settings)
+
+
+def test_malformed_auth_users_entry_is_a_configuration_error():
+    with pytest.raises(ConfigurationError, match="user:password"):
+        bootstrap(["--auth-users=alice"], env={})
