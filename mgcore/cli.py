@@ -229,6 +229,7 @@ def serve(host: PluginHost, settings: Settings) -> int:
         max_message_size=settings.bolt_max_message_size_mb * 1024 * 1024,
         inactivity_timeout=float(settings.bolt_session_inactivity_timeout),
         agent=settings.bolt_server_name_for_init,
+        shutdown_grace=settings.bolt_shutdown_grace_sec,
     )
 
     def ready(server: BoltServer) -> None:

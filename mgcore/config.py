@@ -259,6 +259,14 @@ KERNEL_SETTINGS: tuple[SettingSpec, ...] = (
         "Server agent sent in the Bolt HELLO reply.",
     ),
     _spec(
+        "bolt_shutdown_grace_sec",
+        float,
+        5.0,
+        "On SIGINT/SIGTERM, seconds running Bolt requests may take to finish before they are "
+        "aborted (their transactions roll back).",
+        minimum=0,
+    ),
+    _spec(
         "bolt_max_message_size_mb",
         int,
         256,

@@ -58,12 +58,14 @@ class BoltServer:
         inactivity_timeout: float = 1800.0,
         agent: str = DEFAULT_AGENT,
         authenticate: Callable[[str, str, str], bool | None] | None = None,
+        shutdown_grace: float = 5.0,
     ) -> None:
         self.database = database
         self.host = host
         self.port = port
         self.max_message_size = max_message_size
         self.inactivity_timeout = inactivity_timeout
+        self.shutdown_grace = shutdown_grace
         self.context = ServerContext(
             database=database,
             agent=agent,
@@ -72,6 +74,7 @@ class BoltServer:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bolt")
         self._server: asyncio.Server | None = None
         self._clients: set[_Client] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._ids = itertools.count(1)
         self._closing = False
 
@@ -96,9 +99,12 @@ class BoltServer:
         async with self._server:
             await self._server.serve_forever()
 
-    async def close(self, grace: float = 10.0) -> None:
-        """Stop accepting, let running requests finish for ``grace`` seconds, then interrupt
-        them; every connection is closed and its open transaction rolled back."""
+    async def close(self, grace: float | None = None) -> None:
+        """Stop accepting, let running requests finish for ``grace`` seconds (default: the
+        server's ``shutdown_grace``), then interrupt them; every connection is closed and its
+        open transaction rolled back."""
+        if grace is None:
+            grace = self.shutdown_grace
         self._closing = True
         if self._server is not None:
             self._server.close()
@@ -108,11 +114,11 @@ class BoltServer:
         if clients:
             done = await _wait_all([c.idle() for c in clients], grace)
             if not done:
-                log.warning("interrupting %d running requests to shut down", len(clients))
+                log.warning("interrupting running requests to shut down")
                 for client in clients:
                     client.connection_interrupt()
-                await _wait_all([c.idle() for c in clients], 5.0)
         await asyncio.gather(*(c.shutdown() for c in clients), return_exceptions=True)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._server is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 1.0)
@@ -123,11 +129,16 @@ class BoltServer:
             writer.close()
             return
         client = _Client(self, reader, writer, f"bolt-{next(self._ids)}")
+        task = asyncio.current_task()
         self._clients.add(client)
+        if task is not None:
+            self._tasks.add(task)
         try:
             await client.run()
         finally:
             self._clients.discard(client)
+            if task is not None:
+                self._tasks.discard(task)
 
 
 async def _wait_all(waiters: list[asyncio.Future[None]], timeout: float) -> bool:
@@ -164,7 +175,9 @@ class _Client:
         self._closed = False
         self._reading = True
         self._idle: asyncio.Future[None] | None = None
-        self._finished = False
+        self._stopping = False
+        self._shutdown: asyncio.Task[None] | None = None
+        self._read_task: asyncio.Future[None] | None = None
 
     # ----------------------------------------------------------------------- event loop
 
@@ -182,7 +195,9 @@ class _Client:
                 server_address=self.local,
             )
             log.info("%s: %s connected with Bolt %d.%d", self.connection_id, self.peer, *version)
-            await self._read_loop()
+            self._read_task = asyncio.ensure_future(self._read_loop())
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._read_task
         except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
             pass
         except Exception:
@@ -251,13 +266,18 @@ class _Client:
             self.loop.run_in_executor(self.server._executor, self._drain)
 
     def stop_reading(self) -> None:
+        """The server is shutting down: read no more requests; the running ones may finish."""
+        self._stopping = True
+        self._stop_read_loop()
+
+    def _stop_read_loop(self) -> None:
         self._reading = False
-        with contextlib.suppress(Exception):
-            self.reader.feed_eof()
+        if self._read_task is not None:
+            self._read_task.cancel()
 
     def connection_interrupt(self) -> None:
         if self.connection is not None:
-            self.connection.interrupt()
+            self.connection.interrupt("The server is shutting down; the query was aborted.")
 
     def idle(self) -> asyncio.Future[None]:
         """A future done when no request of this client is running."""
@@ -270,17 +290,25 @@ class _Client:
         return idle
 
     async def shutdown(self) -> None:
-        """Close the socket and, in a worker thread, the connection's session."""
-        if self._finished:
-            return
-        self._finished = True
-        self._closed = True
+        """Close the connection (once, however many callers ask)."""
+        if self._shutdown is None:
+            self._shutdown = asyncio.ensure_future(self._close())
+        await asyncio.shield(self._shutdown)
+
+    async def _close(self) -> None:
+        """When the client went away, interrupt its running request at once; when the server
+        is stopping, let it finish (the server interrupts it after the grace period). Then roll
+        back in a worker thread what the session left open, and close the socket."""
         connection = self.connection
         if connection is not None:
-            connection.interrupt()
+            if not self._stopping:
+                self._closed = True
+                connection.interrupt("The client disconnected; the query was aborted.")
             await self.idle()
+            self._closed = True
             with contextlib.suppress(Exception):
                 await self.loop.run_in_executor(self.server._executor, connection.close)
+        self._closed = True
         with contextlib.suppress(Exception):
             self.writer.close()
             await asyncio.wait_for(self.writer.wait_closed(), 1.0)
@@ -335,7 +363,7 @@ class _Client:
 
     def _close_soon(self) -> None:
         self._closed = True
-        self.stop_reading()
+        self._stop_read_loop()
 
     def _output(self, data: bytes) -> None:
         """Send ``data`` from a worker thread, waiting while the client is not reading."""

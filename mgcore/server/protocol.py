@@ -242,11 +242,12 @@ class Connection:
             finally:
                 session.close()
 
-    def interrupt(self) -> None:
-        """A RESET arrived while a request runs: abort the running query (any thread)."""
+    def interrupt(self, message: str = "The query was interrupted by the client (RESET).") -> None:
+        """Abort the running query, if any (from any thread): a RESET arrived, the client went
+        away, or the server is shutting down."""
         session = self._session
         if session is not None:
-            session.interrupt("The query was interrupted by the client (RESET).")
+            session.interrupt(message)
 
     # ----------------------------------------------------------------- authentication
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from mgcore.cypher.physical.expressions import Compiled, mg_type
-from mgcore.cypher.physical.operators.base import PhysicalOperator, Unary
+from mgcore.cypher.physical.operators.base import DEADLINE_EVERY, PhysicalOperator, Unary
 from mgcore.cypher.physical.row import Row
 from mgcore.cypher.procedures import ProcedureContext
 from mgcore.errors import CypherSyntaxError
@@ -122,11 +122,23 @@ class Unwind(Unary):
 
     def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
         expression = self.expression
+        produced = 0
         for row in self.input.run(ctx, arg):
             value = expression(row, ctx)
             if type(value) is list or type(value) is tuple:
-                for item in value:
-                    yield (*row, item)
+                size = len(value)
+                produced += size + 1
+                if produced >= DEADLINE_EVERY:
+                    produced = 0
+                    ctx.check_deadline()
+                if size <= DEADLINE_EVERY:
+                    for item in value:
+                        yield (*row, item)
+                else:  # a long list: check the deadline (and interruptions) as it unwinds
+                    for start in range(0, size, DEADLINE_EVERY):
+                        ctx.check_deadline()
+                        for item in value[start : start + DEADLINE_EVERY]:
+                            yield (*row, item)
             elif value is not None:
                 yield (*row, value)
 
