@@ -6,8 +6,8 @@ can check it, and ``retryable`` says whether a driver may retry the transaction.
 
 Status codes. Memgraph sends four generic codes (design/memgraph.md section 5); mgcore sends the
 same ones, except where Neo4j has a more specific code of the same class: syntax, semantic, type,
-argument and arithmetic errors, missing entities and parameters, unknown procedures and
-constraint violations get ``Neo.ClientError.<Category>.<Title>``. The neo4j drivers then raise
+argument and arithmetic errors, missing entities and parameters, unknown procedures and databases
+and constraint violations get ``Neo.ClientError.<Category>.<Title>``. The neo4j drivers then raise
 their specific subclasses (``CypherSyntaxError``, ``CypherTypeError``, ``ConstraintError``), which
 are still ``ClientError``s, so code written for Memgraph's generic code keeps working; pymgclient
 and gqlalchemy look only at the class (``ClientError``) and raise exactly what they raise for
@@ -163,6 +163,13 @@ class InvalidArgumentType(CypherSyntaxError):
     """An argument's type, known at compile time, does not fit the parameter's type."""
 
     tck_detail = "InvalidArgumentType"
+
+
+class DatabaseNotFound(ClientError):
+    """A request names a database the server does not have (the neo4j driver fails fast on
+    this code when it fetches a routing table, instead of trying other routers)."""
+
+    code = "Neo.ClientError.Database.DatabaseNotFound"
 
 
 class TransactionError(ClientError):

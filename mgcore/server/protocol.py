@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from mgcore.errors import (
     AuthenticationError,
     ClientError,
+    DatabaseNotFound,
     MgError,
     TransactionError,
 )
@@ -336,7 +337,7 @@ class Connection:
         """Check a RUN's or BEGIN's extra map; returns the transaction timeout in seconds."""
         db = extra.get("db")
         if db not in (None, "", DEFAULT_DATABASE):
-            raise ClientError(
+            raise DatabaseNotFound(
                 f"Database {db!r} does not exist; this server has one database, "
                 f"{DEFAULT_DATABASE!r}."
             )
@@ -512,7 +513,10 @@ class Connection:
         extra = request.fields[2]
         db = extra.get("db") if isinstance(extra, dict) else extra
         if db not in (None, "", DEFAULT_DATABASE):
-            raise ClientError(f"Database {db!r} does not exist.")
+            raise DatabaseNotFound(
+                f"Database {db!r} does not exist; this server has one database, "
+                f"{DEFAULT_DATABASE!r}."
+            )
         address = [self.server_address]
         self._success(
             {
