@@ -138,3 +138,16 @@ def serve_process(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
         if proc.process.poll() is None:
             proc.process.kill()
             proc.process.wait()
+
+
+@pytest.fixture(scope="module")
+def module_serve_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One ``mgcore serve`` child shared by a module's tests. pymgclient (and gqlalchemy over
+    it) is a C extension that holds the GIL while it waits on its socket, so it deadlocks
+    against the in-process ``server``; such modules use a child process, one per module, as
+    starting one per test would dominate their runtime. The tests clear the data they need."""
+    proc = start_process(f"--data-directory={tmp_path_factory.mktemp('serve') / 'data'}")
+    yield proc
+    if proc.process.poll() is None:
+        proc.process.kill()
+        proc.process.wait()

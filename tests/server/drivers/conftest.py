@@ -10,7 +10,9 @@ import pytest
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    required = [n for n in os.environ.get("MGCORE_REQUIRE_DRIVERS", "").split(",") if n]
+    # Read and removed: mgcore takes every MGCORE_* variable for a setting and refuses unknown
+    # ones, so left in the environment it would stop every server these tests start.
+    required = [n for n in os.environ.pop("MGCORE_REQUIRE_DRIVERS", "").split(",") if n]
     missing = []
     for name in required:
         try:
