@@ -25,9 +25,11 @@ from typing import TYPE_CHECKING, Any
 from mgcore.server.framing import Dechunker, FramingError
 from mgcore.server.handshake import (
     HANDSHAKE_SIZE,
+    MAGIC,
     NO_VERSION,
     HandshakeError,
     choose_version,
+    describe_preamble,
     encode_version,
 )
 from mgcore.server.messages import RESET, message_tag
@@ -206,8 +208,16 @@ class _Client:
             await self.shutdown()
 
     async def _handshake(self) -> tuple[int, int] | None:
-        data = await asyncio.wait_for(
-            self.reader.readexactly(HANDSHAKE_SIZE), HANDSHAKE_TIMEOUT
+        # the magic first: an HTTP request or a TLS hello shorter than 20 bytes is refused at
+        # once instead of waiting for bytes that never come
+        preamble = await asyncio.wait_for(self.reader.readexactly(4), HANDSHAKE_TIMEOUT)
+        if preamble != MAGIC:
+            log.info(
+                "%s: %s: %s; closing", self.connection_id, self.peer, describe_preamble(preamble)
+            )
+            return None
+        data = preamble + await asyncio.wait_for(
+            self.reader.readexactly(HANDSHAKE_SIZE - 4), HANDSHAKE_TIMEOUT
         )
         try:
             version = choose_version(data)
@@ -256,12 +266,14 @@ class _Client:
             self._queue.extend(messages)
             if resets:
                 self._resets += resets
+                # under the lock: the worker cannot handle the RESET (which ends the
+                # interruption) before the interruption has begun
+                if pending and self.connection is not None:
+                    self.connection.interrupt()
             start = not self._busy
             if start:
                 self._busy = True
                 self._idle = self.loop.create_future()
-        if resets and pending and self.connection is not None:
-            self.connection.interrupt()
         if start:
             self.loop.run_in_executor(self.server._executor, self._drain)
 

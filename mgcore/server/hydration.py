@@ -175,8 +175,8 @@ def _offset(seconds: int) -> dt.timezone:
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ClientError(f"Unknown time zone {name!r}.") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe", a huge name
+        raise ClientError(f"Unknown time zone {name[:100]!r}.") from None
 
 
 def _seconds(seconds: int, nanos: int) -> dt.timedelta:
