@@ -3,6 +3,7 @@ also look at the database directly) or as an ``mgcore serve`` child process."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
@@ -71,6 +72,22 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
 def server(start_server: StartServer) -> RunningServer:
     """A server with default settings on a fresh database."""
     return start_server()
+
+
+@pytest.fixture
+def no_server_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail the test if the server or asyncio logged an ERROR (an exception inside the server
+    or its event loop) at any time, the server's shutdown included. Use it before ``server``
+    (e.g. ``pytestmark = pytest.mark.usefixtures("no_server_errors")``) so that it is checked
+    after the servers have stopped."""
+    yield
+    records = [*caplog.get_records("setup"), *caplog.get_records("call"), *caplog.records]
+    errors = [
+        f"{r.name}: {r.getMessage()}"
+        for r in records
+        if r.levelno >= logging.ERROR and r.name in ("asyncio", "mgcore.server")
+    ]
+    assert errors == []
 
 
 @dataclass
