@@ -12,6 +12,9 @@ Options:
   ``tck_known_failures.txt``.
   ``--mg-tck DIR``: the openCypher TCK (``features/`` and ``graphs/``) that ``test_tck.py`` runs;
   default ``$MGCORE_TCK``, else ``../shared/tck`` beside the project (``mgcore.conformance.tck``).
+  ``--mg-tck-via {embedded,bolt}``: how ``test_tck.py`` sends a scenario's queries: through the
+  embedded API (the default), or over Bolt with the neo4j driver to a server on a loopback port
+  (``mgcore.conformance.tck.bolt``). The same known failures apply either way.
 
 Marker: ``@pytest.mark.requires("durable", "SNAPSHOT_ISOLATION", ...)`` skips the test unless the
 engine declares every capability (names as ``Capabilities.supports`` takes them); a name starting
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata as md
+import importlib.util
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +48,7 @@ from mgcore.conformance.knownfail import (
     first_match,
     load_known_failures,
 )
+from mgcore.conformance.tck import VIAS
 from mgcore.storage.capabilities import Capabilities
 from mgcore.storage.errors import EngineIncompatible, EngineNotFound
 from mgcore.storage.protocol import EngineContext
@@ -110,6 +115,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="openCypher TCK directory holding features/ and graphs/ "
         "(default: $MGCORE_TCK, else ../shared/tck beside the project)",
     )
+    group.addoption(
+        "--mg-tck-via",
+        dest="mg_tck_via",
+        default="embedded",
+        choices=VIAS,
+        help="how the TCK's queries reach the database: the embedded API (default) or Bolt "
+        "through the neo4j driver",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -119,6 +132,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "requires(*capabilities): skip unless the engine declares every capability "
         "('!name': unless it does not declare it)",
     )
+    if config.getoption("mg_tck_via") == "bolt" and importlib.util.find_spec("neo4j") is None:
+        raise pytest.UsageError(
+            "--mg-tck-via=bolt needs the neo4j Python driver: pip install neo4j"
+        )
     extra = config.getoption("mg_known_failures")
     config.stash[STATE] = ConformanceState(
         spec=config.getoption("mg_engine"),
@@ -212,6 +229,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"{eut.cls.__qualname__}), mgcore {mgcore.__version__}",
         f"capabilities: {describe_capabilities(eut.capabilities)}",
         f"known failures for this engine: {len(state.known_failures)}",
+        f"TCK queries via: {config.getoption('mg_tck_via')}",
     ]
 
 

@@ -1,5 +1,6 @@
 """The openCypher TCK: every scenario of every feature file, one test each, on a fresh database
-of the engine under test (see ``mgcore.conformance.tck``)."""
+of the engine under test (see ``mgcore.conformance.tck``), its queries sent as ``--mg-tck-via``
+says: through the embedded API or over Bolt."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from mgcore.conformance.tck import find_tck
 from mgcore.conformance.tck.gherkin import load_features
-from mgcore.conformance.tck.runner import ScenarioRunner
+from mgcore.conformance.tck.runner import ScenarioRunner, channel_factory
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -58,4 +59,5 @@ def test_tck(tck_scenario: Any, open_tck_database: Callable[[list[Any]], Any],
              request: pytest.FixtureRequest) -> None:
     root = find_tck(request.config.getoption("mg_tck"))
     assert root is not None
-    ScenarioRunner(tck_scenario, open_tck_database, root / "graphs").run()
+    channel = channel_factory(request.config.getoption("mg_tck_via"))
+    ScenarioRunner(tck_scenario, open_tck_database, root / "graphs", channel).run()

@@ -1,9 +1,10 @@
 """The openCypher TCK, run scenario by scenario by the conformance suite.
 
 ``gherkin`` reads feature files, ``values`` reads the TCK's value literals and canonicalises
-results, ``runner`` executes a scenario against a fresh embedded database. ``find_tck`` locates
-the TCK: the ``--mg-tck`` option, else ``$MGCORE_TCK``, else ``../shared/tck`` next to the
-project root (the source tree this package lives in) or next to the working directory.
+results, ``runner`` executes a scenario against a fresh embedded database, its queries sent
+through the embedded API or (``bolt``) over Bolt with the neo4j driver. ``find_tck`` locates the
+TCK: the ``--mg-tck`` option, else ``$MGCORE_TCK``, else ``../shared/tck`` next to the project
+root (the source tree this package lives in) or next to the working directory.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 from pathlib import Path
 
 ENV_TCK = "MGCORE_TCK"
+VIAS = ("embedded", "bolt")
+"""How a scenario's queries can reach the database (``runner.channel_factory``)."""
 
 
 def default_locations() -> list[Path]:

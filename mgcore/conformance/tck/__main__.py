@@ -4,12 +4,14 @@ and optionally rewrite a known-failures file from them.
 A quick triage loop for engine and Cypher authors: ``-k Match2`` runs the scenarios whose id
 contains ``Match2``, ``-v`` prints each failure in full, ``--write FILE`` writes every failing
 scenario to FILE as a known failure (for engine ``*`` unless ``--for`` names one), collapsing a
-feature whose scenarios all fail for the same reason into one entry.
+feature whose scenarios all fail for the same reason into one entry. ``--via bolt`` sends the
+queries over Bolt with the neo4j driver instead of through the embedded API.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import re
 import sys
@@ -19,9 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mgcore.conformance.tck import find_tck
+from mgcore.conformance.tck import VIAS, find_tck
 from mgcore.conformance.tck.gherkin import Scenario, load_features
-from mgcore.conformance.tck.runner import ScenarioRunner
+from mgcore.conformance.tck.runner import ScenarioRunner, channel_factory
 
 _HEADER = """\
 # Known failures of the openCypher TCK scenarios (suite/test_tck.py), in the format of
@@ -58,9 +60,10 @@ def _escaped(text: str) -> str:
 
 
 def run(
-    scenarios: Sequence[Scenario], engine: str, graphs: Path
+    scenarios: Sequence[Scenario], engine: str, graphs: Path, via: str = "embedded"
 ) -> list[tuple[Scenario, str | None]]:
-    """Run each scenario on a fresh database; the failure message, or None when it passed."""
+    """Run each scenario on a fresh database, its queries sent ``via`` the embedded API or Bolt;
+    the failure message, or None when it passed."""
     from mgcore.database import Database
     from mgcore.plugins import bootstrap
 
@@ -74,10 +77,11 @@ def run(
             host.register(plugin)
         return Database.open(settings, plugins=host)
 
+    channel = channel_factory(via)
     results: list[tuple[Scenario, str | None]] = []
     for scenario in scenarios:
         try:
-            ScenarioRunner(scenario, open_database, graphs).run()
+            ScenarioRunner(scenario, open_database, graphs, channel).run()
         except Exception as exc:
             results.append((scenario, f"{type(exc).__name__}: {exc}"))
         else:
@@ -113,13 +117,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-v", dest="verbose", action="store_true", help="print whole failures")
     parser.add_argument("--write", type=Path, help="write the failures as a known-failures file")
     parser.add_argument("--for", dest="entry_engine", default="*", help="engine of the entries")
+    parser.add_argument("--via", choices=VIAS, default="embedded",
+                        help="send queries through the embedded API (default) or over Bolt")
     args = parser.parse_args(argv)
     root = find_tck(args.tck)
     if root is None:
         print("no TCK found: pass --tck DIR or set MGCORE_TCK", file=sys.stderr)
         return 2
     scenarios = [s for s in load_features(root / "features") if args.keyword in s.id]
-    results = run(scenarios, args.engine, root / "graphs")
+    if args.via == "bolt" and importlib.util.find_spec("neo4j") is None:
+        print("--via bolt needs the neo4j Python driver: pip install neo4j", file=sys.stderr)
+        return 2
+    results = run(scenarios, args.engine, root / "graphs", args.via)
     for scenario, error in results:
         if error is None:
             continue

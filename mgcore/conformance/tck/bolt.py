@@ -1,0 +1,162 @@
+"""The TCK over Bolt: a scenario's database served by a ``BackgroundServer`` on a loopback port
+and queried with the neo4j driver (``ScenarioRunner(..., channel=BoltChannel)``).
+
+The driver is imported when a channel opens, so the kernel does not depend on it. What the driver
+returns is turned back into the values ``canonical`` reads (``mgcore.values.graph`` nodes,
+relationships and paths, Python temporal values), and a FAILURE's code into a TCK error kind:
+see ``mgcore.conformance.tck.runner`` for the phases and why details are not checked over Bolt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from mgcore.conformance.tck.runner import COMPILE_TIME, RUNTIME, Execution, QueryError
+from mgcore.values.graph import Node, Path, Relationship
+
+KINDS: dict[str, tuple[str, str | None]] = {
+    "Neo.ClientError.Statement.SyntaxError": ("SyntaxError", None),
+    "Neo.ClientError.Statement.SemanticError": ("SemanticError", None),
+    "Neo.ClientError.Statement.TypeError": ("TypeError", None),
+    "Neo.ClientError.Statement.ArgumentError": ("ArgumentError", None),
+    "Neo.ClientError.Statement.ArithmeticError": ("ArithmeticError", None),
+    "Neo.ClientError.Statement.EntityNotFound": ("EntityNotFound", None),
+    "Neo.ClientError.Statement.ParameterMissing": ("ParameterMissing", None),
+    "Neo.ClientError.Procedure.ProcedureNotFound": ("ProcedureError", "ProcedureNotFound"),
+    "Neo.ClientError.Procedure.ProcedureCallFailed": ("ProcedureError", None),
+    "Neo.ClientError.Schema.ConstraintValidationFailed": ("ConstraintValidationFailed", None),
+    "Memgraph.ClientError.Security.Unauthenticated": ("Unauthenticated", None),
+}
+"""The TCK error kind, and the detail where the code names one, of each specific code the
+server sends (``mgcore.errors``); any other code gives its classification (``ClientError``,
+``TransientError``, ``DatabaseError``)."""
+
+
+def error_kind(code: str) -> tuple[str, str | None]:
+    """The TCK error kind and detail (None: the code does not name one) of a FAILURE code."""
+    known = KINDS.get(code)
+    if known is not None:
+        return known
+    parts = code.split(".")
+    return (parts[1] if len(parts) == 4 else "DatabaseError"), None
+
+
+class BoltChannel:
+    """Serves ``database`` on 127.0.0.1 (a free port) and queries it through one driver
+    session; ``close()`` closes the driver and stops the server, not the database."""
+
+    def __init__(self, database: Any) -> None:
+        import neo4j
+
+        from mgcore.server.background import BackgroundServer
+
+        self._neo4j_error = neo4j.exceptions.Neo4jError
+        self._server = BackgroundServer(database, host="127.0.0.1", port=0).start()
+        try:
+            self._driver = neo4j.GraphDatabase.driver(self._server.uri, auth=None)
+            self._session = self._driver.session()
+        except BaseException:
+            self._server.stop()
+            raise
+
+    def execute(self, query: str, parameters: Mapping[str, Any]) -> Execution:
+        execution = Execution()
+        try:
+            # The driver sends RUN and PULL together and returns once RUN is answered: a FAILURE
+            # to RUN (parsing, planning) is raised here, a FAILURE to PULL while iterating.
+            result = self._session.run(query, dict(parameters))
+        except self._neo4j_error as exc:
+            execution.error = _driver_error(exc, COMPILE_TIME)
+            return execution
+        try:
+            execution.columns = tuple(result.keys())
+            values = DriverValues()
+            # Convert each record as soon as it is read (the driver reads one message at a
+            # time): the driver keeps one object per node and relationship of a result and
+            # merges a later record's state into it, which would change the rows before. (It
+            # only adds labels and updates properties, so a later row still shows what an
+            # earlier one had and the query has removed since: the driver's view, which no TCK
+            # scenario depends on.)
+            for record in result:
+                execution.rows.append(tuple(values.convert(v) for v in record.values()))
+            result.consume()
+        except self._neo4j_error as exc:
+            execution.error = _driver_error(exc, RUNTIME)
+        return execution
+
+    def close(self) -> None:
+        try:
+            self._session.close()
+            self._driver.close()
+        finally:
+            self._server.stop()
+
+
+def _driver_error(exc: Any, phase: str) -> QueryError:
+    code = str(exc.code or "")
+    kind, detail = error_kind(code)
+    return QueryError(
+        kind=kind, phase=phase, detail=detail, message=f"{exc.message} [{code}]", exception=exc
+    )
+
+
+class DriverValues:
+    """Turns the neo4j driver's values into mgcore's result values. Element ids become integer
+    ids, consistent within one converter (paths read relationship directions from them)."""
+
+    def __init__(self) -> None:
+        self._node_ids: dict[str, int] = {}
+        self._rel_ids: dict[str, int] = {}
+
+    def convert(self, value: Any) -> Any:
+        from neo4j import graph, spatial, time
+
+        if value is None or isinstance(value, bool | int | float | str | bytes):
+            return value
+        if isinstance(value, dict):
+            return {k: self.convert(v) for k, v in value.items()}
+        if isinstance(value, graph.Node):
+            return self._node(value)
+        if isinstance(value, graph.Relationship):
+            return self._relationship(value)
+        if isinstance(value, graph.Path):
+            return Path(
+                tuple(self._node(n) for n in value.nodes),
+                tuple(self._relationship(r) for r in value.relationships),
+            )
+        # Before lists: durations and points are tuples.
+        if isinstance(value, time.Duration):
+            if value.months:
+                return value
+            return dt.timedelta(
+                days=value.days, seconds=value.seconds, microseconds=value.nanoseconds // 1000
+            )
+        if isinstance(value, time.Date | time.Time | time.DateTime):
+            return value.to_native()
+        if isinstance(value, spatial.Point):
+            return value
+        if isinstance(value, list | tuple):
+            return [self.convert(v) for v in value]
+        return value
+
+    def _id(self, element_id: str) -> int:
+        return self._node_ids.setdefault(element_id, len(self._node_ids))
+
+    def _node(self, node: Any) -> Node:
+        return Node(
+            self._id(node.element_id),
+            tuple(sorted(node.labels)),
+            {k: self.convert(v) for k, v in node.items()},
+        )
+
+    def _relationship(self, rel: Any) -> Relationship:
+        start, end = rel.start_node, rel.end_node
+        return Relationship(
+            self._rel_ids.setdefault(rel.element_id, len(self._rel_ids)),
+            self._id(start.element_id) if start is not None else -1,
+            self._id(end.element_id) if end is not None else -1,
+            rel.type,
+            {k: self.convert(v) for k, v in rel.items()},
+        )
