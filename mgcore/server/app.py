@@ -180,6 +180,8 @@ class _Client:
         self._stopping = False
         self._shutdown: asyncio.Task[None] | None = None
         self._read_task: asyncio.Future[None] | None = None
+        self._queued = 0
+        """Bytes passed to the event loop by ``_output`` and not yet written to the socket."""
 
     # ----------------------------------------------------------------------- event loop
 
@@ -384,9 +386,14 @@ class _Client:
         transport = self.writer.transport
         if transport.is_closing():
             raise ConnectionLost()
-        if transport.get_write_buffer_size() + len(data) < HIGH_WATER:
-            self.loop.call_soon_threadsafe(self._write, data)
-            return
+        size = len(data)
+        with self._lock:
+            # bytes handed to the loop but not yet written count too, or a fast producer
+            # would queue without bound before the transport's buffer ever grows
+            if self._queued + transport.get_write_buffer_size() + size < HIGH_WATER:
+                self._queued += size
+                self.loop.call_soon_threadsafe(self._write, data)
+                return
         future = asyncio.run_coroutine_threadsafe(self._write_and_drain(data), self.loop)
         try:
             future.result()
@@ -394,6 +401,8 @@ class _Client:
             raise ConnectionLost() from exc
 
     def _write(self, data: bytes) -> None:
+        with self._lock:
+            self._queued -= len(data)
         if not self.writer.transport.is_closing():
             self.writer.write(data)
 

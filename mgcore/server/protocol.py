@@ -24,6 +24,7 @@ from mgcore.errors import (
     DatabaseNotFound,
     MgError,
     TransactionError,
+    TransientError,
 )
 from mgcore.execution import Notification
 from mgcore.server import hydration
@@ -125,6 +126,7 @@ class Connection:
         self._started: dict[int, float] = {}
         self._next_qid = 0
         self._last_qid = -1
+        self._interrupted: str | None = None
         self._min_severity = ""
         self._disabled_categories: frozenset[str] = frozenset()
 
@@ -246,6 +248,7 @@ class Connection:
     def interrupt(self, message: str = "The query was interrupted by the client (RESET).") -> None:
         """Abort the running query, if any (from any thread): a RESET arrived, the client went
         away, or the server is shutting down."""
+        self._interrupted = message
         session = self._session
         if session is not None:
             session.interrupt(message)
@@ -401,6 +404,8 @@ class Connection:
         remaining = n
         has_more = True
         while has_more and remaining != 0:
+            if self._interrupted is not None:  # a RESET is queued: stop between batches too
+                raise TransientError(self._interrupted)
             batch = PULL_BATCH if remaining < 0 else min(PULL_BATCH, remaining)
             rows, has_more = result.pull_rows(batch)
             for row in rows:
@@ -505,6 +510,7 @@ class Connection:
         self._success({})
 
     def _reset(self, request: Request) -> None:
+        self._interrupted = None
         self._abandon()
         self.state = State.READY
         self._success({})
