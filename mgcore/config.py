@@ -24,6 +24,9 @@ from mgcore.errors import ConfigurationError
 ENV_PREFIX = "MGCORE_"
 CONFIG_TABLE = "mgcore"
 
+TOOL_VARIABLES = frozenset({"MGCORE_TCK", "MGCORE_CONFORMANCE_ENGINE"})
+"""``MGCORE_*`` variables that configure tools (the conformance suite), not the database."""
+
 SOURCES = ("default", "config", "env", "flag", "override")
 """Where a value can come from, in increasing precedence."""
 
@@ -491,7 +494,7 @@ def parse_env(
     """Read every ``MGCORE_*`` variable; an unknown one is an error, not silently ignored."""
     values: dict[str, Any] = {}
     for var, text in env.items():
-        if not var.startswith(ENV_PREFIX):
+        if not var.startswith(ENV_PREFIX) or var in TOOL_VARIABLES:
             continue
         name = var[len(ENV_PREFIX) :].lower()
         spec = specs.get(name)

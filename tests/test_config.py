@@ -369,3 +369,12 @@ def test_describe_settings_lists_flags_and_defaults():
     assert "--storage-wal-enabled=true" in text
     assert '--auth-user=""' in text
     assert "One of: SNAPSHOT_ISOLATION" in text
+
+
+def test_tool_variables_are_not_settings():
+    """MGCORE_TCK and MGCORE_CONFORMANCE_ENGINE configure the conformance suite; a database
+    opened with them in the environment must not refuse them as unknown settings."""
+    s = load_settings([], env={"MGCORE_TCK": "/tck", "MGCORE_CONFORMANCE_ENGINE": "X"})
+    assert "tck" not in s and "conformance_engine" not in s
+    with pytest.raises(ConfigurationError, match="MGCORE_TCKK"):
+        load_settings([], env={"MGCORE_TCKK": "/tck"})
