@@ -12,28 +12,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mgcore.server.messages import (  # noqa: F401  (re-exported for the tests)
+    BEGIN,
+    COMMIT,
+    DISCARD,
+    FAILURE,
+    GOODBYE,
+    HELLO,
+    IGNORED,
+    LOGOFF,
+    LOGON,
+    PULL,
+    RECORD,
+    RESET,
+    ROLLBACK,
+    ROUTE,
+    RUN,
+    SUCCESS,
+    TELEMETRY,
+)
 from mgcore.server.packstream import Structure, pack, unpack
 
 MAGIC = b"\x60\x60\xb0\x17"
 
-HELLO = 0x01
-GOODBYE = 0x02
-RESET = 0x0F
-RUN = 0x10
-BEGIN = 0x11
-COMMIT = 0x12
-ROLLBACK = 0x13
-DISCARD = 0x2F
-PULL = 0x3F
-TELEMETRY = 0x54
-ROUTE = 0x66
-LOGON = 0x6A
-LOGOFF = 0x6B
-
-SUCCESS = 0x70
-RECORD = 0x71
-IGNORED = 0x7E
-FAILURE = 0x7F
 SUMMARIES = frozenset({SUCCESS, IGNORED, FAILURE})
 NAMES = {SUCCESS: "SUCCESS", RECORD: "RECORD", IGNORED: "IGNORED", FAILURE: "FAILURE"}
 
