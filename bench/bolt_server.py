@@ -8,9 +8,10 @@ Reports:
   * ``RETURN $x`` round trips: median and p99 latency with one client, and queries per second
     with N client processes (neo4j driver, one session each);
   * a node lookup by property (``MATCH (n:User {id: $id}) RETURN n``) on 10,000 nodes;
-  * streaming ``rows`` two-column records with the neo4j driver (fetch size 1000) and with
-    pymgclient (PULL n = -1): records per second, and the server's peak resident memory before
-    and after, which shows that a large result streams instead of being materialised.
+  * streaming ``rows`` two-column records with the neo4j driver (fetch size 1000), with
+    pymgclient's fetchall (PULL n = -1, at most 1,000,000 rows) and its lazy mode (one PULL n = 1
+    per row, 10,000 rows: the round trip per request): records per second, and the server's peak
+    resident memory, which shows that a large result streams instead of being materialised.
 Needs the ``neo4j`` driver (and ``pymgclient`` for its line).
 """
 
@@ -117,21 +118,23 @@ def stream_neo4j(uri: str, side: int) -> tuple[int, float]:
         return n, time.perf_counter() - t
 
 
-def stream_mgclient(host: str, port: int, side: int) -> tuple[int, float] | None:
+def stream_mgclient(host: str, port: int, side: int, lazy: bool) -> tuple[int, float] | None:
+    """pymgclient reads a whole result with PULL n = -1, or with ``lazy`` one PULL n = 1 per
+    row (so lazy mode measures the server's round trip per request)."""
     try:
         import mgclient
     except ImportError:
         return None
-    conn = mgclient.connect(host=host, port=port, lazy=True)
+    conn = mgclient.connect(host=host, port=port, lazy=lazy)
     cursor = conn.cursor()
     t = time.perf_counter()
     cursor.execute(f"UNWIND range(1, {side}) AS a UNWIND range(1, {side}) AS b RETURN a, b")
-    n = 0
-    while True:
-        batch = cursor.fetchmany(10000)
-        if not batch:
-            break
-        n += len(batch)
+    if lazy:
+        n = 0
+        while cursor.fetchone() is not None:
+            n += 1
+    else:
+        n = len(cursor.fetchall())
     elapsed = time.perf_counter() - t
     conn.close()
     return n, elapsed
@@ -160,12 +163,14 @@ def main() -> None:
             print(f"stream {rows:,} rows, neo4j fetch_size 1000: {rows / elapsed:,.0f} rows/s "
                   f"({elapsed:.1f} s); server peak RSS {before:.0f} -> "
                   f"{peak_rss_mib(proc.pid):.0f} MiB")
-            measured = stream_mgclient(host, port, side)
-            if measured is not None:
+            for lazy, rows_wanted in ((False, min(args.rows, 1_000_000)), (True, 10_000)):
+                measured = stream_mgclient(host, port, math.isqrt(rows_wanted), lazy)
+                if measured is None:
+                    break
                 rows, elapsed = measured
-                print(f"stream {rows:,} rows, pymgclient lazy fetchmany: "
-                      f"{rows / elapsed:,.0f} rows/s ({elapsed:.1f} s); server peak RSS "
-                      f"{peak_rss_mib(proc.pid):.0f} MiB")
+                mode = "lazy (PULL n=1 per row)" if lazy else "fetchall (PULL n=-1)"
+                print(f"stream {rows:,} rows, pymgclient {mode}: {rows / elapsed:,.0f} rows/s "
+                      f"({elapsed:.1f} s); server peak RSS {peak_rss_mib(proc.pid):.0f} MiB")
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(60)
