@@ -5,7 +5,6 @@ and error mapping; ``--via bolt`` / ``--mg-tck-via=bolt`` end to end on a tiny T
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import socket
 import textwrap
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tck_support import ENGINE, database_factory, inline_scenario, q
 
 import mgcore
 from mgcore import errors
@@ -20,7 +20,6 @@ from mgcore.conformance import run as run_conformance
 from mgcore.conformance.tck import VIAS
 from mgcore.conformance.tck.__main__ import main as tck_main
 from mgcore.conformance.tck.bolt import BoltChannel, DriverValues, error_kind
-from mgcore.conformance.tck.gherkin import parse_feature
 from mgcore.conformance.tck.runner import (
     COMPILE_TIME,
     RUNTIME,
@@ -37,29 +36,10 @@ from mgcore.values.graph import Path as GraphPath
 neo4j = pytest.importorskip("neo4j")
 neo4j_time = pytest.importorskip("neo4j.time")
 
-ENGINE = "IN_MEMORY_TRANSACTIONAL"
-
 
 @pytest.fixture
 def open_database(tmp_path: Path) -> Callable[[list[Any]], Any]:
-    """Opens a fresh embedded database with extra plugins, recording what it opened."""
-    from mgcore.database import Database
-    from mgcore.plugins import bootstrap
-
-    counter = itertools.count()
-    opened: list[Any] = []
-
-    def open_db(plugins: list[Any]) -> Any:
-        overrides = {"storage_mode": ENGINE, "data_directory": str(tmp_path / f"db{next(counter)}")}
-        host, settings = bootstrap([], overrides=overrides)
-        for plugin in plugins:
-            host.register(plugin)
-        database = Database.open(settings, plugins=host)
-        opened.append(database)
-        return database
-
-    open_db.opened = opened  # type: ignore[attr-defined]
-    return open_db
+    return database_factory(tmp_path)
 
 
 RunScenario = Callable[[str], None]
@@ -70,27 +50,11 @@ def via(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-_features = itertools.count()
-
-
 def run_steps(
     tmp_path: Path, open_database: Callable[[list[Any]], Any], via: str, steps: str
 ) -> None:
     """Write the steps of one scenario as a feature file and run it through ``via``."""
-    lines, in_docstring = [], False
-    for raw in textwrap.dedent(steps).strip("\n").splitlines():
-        line = raw.strip()
-        if line == '"""':
-            in_docstring = not in_docstring
-            lines.append("      " + line)
-        elif in_docstring or line.startswith("|"):
-            lines.append("      " + line)
-        elif line:
-            lines.append("    " + line)
-    path = tmp_path / "features" / f"F{next(_features)}.feature"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("Feature: F\n\n  Scenario: S\n" + "\n".join(lines) + "\n", "utf-8")
-    (scenario,) = parse_feature(path)
+    scenario = inline_scenario(tmp_path, steps)
     (tmp_path / "graphs").mkdir(exist_ok=True)
     ScenarioRunner(scenario, open_database, tmp_path / "graphs", channel_factory(via)).run()
 
@@ -102,10 +66,6 @@ def run_scenario(
     """Runs the steps of one scenario through the channel ``via`` names (both, by the
     parametrized ``via`` fixture)."""
     return lambda steps: run_steps(tmp_path, open_database, via, steps)
-
-
-def q(query: str) -> str:
-    return '"""\n' + query + '\n"""'
 
 
 # ============================================================== the same scenarios both ways

@@ -4,7 +4,6 @@ TCK value literals and canonical forms, the scenario runner on the real embedded
 
 from __future__ import annotations
 
-import itertools
 import math
 import textwrap
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tck_support import database_factory, inline_scenario, q
 
 from mgcore.conformance.tck import ENV_TCK, find_tck
 from mgcore.conformance.tck.gherkin import (
@@ -38,8 +38,6 @@ from mgcore.conformance.tck.values import (
 )
 from mgcore.values.graph import Node, Relationship
 from mgcore.values.graph import Path as GraphPath
-
-ENGINE = "IN_MEMORY_TRANSACTIONAL"
 
 
 def write_feature(tmp_path: Path, text: str, name: str = "Sample.feature") -> Path:
@@ -528,28 +526,7 @@ def test_value_syntax_error_is_a_value_error() -> None:
 
 @pytest.fixture
 def open_database(tmp_path: Path) -> Callable[[list[Any]], Any]:
-    """Opens an embedded database on the in-memory transactional engine (as the conformance
-    suite's ``open_tck_database`` does), recording what it opened."""
-    from mgcore.database import Database
-    from mgcore.plugins import bootstrap
-
-    counter = itertools.count()
-    opened: list[Any] = []
-
-    def open_db(plugins: list[Any]) -> Any:
-        overrides = {
-            "storage_mode": ENGINE,
-            "data_directory": str(tmp_path / f"db{next(counter)}"),
-        }
-        host, settings = bootstrap([], overrides=overrides)
-        for plugin in plugins:
-            host.register(plugin)
-        database = Database.open(settings, plugins=host)
-        opened.append(database)
-        return database
-
-    open_db.opened = opened  # type: ignore[attr-defined]
-    return open_db
+    return database_factory(tmp_path)
 
 
 @pytest.fixture
@@ -574,32 +551,10 @@ def run_scenario(
     tmp_path: Path, open_database: Callable[[list[Any]], Any], graphs: Path
 ) -> RunScenario:
     """Parses the body of one scenario (steps only) and runs it."""
-    counter = itertools.count()
-
     def run(steps: str) -> None:
-        lines, in_docstring = [], False
-        for raw in steps.strip("\n").splitlines():
-            line = raw.strip()
-            if line == '"""':
-                in_docstring = not in_docstring
-                lines.append("      " + line)
-            elif in_docstring or line.startswith("|"):
-                lines.append("      " + line)
-            elif line:
-                lines.append("    " + line)
-        text = "Feature: F\n\n  Scenario: S\n" + "\n".join(lines) + "\n"
-        path = tmp_path / "features" / f"F{next(counter)}.feature"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        (scenario,) = parse_feature(path)
-        ScenarioRunner(scenario, open_database, graphs).run()
+        ScenarioRunner(inline_scenario(tmp_path, steps), open_database, graphs).run()
 
     return run
-
-
-def q(query: str) -> str:
-    """A docstring block for a step."""
-    return '"""\n' + query + '\n"""'
 
 
 def test_runner_passes_a_simple_result(run_scenario: RunScenario) -> None:
