@@ -3,6 +3,7 @@ written for one reads naturally on the other."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -90,7 +91,7 @@ class Result:
     ) -> None:
         self._keys = keys
         self._rows: Iterator[tuple[Any, ...]] | None = rows
-        self._buffer: list[Record] = []
+        self._buffer: collections.deque[Record] = collections.deque()
         self._finish = finish
         self._fail = fail
         self._summary: ResultSummary | None = None
@@ -124,7 +125,7 @@ class Result:
 
     def __iter__(self) -> Iterator[Record]:
         while self._buffer:
-            yield self._buffer.pop(0)
+            yield self._buffer.popleft()
         while True:
             record = self._pull()
             if record is None:
@@ -133,7 +134,7 @@ class Result:
 
     def __next__(self) -> Record:
         if self._buffer:
-            return self._buffer.pop(0)
+            return self._buffer.popleft()
         record = self._pull()
         if record is None:
             raise StopIteration
@@ -163,7 +164,7 @@ class Result:
         rows: list[tuple[Any, ...]] = []
         buffer = self._buffer
         while buffer and (n < 0 or len(rows) < n):
-            rows.append(tuple(buffer.pop(0)))
+            rows.append(tuple(buffer.popleft()))
         source = self._rows
         if source is not None:
             try:

@@ -136,6 +136,12 @@ class Session:
     def in_transaction(self) -> bool:
         return self._explicit is not None
 
+    @property
+    def transaction(self) -> ExplicitTransaction | None:
+        """The open explicit transaction, however it was begun (``begin_transaction()`` or the
+        query text ``BEGIN``), or None."""
+        return self._explicit
+
     # ----------------------------------------------------------------------------- queries
 
     def run(

@@ -372,8 +372,8 @@ def _error_classes() -> list[type[errors.MgError]]:
 
 def test_specific_codes_map_back_to_the_errors_tck_kind() -> None:
     """Every error class gives back its ``tck_type`` over Bolt (and its detail where the code
-    names one), except those sharing a generic Memgraph code, which give its classification: a
-    new code whose error has a TCK kind of its own needs an entry in ``KINDS``."""
+    names one), except those sharing a generic Memgraph code, which give its classification
+    (``KINDS`` is read from the error classes, so a new class with its own code is covered)."""
     generic = {errors.CLIENT_ERROR, errors.TRANSIENT_ERROR, errors.DATABASE_ERROR}
     for cls in _error_classes():
         kind, detail = error_kind(cls.code)

@@ -97,11 +97,6 @@ class BoltServer:
             self._accept, self.host, self.port, limit=2**16, reuse_address=True
         )
 
-    async def serve_forever(self) -> None:
-        assert self._server is not None
-        async with self._server:
-            await self._server.serve_forever()
-
     async def close(self, grace: float | None = None) -> None:
         """Stop accepting, let running requests finish for ``grace`` seconds (default: the
         server's ``shutdown_grace``), then interrupt them; every connection is closed and its
@@ -182,11 +177,11 @@ class _Client:
         self._shutdown: asyncio.Task[None] | None = None
         self._read_task: asyncio.Future[None] | None = None
         self._queued = 0
-        sock = writer.get_extra_info("socket")
-        self._fd = os.dup(sock.fileno()) if sock is not None else -1
-        """The worker's own descriptor of the socket: a duplicate, so it can never name another
-        connection's socket after this one is closed; closed last, in ``_close``."""
         """Bytes passed to the event loop by ``_output`` and not yet written to the socket."""
+        self._fd = _duplicate(writer)
+        """The worker's own descriptor of the socket: a duplicate, so it can never name another
+        connection's socket after this one is closed; closed last, in ``_close``. -1 when none
+        could be made (out of descriptors): then every response goes through the loop."""
 
     # ----------------------------------------------------------------------- event loop
 
@@ -370,6 +365,7 @@ class _Client:
             with self._lock:
                 self._busy = False
                 self._set_idle()
+            keep_open = False
         except Exception:
             log.exception("%s: request failed", self.connection_id)
             with self._lock:
@@ -436,6 +432,16 @@ class _Client:
     async def _write_and_drain(self, data: bytes) -> None:
         self.writer.write(data)
         await self.writer.drain()
+
+
+def _duplicate(writer: asyncio.StreamWriter) -> int:
+    sock = writer.get_extra_info("socket")
+    if sock is None:
+        return -1
+    try:
+        return os.dup(sock.fileno())
+    except OSError:
+        return -1
 
 
 def _resolve(future: asyncio.Future[None]) -> None:

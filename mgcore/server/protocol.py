@@ -128,7 +128,6 @@ class Connection:
         self._last_qid = -1
         self._interrupted: str | None = None
         self._min_severity = ""
-        self._disabled_categories: frozenset[str] = frozenset()
 
     # ------------------------------------------------------------------------- plumbing
 
@@ -219,7 +218,7 @@ class Connection:
 
     def _fail(self, err: MgError, request: Request) -> None:
         """Report ``err``; the open transaction is rolled back and the connection is FAILED."""
-        if err.code.split(".")[1] == "DatabaseError":
+        if err.code.split(".")[1] == "DatabaseError":  # a bug or an I/O failure: log it
             log.error("%s: %s failed: %s", self.connection_id, request.name, err.message)
         self._abandon()
         self._failure(err)
@@ -326,24 +325,15 @@ class Connection:
     # ---------------------------------------------------------------------- requests
 
     def _notification_config(self, extra: dict[str, Any]) -> None:
+        """The client's minimum notification severity (``OFF``, ``WARNING``, ...). Disabled
+        categories are accepted and have nothing to filter: Memgraph's notifications have none."""
         severity = extra.get("notifications_minimum_severity")
         if isinstance(severity, str):
             self._min_severity = severity.upper()
-        categories = extra.get(
-            "notifications_disabled_classifications",
-            extra.get("notifications_disabled_categories"),
-        )
-        if isinstance(categories, list):
-            self._disabled_categories = frozenset(str(c).upper() for c in categories)
 
     def _transaction_options(self, extra: dict[str, Any]) -> float | None:
         """Check a RUN's or BEGIN's extra map; returns the transaction timeout in seconds."""
-        db = extra.get("db")
-        if db not in (None, "", DEFAULT_DATABASE):
-            raise DatabaseNotFound(
-                f"Database {db!r} does not exist; this server has one database, "
-                f"{DEFAULT_DATABASE!r}."
-            )
+        _check_database(extra.get("db"))
         if extra.get("imp_user") not in (None, ""):
             raise ClientError("Impersonation is not supported.")
         timeout = extra.get("tx_timeout")
@@ -487,26 +477,22 @@ class Connection:
         self.state = State.TX_READY
         self._success({})
 
-    def _commit(self, request: Request) -> None:
-        tx, self._tx = self._tx, None
+    def _end_transaction(self, action: str) -> ExplicitTransaction:
+        """The transaction COMMIT or ROLLBACK ends: begun by BEGIN or by the query text."""
+        tx = self._tx or self.session.transaction
+        self._tx = None
         self._results.clear()
         self.state = State.READY
         if tx is None:
-            self.session.run("COMMIT").consume()  # a transaction begun by query text
-        else:
-            tx.commit()
+            raise TransactionError(f"No current transaction to {action}.")
+        return tx
+
+    def _commit(self, request: Request) -> None:
+        self._end_transaction("commit").commit()
         self._success({"bookmark": self._bookmark()})
 
     def _rollback(self, request: Request) -> None:
-        tx, self._tx = self._tx, None
-        self._results.clear()
-        self.state = State.READY
-        if tx is None:
-            if not self.session.in_transaction:
-                raise TransactionError("No current transaction to rollback.")
-            self.session.run("ROLLBACK").consume()
-        else:
-            tx.rollback()
+        self._end_transaction("rollback").rollback()
         self._success({})
 
     def _reset(self, request: Request) -> None:
@@ -517,12 +503,7 @@ class Connection:
 
     def _route(self, request: Request) -> None:
         extra = request.fields[2]
-        db = extra.get("db") if isinstance(extra, dict) else extra
-        if db not in (None, "", DEFAULT_DATABASE):
-            raise DatabaseNotFound(
-                f"Database {db!r} does not exist; this server has one database, "
-                f"{DEFAULT_DATABASE!r}."
-            )
+        _check_database(extra.get("db") if isinstance(extra, dict) else extra)
         address = [self.server_address]
         self._success(
             {
@@ -540,6 +521,15 @@ class Connection:
 
     def _telemetry(self, request: Request) -> None:
         self._success({})
+
+
+def _check_database(db: object) -> None:
+    """A RUN's, BEGIN's or ROUTE's database must be the one database this server has."""
+    if db not in (None, "", DEFAULT_DATABASE):
+        raise DatabaseNotFound(
+            f"Database {db!r} does not exist; this server has one database, "
+            f"{DEFAULT_DATABASE!r}."
+        )
 
 
 _READY = frozenset({State.READY})
