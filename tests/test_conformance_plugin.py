@@ -64,6 +64,9 @@ class FakeEngine:
     def info(self):
         return []
 
+    def free_memory(self):
+        return None
+
 
 class WrongApi(FakeEngine):
     name = "WRONG_API"

@@ -292,6 +292,11 @@ class StorageEngine(Protocol):
     def info(self) -> list[tuple[str, Any]]:
         """Engine-specific rows of SHOW STORAGE INFO (the kernel adds the generic ones)."""
 
+    def free_memory(self) -> None:
+        """``FREE MEMORY``: run garbage collection now (release every delta and index entry no
+        active transaction can see) and hand freed memory back to the OS where possible.
+        Required; an engine with nothing to collect returns at once."""
+
     def close(self) -> None:
         """Finish background work, flush what must be durable and release the data directory.
         Transactions still open are rolled back."""
@@ -306,7 +311,8 @@ SCHEMA_METHODS: tuple[str, ...] = tuple(
         SchemaManager.__dict__[name])
 )
 ENGINE_METHODS: tuple[str, ...] = (
-    "open", "begin", "statistics", "set_isolation_level", "create_snapshot", "info", "close",
+    "open", "begin", "statistics", "set_isolation_level", "create_snapshot", "info",
+    "free_memory", "close",
 )
 
 

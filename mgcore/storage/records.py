@@ -92,6 +92,15 @@ class PropertyRange:
 
 
 @dataclass(frozen=True, slots=True)
+class IndexStatistics:
+    """What the planner knows about one index: its entries and how many distinct values (or
+    value tuples) they hold, so ``entries / distinct_values`` estimates an equality seek."""
+
+    entries: int
+    distinct_values: int
+
+
+@dataclass(frozen=True, slots=True)
 class GraphStatistics:
     """Counts for the planner and SHOW STORAGE INFO; may over-estimate, never under-estimate."""
 
@@ -100,6 +109,9 @@ class GraphStatistics:
     label_counts: Mapping[str, int] = field(default_factory=dict)
     type_counts: Mapping[str, int] = field(default_factory=dict)
     property_keys: frozenset[str] = frozenset()
+    index_stats: Mapping[IndexSpec, IndexStatistics] = field(default_factory=dict)
+    """One entry per existing index (label indexes: ``distinct_values`` is 1). The planner
+    seeks only through indexes listed here; an index missing from it is never chosen."""
 
 
 class Op(enum.IntEnum):

@@ -19,7 +19,7 @@ def _engine_class(name: str = "TEST_ENGINE", **overrides: object) -> type:
         "schema": property(lambda self: None),
     }
     for method in ("open", "begin", "statistics", "set_isolation_level", "create_snapshot",
-                   "info", "close"):
+                   "info", "free_memory", "close"):
         attrs[method] = lambda self, *a, **k: None
     attrs.update(overrides)
     return type("Engine", (), attrs)

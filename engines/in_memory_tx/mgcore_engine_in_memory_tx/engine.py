@@ -29,6 +29,7 @@ GC can reuse ``_release_locked``.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import deque
 from pathlib import Path
@@ -222,6 +223,17 @@ class InMemoryTransactionalEngine:
             ("durability_snapshot_enabled", False),
             ("durability_wal_enabled", False),
         ]
+
+    def free_memory(self) -> None:
+        """Release every delta no active transaction can need, then collect Python garbage."""
+        with self._lock:
+            self._release_locked()
+        gc.collect()
+
+    def _log_schema_change(self, action: str, spec: IndexSpec | ConstraintSpec) -> None:
+        """Make a schema change durable (``action`` is ``"create"`` or ``"drop"``); called by
+        the schema manager after the change took effect, under the write latch, once per DDL.
+        The durability part (the WAL) hangs here."""
 
     # --------------------------------------------------------------- called by transactions
 
