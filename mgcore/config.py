@@ -199,6 +199,24 @@ KERNEL_SETTINGS: tuple[SettingSpec, ...] = (
         "(as the packaged memgraph.conf; the Memgraph binary defaults to false).",
     ),
     _spec(
+        "storage_wal_fsync",
+        str,
+        "always",
+        "When a commit's WAL record reaches stable storage: always (fdatasync before the commit "
+        "is acknowledged, shared by concurrent commits), batch (acknowledged once written to the "
+        "OS, synced within 50 ms: a process crash loses nothing, a power loss the last 50 ms) or "
+        "never (synced at rotation and close). Memgraph's analogue is "
+        "--storage-wal-file-flush-every-n-tx.",
+        choices=("always", "batch", "never"),
+    ),
+    _spec(
+        "storage_wal_file_size_kib",
+        int,
+        20480,
+        "Size in KiB after which a WAL file is finalised and a new one started.",
+        minimum=1,
+    ),
+    _spec(
         "storage_snapshot_interval_sec",
         int,
         300,

@@ -22,6 +22,7 @@ from mgcore.execution import PreparedQuery, QueryProcessor
 from mgcore.plugins import PluginHost, bootstrap
 from mgcore.session import Session
 from mgcore.storage.errors import EngineIncompatible
+from mgcore.storage.kit.lock import DirectoryLock
 from mgcore.storage.protocol import (
     TRANSACTION_METHODS,
     EngineContext,
@@ -130,7 +131,13 @@ class Database:
         self._checked_tx_classes: set[type] = set()
         self._sessions: set[Session] = set()
         self.closed = False
-        self.engine: StorageEngine = self._open_engine(settings.storage_mode)
+        self._directory_lock = DirectoryLock(settings.data_directory)
+        self._directory_lock.acquire()
+        try:
+            self.engine: StorageEngine = self._open_engine(settings.storage_mode)
+        except BaseException:
+            self._directory_lock.release()
+            raise
         try:
             if self._processor is None:
                 from mgcore.cypher.executor import CypherProcessor
@@ -138,7 +145,10 @@ class Database:
                 self._processor = CypherProcessor(self)
             plugins.database_opened(self)
         except BaseException:
-            self.engine.close()
+            try:
+                self.engine.close()
+            finally:
+                self._directory_lock.release()
             raise
 
     # ---------------------------------------------------------------------------- opening
@@ -301,7 +311,10 @@ class Database:
         try:
             self.plugins.database_closing(self)
         finally:
-            self.engine.close()
+            try:
+                self.engine.close()
+            finally:
+                self._directory_lock.release()
 
     def __enter__(self) -> Database:
         return self

@@ -117,14 +117,19 @@ class GraphStatistics:
 class Op(enum.IntEnum):
     """Operations of a commit record, with names rather than internal ids (as in Memgraph's WAL)."""
 
-    CREATE_NODE = 1  # (gid,)
+    CREATE_NODE = 1  # (gid,) or (gid, [labels], {key: value})
     DELETE_NODE = 2  # (gid,)
     ADD_LABEL = 3  # (gid, label)
     REMOVE_LABEL = 4  # (gid, label)
     SET_NODE_PROPERTY = 5  # (gid, key, value or None)
-    CREATE_RELATIONSHIP = 6  # (gid, type, start gid, end gid)
+    CREATE_RELATIONSHIP = 6  # (gid, type, start gid, end gid) or (..., {key: value})
     DELETE_RELATIONSHIP = 7  # (gid,)
     SET_RELATIONSHIP_PROPERTY = 8  # (gid, key, value or None)
+    # Schema DDL, each in a record of its own (Memgraph's WAL metadata deltas).
+    CREATE_INDEX = 9  # (label, [properties])
+    DROP_INDEX = 10  # (label, [properties])
+    CREATE_CONSTRAINT = 11  # (kind value, label, [properties])
+    DROP_CONSTRAINT = 12  # (kind value, label, [properties])
 
 
 @dataclass(frozen=True, slots=True)

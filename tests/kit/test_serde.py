@@ -284,7 +284,8 @@ def test_commit_record_round_trip_property(timestamp: int, values: list[Any]) ->
         [1, [["1", 1]]],
         [1, [[int(Op.CREATE_NODE)]]],
         [1, [[int(Op.ADD_LABEL), 1]]],
-        [1, [[int(Op.CREATE_RELATIONSHIP), 1, "T", 2, 3, 4]]],
+        [1, [[int(Op.CREATE_RELATIONSHIP), 1, "T", 2, 3, {}, 4]]],
+        [1, [[int(Op.CREATE_NODE), 1, []]]],
     ],
 )
 def test_malformed_commit_record_raises_storage_error(obj: Any) -> None:

@@ -22,9 +22,10 @@ wrote are cut at the first releasable delta (everything older is releasable too)
 object whose chain becomes empty leaves the store (its list slot becomes ``None``). With no
 older reader active, a commit releases its own deltas at once, so memory returns after an import.
 
-Future work fits here: WAL records are built in ``_commit`` before the publishing store (the
-commit-log step of the contract), indexes get maintained next to ``_apply_stats``, and the full
-GC can reuse ``_release_locked``.
+Durability (``durability``, ``snapshot_io``): ``_commit`` encodes the commit record before
+taking the latch, writes it to the WAL under the latch before the publishing store (the
+commit-log step of the contract), and waits for it to be durable after the latch; see
+``durability`` for why visibility may precede the fsync by one group-commit round.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ from mgcore_engine_in_memory_tx.objects import (
     Edge,
     Vertex,
 )
-from mgcore_engine_in_memory_tx.transaction import InMemoryTransaction, TxStats
+from mgcore_engine_in_memory_tx.durability import Durability, encode_ops
+from mgcore_engine_in_memory_tx.transaction import InMemoryTransaction, TxStats, _undo
 
 """Marker in the data directory naming the engine and its on-disk format."""
 FORMAT_VERSION = 1
@@ -127,6 +129,7 @@ class InMemoryTransactionalEngine:
         self._properties_on_edges = True
         self._schema = _NoSchema()
         self._directory: Path | None = None
+        self._durability: Durability | None = None
         self._closed = False
 
     # --------------------------------------------------------------------------- lifecycle
@@ -146,14 +149,23 @@ class InMemoryTransactionalEngine:
         directory.mkdir(parents=True, exist_ok=True)
         check_marker(directory, self.name, FORMAT_VERSION)
         self._directory = directory
+        durability = Durability(self, ctx)
+        durability.open()
+        self._durability = durability
 
     def close(self) -> None:
-        """Roll back the transactions still open; later ``begin`` calls fail."""
+        """Write the snapshot on exit, roll back the transactions still open (later ``begin``
+        calls fail), then sync and close the WAL."""
+        durability = self._durability
+        if durability is not None:
+            durability.before_close()
         with self._lock:
             self._closed = True
             open_txns = list(self._active)
         for txn in open_txns:
             txn.rollback()
+        if durability is not None:
+            durability.close()
 
     def begin(
         self, isolation: IsolationLevel | None = None, read_only: bool = False
@@ -191,8 +203,12 @@ class InMemoryTransactionalEngine:
         self._isolation = level
 
     def create_snapshot(self) -> str:
-        """Unsupported: snapshots come with durability."""
-        raise UnsupportedOperation("IN_MEMORY_TRANSACTIONAL does not support snapshots yet.")
+        """Write a snapshot from a read transaction (writers go on) and return its path."""
+        if self._durability is None:
+            raise StorageError("The IN_MEMORY_TRANSACTIONAL engine is not open.")
+        path = self._durability.create_snapshot()
+        assert path is not None
+        return path
 
     # ------------------------------------------------------------------------ statistics
 
@@ -220,8 +236,7 @@ class InMemoryTransactionalEngine:
             ("average_degree", 2 * rels / nodes if nodes else 0.0),
             ("unreleased_delta_objects", unreleased),
             ("isolation_level", self._isolation.value),
-            ("durability_snapshot_enabled", False),
-            ("durability_wal_enabled", False),
+            *(self._durability.info() if self._durability is not None else []),
         ]
 
     def free_memory(self) -> None:
@@ -233,7 +248,12 @@ class InMemoryTransactionalEngine:
     def _log_schema_change(self, action: str, spec: IndexSpec | ConstraintSpec) -> None:
         """Make a schema change durable (``action`` is ``"create"`` or ``"drop"``); called by
         the schema manager after the change took effect, under the write latch, once per DDL.
-        The durability part (the WAL) hangs here."""
+        The durability part (the WAL) hangs here: a record with a timestamp of its own."""
+        durability = self._durability
+        if durability is not None:
+            ts = self._ts
+            self._ts = ts + 1
+            durability.log_schema(ts, action, spec)
 
     # --------------------------------------------------------------- called by transactions
 
@@ -265,9 +285,22 @@ class InMemoryTransactionalEngine:
         if not deltas:
             self._end_empty(txn)
             return
+        durability = self._durability
+        encoded = None
+        if durability is not None and durability.committer is not None:
+            encoded = encode_ops(deltas, self._key_names)
+        ticket = None
         with self._lock:
             ts = self._ts
             self._ts = ts + 1
+            if durability is not None:
+                try:
+                    ticket = durability.log_commit(ts, encoded)
+                except StorageError:
+                    _undo(deltas)
+                    self._abort_locked(txn, info, deltas)
+                    txn._close()
+                    raise
             info.ts = ts
             info.end = ts
             del self._active[txn]
@@ -276,6 +309,8 @@ class InMemoryTransactionalEngine:
             self._unreleased.append((info, deltas))
             self._unreleased_deltas += len(deltas)
             self._release_locked()
+        if ticket is not None:
+            ticket.wait()
 
     def _abort_locked(
         self, txn: InMemoryTransaction, info: CommitInfo, deltas: list[Delta]

@@ -199,15 +199,19 @@ class Unpacker:
 
 
 _OPS: dict[int, Op] = {int(op): op for op in Op}
-_OP_ARITY: dict[Op, int] = {
-    Op.CREATE_NODE: 1,
-    Op.DELETE_NODE: 1,
-    Op.ADD_LABEL: 2,
-    Op.REMOVE_LABEL: 2,
-    Op.SET_NODE_PROPERTY: 3,
-    Op.CREATE_RELATIONSHIP: 4,
-    Op.DELETE_RELATIONSHIP: 1,
-    Op.SET_RELATIONSHIP_PROPERTY: 3,
+_OP_ARITY: dict[Op, tuple[int, ...]] = {
+    Op.CREATE_NODE: (1, 3),
+    Op.DELETE_NODE: (1,),
+    Op.ADD_LABEL: (2,),
+    Op.REMOVE_LABEL: (2,),
+    Op.SET_NODE_PROPERTY: (3,),
+    Op.CREATE_RELATIONSHIP: (4, 5),
+    Op.DELETE_RELATIONSHIP: (1,),
+    Op.SET_RELATIONSHIP_PROPERTY: (3,),
+    Op.CREATE_INDEX: (2,),
+    Op.DROP_INDEX: (2,),
+    Op.CREATE_CONSTRAINT: (3,),
+    Op.DROP_CONSTRAINT: (3,),
 }
 
 
@@ -233,8 +237,9 @@ def unpack_commit_record(data: bytes) -> CommitRecord:
         if op is None:
             raise StorageError(f"unknown commit record operation code {raw[0]!r}")
         arity = _OP_ARITY.get(op)
-        if arity is not None and len(raw) != arity + 1:
-            raise StorageError(f"{op.name} takes {arity} arguments, got {len(raw) - 1}")
+        if arity is not None and len(raw) - 1 not in arity:
+            expected = " or ".join(map(str, arity))
+            raise StorageError(f"{op.name} takes {expected} arguments, got {len(raw) - 1}")
         operations.append((op, *raw[1:]))
     return CommitRecord(timestamp=timestamp, operations=tuple(operations))
 

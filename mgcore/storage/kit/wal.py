@@ -484,6 +484,25 @@ class WalWriter:
             raise StorageError(f"fdatasync of WAL file {self.path} failed: {exc}") from exc
         self._synced = self._size
 
+    def sync_flushed(self) -> None:
+        """``fdatasync`` what was already written to the OS, without touching the buffer.
+
+        Safe to call from one thread while another ``append``s and ``flush``es under the owner's
+        lock (``GroupCommitter.write``): it only reads the flushed size and syncs the descriptor,
+        and only the thread that closes the writer may run it. A failure makes the writer
+        unusable (the file is not cut back: another thread may be writing to it)."""
+        self._check()
+        target = self._flushed
+        if self._synced >= target:
+            return
+        try:
+            self._os_sync(self._fd)
+        except OSError as exc:
+            self._failure = f"fdatasync failed: {exc}"
+            raise StorageError(f"fdatasync of WAL file {self.path} failed: {exc}") from exc
+        if target > self._synced:
+            self._synced = target
+
     def rollback_to(self, offset: int) -> None:
         """Drop every record after ``offset`` (a ``size`` seen earlier), e.g. a failed group."""
         self._check()
@@ -607,6 +626,15 @@ class GroupCommitter:
     Engines ``enqueue`` under their commit lock (so the log order is the commit order) and
     ``wait`` after releasing it, so that commits can share a sync; ``submit`` does both.
     The committer owns the writer: use ``run`` (or ``sync``, ``rotate``) to touch it.
+
+    Write-through: ``write`` instead writes the record to the OS at once, in the caller's thread,
+    and raises ``StorageError`` there if the write fails (the file is cut back, nothing of the
+    record stays). An engine calls it under its commit lock *before* publishing the commit, so a
+    failed write (disk full) simply fails the commit, which the engine rolls back; the sync that
+    makes the record durable still happens on the committer thread, shared by every record
+    written since the last one, and the ticket is acknowledged per the policy. Only the
+    committer thread syncs, rotates and closes the writer; writes and those steps exchange the
+    writer under a lock (``_io``) that is not held during the ``fdatasync`` itself.
     """
 
     def __init__(
@@ -635,6 +663,9 @@ class GroupCommitter:
         self._cond = threading.Condition(threading.Lock())
         self._batch = _Batch()
         self._calls: list[_Call] = []
+        self._io = threading.Lock()
+        self._written = _Batch()
+        self._rotate_due = False
         self._closing = False
         self._failure: BaseException | None = None
         self._close_error: BaseException | None = None
@@ -668,6 +699,49 @@ class GroupCommitter:
             if index == 0:
                 self._cond.notify()
         return CommitTicket(batch, index)
+
+    def write(self, payload: bytes) -> CommitTicket:
+        """Write one record to the OS now (write-through, see the class docstring); a failed
+        write raises ``StorageError`` here and leaves no trace in the file. The ticket is
+        acknowledged after the sync covering the record ("always"), at once otherwise. Callers
+        serialise their ``write`` calls themselves when the order matters (a commit lock)."""
+        length = len(payload)
+        if not 0 < length <= MAX_RECORD_SIZE:
+            raise ValueError(f"WAL record payload must have 1..{MAX_RECORD_SIZE} bytes")
+        with self._io:
+            with self._cond:
+                self._check_open()
+            writer = self._writer
+            start = writer.size
+            try:
+                offset = writer.append(payload)
+                writer.flush()
+            except StorageError:
+                if not writer.failed and writer.size > start:
+                    writer.rollback_to(start)
+                raise
+            except OSError as exc:  # pragma: no cover - flush turns OSError into StorageError
+                raise StorageError(f"write to WAL file {writer.path} failed: {exc}") from exc
+            position = WalPosition(writer.header.sequence, offset)
+            if self._max_file_size is not None and writer.size >= self._max_file_size:
+                self._rotate_due = True
+        with self._cond:
+            if self._policy == "always":
+                batch = self._written
+                index = len(batch.positions)
+                batch.positions.append(position)
+                if index == 0:
+                    self._cond.notify()
+                return CommitTicket(batch, index)
+            if self._rotate_due:
+                self._cond.notify()
+            if self._policy == "batch" and self._sync_due is None:
+                self._sync_due = time.monotonic() + self._max_delay
+                self._cond.notify()
+        done = _Batch()
+        done.positions.append(position)
+        done.done.set()
+        return CommitTicket(done, 0)
 
     def submit(self, payload: bytes) -> WalPosition:
         """Queue one record and block until it is acknowledged."""
@@ -726,14 +800,17 @@ class GroupCommitter:
     def _loop(self) -> None:
         try:
             while True:
-                batch, calls, stop = self._next_round()
+                batch, written, calls, stop = self._next_round()
                 if batch is not None:
                     self._commit(batch)
                 if self._sync_due is not None and (stop or time.monotonic() >= self._sync_due):
                     self._periodic_sync()
+                if written is not None or self._rotate_due:
+                    self._sync_written(written)
                 for call in calls:
                     try:
-                        call.result = call.fn(self._writer)
+                        with self._io:
+                            call.result = call.fn(self._writer)
                     except BaseException as exc:
                         call.error = exc
                     finally:
@@ -745,14 +822,22 @@ class GroupCommitter:
             self._die(exc)
         finally:
             try:
-                self._writer.close()
+                with self._io:
+                    self._writer.close()
             except BaseException as exc:
                 self._close_error = exc
 
-    def _next_round(self) -> tuple[_Batch | None, list[_Call], bool]:
-        """Wait for work; take the queued batch and calls."""
+    def _next_round(self) -> tuple[_Batch | None, _Batch | None, list[_Call], bool]:
+        """Wait for work; take the queued batch, the written records awaiting a sync and the
+        calls."""
         with self._cond:
-            while not (self._batch.payloads or self._calls or self._closing):
+            while not (
+                self._batch.payloads
+                or self._written.positions
+                or self._rotate_due
+                or self._calls
+                or self._closing
+            ):
                 if self._sync_due is None:
                     self._cond.wait()
                     continue
@@ -763,12 +848,46 @@ class GroupCommitter:
             batch: _Batch | None = None
             if self._batch.payloads:
                 batch, self._batch = self._batch, _Batch()
+            written: _Batch | None = None
+            if self._written.positions:
+                written, self._written = self._written, _Batch()
             calls, self._calls = self._calls, []
-            stop = self._closing and batch is None and not calls
-            return batch, calls, stop
+            stop = self._closing and batch is None and written is None and not calls
+            return batch, written, calls, stop
+
+    def _sync_written(self, written: _Batch | None) -> None:
+        """Rotate if a write asked for it, then sync the records written through ``write``
+        (outside ``_io``: writers go on while the disk works) and acknowledge them."""
+        try:
+            if self._rotate_due:
+                with self._io:
+                    self._rotate_due = False
+                    if self._rotate_factory is not None:
+                        try:
+                            self._switch(self._rotate_factory)
+                        except StorageError:
+                            if self._writer.failed or self._failure is not None:
+                                raise
+                            log.exception("WAL rotation of %s failed; continuing in it",
+                                          self._writer.path)
+            if written is not None and self._policy == "always":
+                # Records of an older file were synced when rotation closed it.
+                self._writer.sync_flushed()
+        except BaseException as exc:
+            if written is not None:
+                written.error = exc
+            with self._cond:
+                self._failure = exc
+        finally:
+            if written is not None:
+                written.done.set()
 
     def _commit(self, batch: _Batch) -> None:
         """Write one group, sync it per the policy, acknowledge or fail all its callers."""
+        with self._io:
+            self._commit_locked(batch)
+
+    def _commit_locked(self, batch: _Batch) -> None:
         writer = self._writer
         try:
             start = writer.size
@@ -807,7 +926,7 @@ class GroupCommitter:
     def _periodic_sync(self) -> None:
         self._sync_due = None
         try:
-            self._writer.sync()
+            self._writer.sync_flushed()
         except StorageError as exc:
             log.error("%s", exc)
             with self._cond:
@@ -833,9 +952,11 @@ class GroupCommitter:
             self._failure = exc
             self._closing = True
             batch, self._batch = self._batch, _Batch()
+            written, self._written = self._written, _Batch()
             calls, self._calls = self._calls, []
-        batch.error = exc
-        batch.done.set()
+        for pending in (batch, written):
+            pending.error = exc
+            pending.done.set()
         for call in calls:
             call.error = StorageError(f"WAL committer failed: {exc}")
             call.done.set()

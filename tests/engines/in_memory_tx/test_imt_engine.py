@@ -39,9 +39,9 @@ def test_capabilities_are_the_packaged_file() -> None:
     table = tomllib.loads(path.read_text("utf-8"))["capabilities"]
     assert InMemoryTransactionalEngine.capabilities == Capabilities.from_mapping(table)
     caps = InMemoryTransactionalEngine.capabilities
-    assert caps.isolation_levels == frozenset({IsolationLevel.SNAPSHOT_ISOLATION})
+    assert caps.isolation_levels == frozenset(IsolationLevel)
     assert caps.write_conflicts_at == "write" and caps.transactional and caps.thread_safe
-    assert not (caps.durable or caps.snapshots or caps.label_index or caps.unique_constraint)
+    assert caps.durable and caps.snapshots
 
 
 def open_engine(directory: Path, **settings: Any) -> InMemoryTransactionalEngine:
@@ -164,8 +164,6 @@ def test_info_rows(engine: Any) -> None:
 
 
 def test_unsupported_operations(engine: Any) -> None:
-    with pytest.raises(UnsupportedOperation):
-        engine.create_snapshot()
     with pytest.raises(UnsupportedOperation):
         engine.schema.create_index(IndexSpec("A"))
     with pytest.raises(UnsupportedOperation):
