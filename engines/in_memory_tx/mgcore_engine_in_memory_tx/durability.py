@@ -41,6 +41,7 @@ files a snapshot covers wholly.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import shutil
 import threading
@@ -169,7 +170,7 @@ def encode_ops(deltas: list[Delta], names: list[str]) -> bytes | None:
                 touched.add(d.key)
         elif action == DELETE_OBJECT:
             created[d.owner] = None
-        elif action == ADD_LABEL or action == REMOVE_LABEL:
+        elif action in (ADD_LABEL, REMOVE_LABEL):
             if d.owner not in labels_before:
                 labels_before[d.owner] = d.value
         elif action == RECREATE_OBJECT:
@@ -530,7 +531,7 @@ class Durability:
                 f"You are missing a WAL file with the sequence number {first.sequence - 1}! "
                 f"(the snapshot ends at timestamp {snapshot_ts}, {first.path.name} starts later)"
             )
-        for prev, cur in zip(chain, chain[1:], strict=False):
+        for prev, cur in itertools.pairwise(chain):
             if cur.sequence != prev.sequence + 1:
                 raise StorageError(
                     f"You are missing a WAL file with the sequence number {prev.sequence + 1}!"
@@ -641,7 +642,7 @@ class Durability:
         committer = self.committer
         current = committer.writer.header.sequence if committer is not None else None
         headers = _wal_headers(self.wal_dir, self.log)
-        for header, following in zip(headers, headers[1:], strict=False):
+        for header, following in itertools.pairwise(headers):
             if header.sequence == current:
                 break
             if following.metadata.get("start_ts", 1 << 62) <= oldest:

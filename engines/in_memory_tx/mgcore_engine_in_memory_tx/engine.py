@@ -47,6 +47,7 @@ from mgcore.storage.records import (
     IndexSpec,
     IsolationLevel,
 )
+from mgcore_engine_in_memory_tx.durability import Durability, encode_ops
 from mgcore_engine_in_memory_tx.objects import (
     ABORTED,
     DELETED,
@@ -57,7 +58,6 @@ from mgcore_engine_in_memory_tx.objects import (
     Edge,
     Vertex,
 )
-from mgcore_engine_in_memory_tx.durability import Durability, encode_ops
 from mgcore_engine_in_memory_tx.transaction import InMemoryTransaction, TxStats, _undo
 
 """Marker in the data directory naming the engine and its on-disk format."""
