@@ -23,7 +23,7 @@ from mgcore.cypher.functions import FunctionRegistry
 from mgcore.cypher.limits import TOO_COMPLEX, check_nesting
 from mgcore.cypher.logical import operators as lg
 from mgcore.cypher.logical.planner import Planner
-from mgcore.cypher.logical.rules import optimize
+from mgcore.cypher.logical.rules import default_rules, optimize
 from mgcore.cypher.parser import parse
 from mgcore.cypher.physical.compile import PlanCompiler
 from mgcore.cypher.physical.operators.base import PhysicalOperator
@@ -32,7 +32,13 @@ from mgcore.cypher.physical.row import Layout
 from mgcore.cypher.procedures import ProcedureRegistry
 from mgcore.errors import ClientError, CypherSyntaxError
 from mgcore.execution import Notification, QueryContext, QueryKind, TxControl
-from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec, IsolationLevel
+from mgcore.storage.records import (
+    ConstraintKind,
+    ConstraintSpec,
+    GraphStatistics,
+    IndexSpec,
+    IsolationLevel,
+)
 
 if TYPE_CHECKING:
     from mgcore.database import Database
@@ -210,14 +216,24 @@ class CypherProcessor:
         bind(query, self.functions)
         planner = Planner(self.functions)
         logical, columns = planner.plan_query(query)
-        logical = optimize(logical)
-        compiler = PlanCompiler(self.functions, self.procedures, planner, profile)
+        rules = default_rules(self._statistics(), self._deterministic)
+        logical = optimize(logical, rules)
+        compiler = PlanCompiler(self.functions, self.procedures, planner, profile, rules)
         root, layout = compiler.compile(logical, Layout())
         if columns == ("*",):
             columns = layout.names
             root = Select("Produce {" + ", ".join(columns) + "}", root,
                           tuple(range(layout.width)), True)
         return CypherQuery(columns, self._kind(logical), root, logical)
+
+    def _statistics(self) -> GraphStatistics:
+        """What the engine says about its data and indexes, for index selection. Read when a
+        query is planned; a plan is cached per schema version, and DDL bumps the version."""
+        return self.database.engine.statistics()
+
+    def _deterministic(self, name: str) -> bool:
+        function = self.functions.lookup(name)
+        return function is None or function.deterministic
 
     def _kind(self, plan: lg.LogicalOp) -> QueryKind:
         writes = reads = False

@@ -339,15 +339,17 @@ def test_call_explain_and_profile(chain: Session) -> None:
     lines = plan(chain, "MATCH (n:L1) CALL { WITH n MATCH (n)-->(m) RETURN m } RETURN m")
     assert lines[:3] == [" * Produce {m}", " * Apply", "|\\"]
     assert any(line.startswith("|  * Expand") for line in lines)
-    assert lines[-2:] == [" * ScanAllByLabel (n :L1)", " * Once"]
+    assert lines[-3:] == [" * Filter", " * ScanAll (n)", " * Once"]  # no label index
     assert plan(chain, "MATCH (n:L1) CALL { MATCH (m:L2) RETURN m } RETURN n, m") == [
         " * Produce {n, m}",
         " * Apply",
         "|\\",
         "|  * Produce {m}",
-        "|  * ScanAllByLabel (m :L2)",
+        "|  * Filter",
+        "|  * ScanAll (m)",
         "|  * Once",
-        " * ScanAllByLabel (n :L1)",
+        " * Filter",
+        " * ScanAll (n)",
         " * Once",
     ]
     assert plan(chain, "UNWIND [1] AS x CALL { WITH x CREATE (:X) }")[:3] == [

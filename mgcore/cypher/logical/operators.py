@@ -61,7 +61,7 @@ class ScanAll(LogicalOp):
 
 @dataclass(frozen=True, slots=True)
 class ScanByLabel(LogicalOp):
-    """Nodes with ``label`` (label index where the engine has one)."""
+    """Nodes with ``label``, through the engine's label index."""
 
     input: LogicalOp
     variable: str
@@ -73,16 +73,74 @@ class ScanByLabel(LogicalOp):
 
 @dataclass(frozen=True, slots=True)
 class SeekByProperty(LogicalOp):
-    """Nodes with ``label`` whose ``key`` equals ``value`` (label+property index if any)."""
+    """Nodes with ``label`` whose ``key`` equals ``value`` (with ``in_list``: equals an element
+    of the list ``value``), through a label+property index. ``predicates`` are the conjuncts the
+    seek implements (evaluated instead when ``value`` is not a list, to raise Cypher's error)."""
 
     input: LogicalOp
     variable: str
     label: str
     key: str
     value: ast.Expr
+    in_list: bool = False
+    predicates: tuple[ast.Expr, ...] = ()
 
     def describe(self) -> str:
         return f"ScanAllByLabelPropertyValue ({self.variable} :{self.label} {{{self.key}}})"
+
+
+@dataclass(frozen=True, slots=True)
+class SeekByRange(LogicalOp):
+    """Nodes with ``label`` whose ``key`` lies between the bounds (None: open), through a
+    label+property index. ``predicates`` are the comparisons the seek implements: when a bound
+    is not a number or a string (the types a range seek serves), the seek scans the label and
+    evaluates them instead."""
+
+    input: LogicalOp
+    variable: str
+    label: str
+    key: str
+    lower: ast.Expr | None
+    lower_inclusive: bool
+    upper: ast.Expr | None
+    upper_inclusive: bool
+    predicates: tuple[ast.Expr, ...] = ()
+
+    def describe(self) -> str:
+        return f"ScanAllByLabelPropertyRange ({self.variable} :{self.label} {{{self.key}}})"
+
+
+@dataclass(frozen=True, slots=True)
+class SeekByPrefix(LogicalOp):
+    """Nodes with ``label`` whose string ``key`` starts with ``prefix`` (a range of strings),
+    through a label+property index; ``predicates`` as for ``SeekByRange``."""
+
+    input: LogicalOp
+    variable: str
+    label: str
+    key: str
+    prefix: ast.Expr
+    predicates: tuple[ast.Expr, ...] = ()
+
+    def describe(self) -> str:
+        return f"ScanAllByLabelPropertyRange ({self.variable} :{self.label} {{{self.key}}})"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanByProperty(LogicalOp):
+    """Nodes with ``label`` that have the property ``key`` (``n.key IS NOT NULL``)."""
+
+    input: LogicalOp
+    variable: str
+    label: str
+    key: str
+
+    def describe(self) -> str:
+        return f"ScanAllByLabelProperty ({self.variable} :{self.label} {{{self.key}}})"
+
+
+NODE_SCANS = (ScanAll, ScanByLabel, SeekByProperty, SeekByRange, SeekByPrefix, ScanByProperty)
+"""Operators that bind one new node variable from the graph."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,9 +491,7 @@ class EmptyResult(LogicalOp):
     input: LogicalOp
 
 
-READS = (
-    ScanAll, ScanByLabel, SeekByProperty, Expand, VarExpand, ShortestExpand, CallProcedure,
-)
+READS = (*NODE_SCANS, Expand, VarExpand, ShortestExpand, CallProcedure)
 """Operators that read the graph (clause isolation cares about them)."""
 WRITES = (Create, SetItems, RemoveItems, Delete, Merge)
 """Operators that write the graph."""

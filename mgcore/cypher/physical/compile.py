@@ -8,14 +8,14 @@ branches). With ``profile`` every operator is wrapped to count rows and time.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mgcore.cypher import ast
 from mgcore.cypher.functions.aggregates import CountStar
 from mgcore.cypher.logical import operators as lg
 from mgcore.cypher.logical.planner import Planner, pattern_variables
-from mgcore.cypher.logical.rules import optimize
+from mgcore.cypher.logical.rules import RULES, Rule, optimize
 from mgcore.cypher.physical.expressions import (
     Compiled,
     ExpressionCompiler,
@@ -88,11 +88,14 @@ class PlanCompiler:
         procedures: ProcedureRegistry,
         planner: Planner,
         profile: bool = False,
+        rules: Sequence[Rule] = RULES,
     ) -> None:
         self.functions = functions
         self.procedures = procedures
         self.planner = planner
         self.profile = profile
+        self.rules = rules
+        """The rewrite rules for sub-plans (pattern expressions, EXISTS), as for the query."""
         self.expressions = ExpressionCompiler(functions, self)
 
     # ------------------------------------------------------------------ SubplanFactory
@@ -103,13 +106,13 @@ class PlanCompiler:
         """A runner for ``patterns`` evaluated against an outer row of ``layout``."""
         bound = list(layout.names)
         plan = self.planner.plan_patterns(lg.Once(), bound, patterns, where)
-        physical, out = self.compile(optimize(plan), layout)
+        physical, out = self.compile(optimize(plan, self.rules), layout)
         return physical.run, out
 
     def plan_subquery(self, query: ast.Query, layout: Layout) -> SubplanRunner:
         """A runner for the rows of ``query`` (EXISTS { ... }) given an outer row of ``layout``."""
         plan, _ = self.planner.plan_query(query, list(layout.names))
-        physical, _ = self.compile(optimize(plan), layout)
+        physical, _ = self.compile(optimize(plan, self.rules), layout)
         return physical.run
 
     # -------------------------------------------------------------------------- compile
@@ -153,12 +156,53 @@ class PlanCompiler:
         child, lay = self.compile(plan.input, layout)
         return scan.ScanByLabel(plan.describe(), child, plan.label), lay.extend(plan.variable)
 
+    def _served(
+        self, predicates: tuple[ast.Expr, ...], layout: Layout
+    ) -> tuple[scan.Predicate, ...]:
+        """The predicates a seek implements, compiled against its output row (its fallback)."""
+        return tuple(self.expressions.compile_predicate(p, layout) for p in predicates)
+
     def _SeekByProperty(
         self, plan: lg.SeekByProperty, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
+        out = lay.extend(plan.variable)
         value = self.expr(plan.value, lay)
-        op = scan.SeekByProperty(plan.describe(), child, plan.label, plan.key, value)
+        op = scan.SeekByProperty(
+            plan.describe(), child, plan.label, plan.key, value, plan.in_list,
+            self._served(plan.predicates, out),
+        )
+        return op, out
+
+    def _SeekByRange(
+        self, plan: lg.SeekByRange, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        out = lay.extend(plan.variable)
+        lower = self.expr(plan.lower, lay) if plan.lower is not None else None
+        upper = self.expr(plan.upper, lay) if plan.upper is not None else None
+        op = scan.SeekByRange(
+            plan.describe(), child, plan.label, plan.key, lower, plan.lower_inclusive, upper,
+            plan.upper_inclusive, self._served(plan.predicates, out),
+        )
+        return op, out
+
+    def _SeekByPrefix(
+        self, plan: lg.SeekByPrefix, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        out = lay.extend(plan.variable)
+        op = scan.SeekByPrefix(
+            plan.describe(), child, plan.label, plan.key, self.expr(plan.prefix, lay),
+            self._served(plan.predicates, out),
+        )
+        return op, out
+
+    def _ScanByProperty(
+        self, plan: lg.ScanByProperty, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        op = scan.ScanByProperty(plan.describe(), child, plan.label, plan.key)
         return op, lay.extend(plan.variable)
 
     def _Expand(self, plan: lg.Expand, layout: Layout) -> tuple[PhysicalOperator, Layout]:

@@ -7,14 +7,14 @@ from mgcore.cypher import ast
 from mgcore.cypher.logical import operators as op
 
 _PASSABLE = (
-    op.ScanAll, op.ScanByLabel, op.SeekByProperty, op.Expand, op.VarExpand, op.ShortestExpand,
-    op.Filter, op.EdgeUniqueness, op.ConstructPath,
+    *op.NODE_SCANS, op.Expand, op.VarExpand, op.ShortestExpand, op.Filter, op.EdgeUniqueness,
+    op.ConstructPath,
 )
 
 
 def binds(node: op.LogicalOp) -> set[str]:
     """The variables ``node`` adds to its input's rows."""
-    if isinstance(node, op.ScanAll | op.ScanByLabel | op.SeekByProperty):
+    if isinstance(node, op.NODE_SCANS):
         return {node.variable}
     if isinstance(node, op.Expand):
         out = set()
@@ -51,7 +51,17 @@ def variables(expr: ast.Node) -> set[str]:
 def _sink(predicate: ast.Expr, used: set[str], below: op.LogicalOp) -> op.LogicalOp:
     node = below
     if isinstance(node, _PASSABLE) and not (binds(node) & used):
-        return op.replace(node, input=_sink(predicate, used, node.input))
+        sunk = _sink(predicate, used, node.input)
+        if (
+            isinstance(node, op.Filter)
+            and isinstance(sunk, op.Filter)
+            and sunk.predicate is predicate
+            and sunk.input is node.input
+        ):
+            # both filters would run at the same point: keep the query's order (a node's
+            # labels, then its properties, then WHERE), so which one fails first is as written
+            return op.Filter(node, predicate)
+        return op.replace(node, input=sunk)
     return op.Filter(node, predicate)
 
 

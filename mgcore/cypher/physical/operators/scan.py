@@ -1,13 +1,15 @@
-"""Node scans and seeks: every node, nodes by label, nodes by label and property value."""
+"""Node scans and seeks: every node, nodes by label, and nodes by label and property (value, list
+of values, range, prefix, presence) through the engine's lookups."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from mgcore.cypher.physical.expressions import Compiled
 from mgcore.cypher.physical.operators.base import DEADLINE_EVERY, PhysicalOperator, Unary
 from mgcore.cypher.physical.row import Row
+from mgcore.storage.records import PropertyRange
 
 if TYPE_CHECKING:
     from mgcore.execution import QueryContext
@@ -50,25 +52,189 @@ class ScanByLabel(Unary):
                 yield (*row, node)
 
 
-class SeekByProperty(Unary):
-    """Each input row extended by the nodes with a label whose property equals a value."""
+Predicate = Callable[[Row, Any], bool]
 
-    __slots__ = ("key", "label_name", "value")
+
+def _fallback(
+    ctx: QueryContext, row: Row, label: str, predicates: tuple[Predicate, ...]
+) -> Iterator[Row]:
+    """Rows of the nodes with ``label`` for which every predicate holds: what a seek does when
+    its value is of a type the index does not serve (the predicates then decide, errors too)."""
+    for n, node in enumerate(ctx.tx.nodes_by_label(label), 1):  # type: ignore[union-attr]
+        if n % DEADLINE_EVERY == 0:
+            ctx.check_deadline()
+        out = (*row, node)
+        for p in predicates:
+            if not p(out, ctx):
+                break
+        else:
+            yield out
+
+
+def _is_nan(v: Any) -> bool:
+    return v.__class__ is float and v != v
+
+
+class SeekByProperty(Unary):
+    """Each input row extended by the nodes with a label whose property equals a value (Cypher
+    equality: null and NaN match nothing); with ``in_list``, equals some element of a list
+    value, each node once."""
+
+    __slots__ = ("in_list", "key", "label_name", "predicates", "value")
 
     def __init__(
-        self, label: str, input: PhysicalOperator, label_name: str, key: str, value: Compiled
+        self, label: str, input: PhysicalOperator, label_name: str, key: str, value: Compiled,
+        in_list: bool = False, predicates: tuple[Predicate, ...] = (),
     ) -> None:
         super().__init__(label, input)
         self.label_name = label_name
         self.key = key
         self.value = value
+        self.in_list = in_list
+        self.predicates = predicates
 
     def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
         tx = ctx.tx
-        name, key, value = self.label_name, self.key, self.value
+        name, key, value, in_list = self.label_name, self.key, self.value, self.in_list
+        n = 0
         for row in self.input.run(ctx, arg):
             v = value(row, ctx)
             if v is None:
                 continue
-            for node in tx.nodes_by_property(name, key, v):  # type: ignore[union-attr]
+            if in_list:
+                if v.__class__ is not list:
+                    yield from _fallback(ctx, row, name, self.predicates)
+                    continue
+                values = [x for x in v if x is not None and not _is_nan(x)]
+            elif _is_nan(v):
+                continue
+            else:
+                values = [v]
+            seen: set[Any] = set()
+            for x in values:
+                for node in tx.nodes_by_property(name, key, x):  # type: ignore[union-attr]
+                    n += 1
+                    if n % DEADLINE_EVERY == 0:
+                        ctx.check_deadline()
+                    if in_list:
+                        if node in seen:
+                            continue
+                        seen.add(node)
+                    yield (*row, node)
+
+
+def _family(v: Any) -> str | None:
+    """``number`` or ``string`` (the types a range seek serves), else None."""
+    t = v.__class__
+    if t is int or t is float:
+        return "number"
+    if t is str:
+        return "string"
+    return None
+
+
+class SeekByRange(Unary):
+    """Each input row extended by the nodes with a label whose property lies in a range whose
+    bounds are computed per row. Cypher's rules: a null bound matches nothing, a NaN bound
+    nothing, bounds of two types nothing (no value is comparable with both); bounds of other
+    types than numbers and strings are evaluated by the predicates over a label scan."""
+
+    __slots__ = (
+        "key", "label_name", "lower", "lower_inclusive", "predicates", "upper",
+        "upper_inclusive",
+    )
+
+    def __init__(
+        self, label: str, input: PhysicalOperator, label_name: str, key: str,
+        lower: Compiled | None, lower_inclusive: bool, upper: Compiled | None,
+        upper_inclusive: bool, predicates: tuple[Predicate, ...],
+    ) -> None:
+        super().__init__(label, input)
+        self.label_name = label_name
+        self.key = key
+        self.lower = lower
+        self.lower_inclusive = lower_inclusive
+        self.upper = upper
+        self.upper_inclusive = upper_inclusive
+        self.predicates = predicates
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        tx = ctx.tx
+        name, key, lower, upper = self.label_name, self.key, self.lower, self.upper
+        n = 0
+        for row in self.input.run(ctx, arg):
+            lo = lower(row, ctx) if lower is not None else None
+            hi = upper(row, ctx) if upper is not None else None
+            if (lower is not None and lo is None) or (upper is not None and hi is None):
+                continue
+            families = {_family(b) for b in (lo, hi) if b is not None}
+            if None in families:
+                yield from _fallback(ctx, row, name, self.predicates)
+                continue
+            if len(families) != 1 or _is_nan(lo) or _is_nan(hi):
+                continue
+            bounds = PropertyRange(lo, self.lower_inclusive, hi, self.upper_inclusive)
+            for node in tx.nodes_by_property_range(name, key, bounds):  # type: ignore[union-attr]
+                n += 1
+                if n % DEADLINE_EVERY == 0:
+                    ctx.check_deadline()
                 yield (*row, node)
+
+
+class SeekByPrefix(Unary):
+    """Each input row extended by the nodes with a label whose string property starts with a
+    string computed per row (null: nothing; not a string: the predicates over a label scan)."""
+
+    __slots__ = ("key", "label_name", "predicates", "prefix")
+
+    def __init__(
+        self, label: str, input: PhysicalOperator, label_name: str, key: str, prefix: Compiled,
+        predicates: tuple[Predicate, ...],
+    ) -> None:
+        super().__init__(label, input)
+        self.label_name = label_name
+        self.key = key
+        self.prefix = prefix
+        self.predicates = predicates
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        tx = ctx.tx
+        name, key, prefix = self.label_name, self.key, self.prefix
+        n = 0
+        for row in self.input.run(ctx, arg):
+            p = prefix(row, ctx)
+            if p is None:
+                continue
+            if p.__class__ is not str:
+                yield from _fallback(ctx, row, name, self.predicates)
+                continue
+            for node in tx.nodes_by_property_prefix(name, key, p):  # type: ignore[union-attr]
+                n += 1
+                if n % DEADLINE_EVERY == 0:
+                    ctx.check_deadline()
+                yield (*row, node)
+
+
+class ScanByProperty(Unary):
+    """Each input row extended by the nodes with a label that have a property. The engine
+    contract has no lookup of "any value" through a label+property index, so this scans the
+    label (through its index when there is one) and tests the property."""
+
+    __slots__ = ("key", "label_name")
+
+    def __init__(self, label: str, input: PhysicalOperator, label_name: str, key: str) -> None:
+        super().__init__(label, input)
+        self.label_name = label_name
+        self.key = key
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        tx = ctx.tx
+        name, key = self.label_name, self.key
+        n = 0
+        for row in self.input.run(ctx, arg):
+            for node in tx.nodes_by_label(name):  # type: ignore[union-attr]
+                n += 1
+                if n % DEADLINE_EVERY == 0:
+                    ctx.check_deadline()
+                if tx.node_property(node, key) is not None:  # type: ignore[union-attr]
+                    yield (*row, node)
