@@ -8,6 +8,9 @@ mode switching and shutdown need.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import logging
 import threading
 import time
@@ -34,6 +37,21 @@ from mgcore.storage.records import IsolationLevel
 from mgcore.storage.registry import EngineRegistry
 
 log = logging.getLogger("mgcore.database")
+
+
+def _malloc_trim() -> None:
+    """Return free heap pages to the OS where the C library can (glibc); else nothing."""
+    global _trim
+    if _trim is None:
+        try:
+            _trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _trim = False
+    if _trim:
+        _trim(0)
+
+
+_trim: Any = None
 
 MAX_CACHED_QUERY_LENGTH = 64 * 1024
 """Longer query texts are planned every time, so a few huge queries cannot hog memory."""
@@ -126,6 +144,9 @@ class Database:
         self._processor = processor
         self._lock = threading.RLock()
         self.plan_cache = PlanCache(int(settings.query_plan_cache_max_size))
+        self.memory_limit = int(settings.memory_limit or 0) * 1024 * 1024
+        """``--memory-limit`` in bytes (0: none): queries fail once the process's resident
+        memory is over it."""
         self.schema_version = 0
         self._open_transactions: set[int] = set()
         self._checked_tx_classes: set[type] = set()
@@ -226,6 +247,14 @@ class Database:
             self.schema_version += 1
             self.plan_cache.clear()
         self.plugins.schema_changed(self, change)
+
+    def release_memory(self) -> None:
+        """``FREE MEMORY``, also run after a query hit the memory limit: the engine releases
+        what no transaction can see, Python collects garbage, and the C allocator hands free
+        pages back to the OS (glibc ``malloc_trim``) so resident memory falls."""
+        self.engine.free_memory()
+        gc.collect()
+        _malloc_trim()
 
     def query_deadline(self, timeout: float | None = None) -> float | None:
         """The monotonic deadline of a query starting now: ``timeout`` seconds if given (from a

@@ -182,3 +182,10 @@ class QueryTimeout(TransientError):
     """The query ran longer than the configured execution timeout."""
 
     tck_type = "TransientError"
+
+
+class MemoryLimitExceeded(TransientError):
+    """A query would take the process past ``--memory-limit``; its transaction is rolled back.
+    Memgraph reports this as a TransientError with "Memory limit exceeded! ..."."""
+
+    tck_type = "TransientError"

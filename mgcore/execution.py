@@ -10,17 +10,57 @@ handles: the executor converts nodes and relationships while the transaction is 
 from __future__ import annotations
 
 import enum
+import os
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Protocol
 
-from mgcore.errors import QueryTimeout
+from mgcore.errors import MemoryLimitExceeded, QueryTimeout
 
 if TYPE_CHECKING:
     from mgcore.database import Database
     from mgcore.session import Session
     from mgcore.storage.protocol import Transaction
+
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def resident_memory() -> int:
+    """This process's resident memory in bytes (``/proc/self/statm``; 0 where unavailable)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def human_size(n: float) -> str:
+    """Memgraph's human sizes: ``"43.16MiB"``, ``"512B"``."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(n) < 1024 or unit == "TiB":
+            return f"{n:.2f}{unit}" if unit != "B" else f"{int(n)}B"
+        n /= 1024
+    return f"{n:.2f}TiB"  # pragma: no cover
+
+
+def check_memory(limit: int, allocating: int = 0) -> None:
+    """Raise MemoryLimitExceeded when resident memory (plus ``allocating`` bytes about to be
+    allocated) is over ``limit`` bytes, with Memgraph's two messages."""
+    used = resident_memory()
+    if used + allocating <= limit or used == 0:
+        return
+    if allocating:
+        raise MemoryLimitExceeded(
+            f"Memory limit exceeded! Attempting to allocate a chunk of {human_size(allocating)} "
+            f"which would put the current use to {human_size(used + allocating)}, while the "
+            f"maximum allowed size for allocation is set to {human_size(limit)}."
+        )
+    raise MemoryLimitExceeded(
+        f"Memory limit exceeded! Current use is {human_size(used)}, while the maximum allowed "
+        f"size for allocation is set to {human_size(limit)}."
+    )
 
 
 class QueryKind(enum.Enum):
@@ -96,11 +136,22 @@ class QueryContext:
     deadline: float | None = None
     """``time.monotonic()`` value after which the query is aborted (``check_deadline``)."""
     abort_message: str = "Transaction was asked to abort because of transaction timeout."
+    memory_limit: int = 0
+    """``--memory-limit`` in bytes; 0: none. Checked with the deadline."""
 
     def check_deadline(self) -> None:
-        """Raise QueryTimeout past the deadline; called by operators every few thousand rows."""
+        """Raise QueryTimeout past the deadline, MemoryLimitExceeded when the process is over
+        the memory limit; called by operators every few thousand rows."""
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise QueryTimeout(self.abort_message)
+        if self.memory_limit:
+            check_memory(self.memory_limit)
+
+    def check_allocation(self, size: int) -> None:
+        """Raise MemoryLimitExceeded when allocating about ``size`` more bytes would take the
+        process over the memory limit (before building a big list)."""
+        if self.memory_limit:
+            check_memory(self.memory_limit, size)
 
     def abort(self, message: str) -> None:
         """Make the next ``check_deadline`` fail with ``message`` (safe from another thread)."""

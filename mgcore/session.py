@@ -13,7 +13,13 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mgcore.errors import ClientError, DatabaseError, MgError, TransactionError
+from mgcore.errors import (
+    ClientError,
+    DatabaseError,
+    MemoryLimitExceeded,
+    MgError,
+    TransactionError,
+)
 from mgcore.execution import Counters, PreparedQuery, QueryContext, QueryKind, TxControl
 from mgcore.result import Result, ResultSummary
 from mgcore.storage.records import IsolationLevel
@@ -193,8 +199,10 @@ class Session:
                     "running more queries."
                 )
             if not prepared.allowed_in_explicit_transaction:
+                message = getattr(prepared, "explicit_transaction_message", None)
                 raise TransactionError(
-                    f"{query.strip().split(None, 2)[0].upper()} ... is not allowed in "
+                    message
+                    or f"{query.strip().split(None, 2)[0].upper()} ... is not allowed in "
                     "multicommand transactions."
                 )
         tx: Transaction | None = None
@@ -210,6 +218,7 @@ class Session:
             tx=tx,
             parameters=params,
             deadline=self._db.query_deadline(timeout),
+            memory_limit=self._db.memory_limit,
         )
         self._running = ctx
         try:
@@ -274,6 +283,8 @@ class Session:
                 self._db.rollback(tx)
         else:
             self._fail_explicit(err)
+        if isinstance(err, MemoryLimitExceeded):
+            self._db.release_memory()
         return err
 
     def _fail_explicit(self, err: MgError) -> None:

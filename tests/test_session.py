@@ -175,8 +175,9 @@ def test_show_storage_info(db: Database) -> None:
         assert result.keys() == ["storage info", "value"]
         info = dict(result.values())
     names = list(info)
-    assert names[:14] == [
-        "name", "vertex_count", "edge_count", "average_degree", "memory_res", "peak_memory_res",
+    assert names[:15] == [
+        "name", "vertex_count", "edge_count", "average_degree", "vm_max_map_count", "memory_res",
+        "peak_memory_res",
         "unreleased_delta_objects", "disk_usage", "memory_tracked", "allocation_limit",
         "global_isolation_level", "session_isolation_level", "next_session_isolation_level",
         "storage_mode",

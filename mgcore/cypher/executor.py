@@ -31,7 +31,14 @@ from mgcore.cypher.physical.operators.project import Select
 from mgcore.cypher.physical.row import Layout
 from mgcore.cypher.procedures import ProcedureRegistry
 from mgcore.errors import ClientError, CypherSyntaxError
-from mgcore.execution import Notification, QueryContext, QueryKind, TxControl
+from mgcore.execution import (
+    Notification,
+    QueryContext,
+    QueryKind,
+    TxControl,
+    human_size,
+    resident_memory,
+)
 from mgcore.storage.records import (
     ConstraintKind,
     ConstraintSpec,
@@ -43,6 +50,9 @@ from mgcore.storage.records import (
 if TYPE_CHECKING:
     from mgcore.database import Database
 
+
+_INFO_IN_TX = "Info reporting not allowed in multicommand transactions."
+"""Memgraph refuses SHOW ... INFO inside an explicit transaction."""
 
 # ------------------------------------------------------------------------------ queries
 
@@ -104,11 +114,16 @@ class StaticQuery:
         kind: QueryKind = QueryKind.READ,
         needs_transaction: bool = False,
         allowed_in_explicit_transaction: bool = True,
+        explicit_transaction_message: str | None = None,
     ) -> None:
         self.columns = columns
         self.kind = kind
         self.needs_transaction = needs_transaction
-        self.allowed_in_explicit_transaction = allowed_in_explicit_transaction
+        self.allowed_in_explicit_transaction = (
+            allowed_in_explicit_transaction and explicit_transaction_message is None
+        )
+        self.explicit_transaction_message = explicit_transaction_message
+        """Memgraph's error for the statement inside an explicit transaction (refused then)."""
         self._action = action
 
     def run(self, ctx: QueryContext) -> Iterator[tuple[Any, ...]]:
@@ -177,37 +192,61 @@ class CypherProcessor:
         if isinstance(statement, ast.Profile):
             return ProfileQuery(self, statement.query)
         if isinstance(statement, ast.ShowStorageInfo):
-            return StaticQuery(("storage info", "value"), self._storage_info)
+            return StaticQuery(
+                ("storage info", "value"), self._storage_info,
+                explicit_transaction_message=_INFO_IN_TX,
+            )
         if isinstance(statement, ast.SetIsolationLevel):
             return StaticQuery(
                 (), lambda ctx: self._set_isolation(ctx, statement),
-                allowed_in_explicit_transaction=False,
+                explicit_transaction_message=(
+                    "Isolation level cannot be modified in multicommand transactions."
+                ),
             )
         if isinstance(statement, ast.SetStorageMode):
             return StaticQuery(
                 (), lambda ctx: self._storage_mode(statement.mode),
-                allowed_in_explicit_transaction=False,
+                explicit_transaction_message=(
+                    "Storage mode cannot be modified in multicommand transactions."
+                ),
             )
         if isinstance(statement, ast.CreateSnapshot):
             return StaticQuery(
                 ("path",), lambda ctx: [(self.database.engine.create_snapshot(),)],
-                allowed_in_explicit_transaction=False,
+                explicit_transaction_message=(
+                    "Snapshot cannot be created in multicommand transactions."
+                ),
+            )
+        if isinstance(statement, ast.FreeMemory):
+            return StaticQuery(
+                (), lambda ctx: self.database.release_memory(),
+                explicit_transaction_message=(
+                    "Free memory query not allowed in multicommand transactions."
+                ),
             )
         if isinstance(statement, ast.CreateIndex | ast.DropIndex):
             return StaticQuery(
                 (), lambda ctx: self._index_ddl(ctx, statement), QueryKind.SCHEMA,
-                allowed_in_explicit_transaction=False,
+                explicit_transaction_message=(
+                    "Index manipulation not allowed in multicommand transactions."
+                ),
             )
         if isinstance(statement, ast.CreateConstraint | ast.DropConstraint):
             return StaticQuery(
                 (), lambda ctx: self._constraint_ddl(ctx, statement), QueryKind.SCHEMA,
-                allowed_in_explicit_transaction=False,
+                explicit_transaction_message=(
+                    "Constraint manipulation not allowed in multicommand transactions."
+                ),
             )
         if isinstance(statement, ast.ShowIndexes):
-            return StaticQuery(("index type", "label", "property", "count"), self._show_indexes)
+            return StaticQuery(
+                ("index type", "label", "property", "count"), self._show_indexes,
+                explicit_transaction_message=_INFO_IN_TX,
+            )
         if isinstance(statement, ast.ShowConstraints):
             return StaticQuery(
-                ("constraint type", "label", "properties", "data_type"), self._show_constraints
+                ("constraint type", "label", "properties", "data_type"), self._show_constraints,
+                explicit_transaction_message=_INFO_IN_TX,
             )
         raise ClientError(f"{type(statement).__name__} is not supported yet.")
 
@@ -253,6 +292,8 @@ class CypherProcessor:
     # ------------------------------------------------------------------------ admin
 
     def _storage_info(self, ctx: QueryContext) -> list[tuple[str, Any]]:
+        """Memgraph v3.0-v3.8's 15 rows in its order (sizes as human strings, counts as ints,
+        ``average_degree`` a float), then the engine's own rows."""
         db = self.database
         engine = db.engine
         extra = dict(engine.info())
@@ -262,20 +303,23 @@ class CypherProcessor:
         degree = extra.pop("average_degree", 2 * rels / nodes if nodes else 0.0)
         unreleased = extra.pop("unreleased_delta_objects", 0)
         global_level = extra.pop("isolation_level", None) or db.settings.isolation_level
+        for generic in _STORAGE_INFO_ROWS:
+            extra.pop(generic, None)
         session = ctx.session
         rss, peak = _memory()
-        limit_mib = int(db.settings.memory_limit or 0)
+        limit = db.memory_limit or _physical_memory()
         rows: list[tuple[str, Any]] = [
             ("name", "memgraph"),
-            ("vertex_count", nodes),
-            ("edge_count", rels),
+            ("vertex_count", int(nodes)),
+            ("edge_count", int(rels)),
             ("average_degree", float(degree)),
-            ("memory_res", _human(rss)),
-            ("peak_memory_res", _human(peak)),
-            ("unreleased_delta_objects", unreleased),
-            ("disk_usage", _human(_disk_usage(Path(db.settings.data_directory)))),
-            ("memory_tracked", _human(rss)),
-            ("allocation_limit", _human(limit_mib * 1024 * 1024) if limit_mib else "unlimited"),
+            ("vm_max_map_count", _vm_max_map_count()),
+            ("memory_res", human_size(rss)),
+            ("peak_memory_res", human_size(peak)),
+            ("unreleased_delta_objects", int(unreleased)),
+            ("disk_usage", human_size(_disk_usage(Path(db.settings.data_directory)))),
+            ("memory_tracked", human_size(rss)),
+            ("allocation_limit", human_size(limit)),
             ("global_isolation_level", _level_name(global_level)),
             ("session_isolation_level", _level_name(session.isolation_level)),
             ("next_session_isolation_level", _level_name(session.next_isolation_level)),
@@ -285,7 +329,28 @@ class CypherProcessor:
         return rows
 
     def _set_isolation(self, ctx: QueryContext, statement: ast.SetIsolationLevel) -> None:
+        """GLOBAL: the engine's default for new transactions; SESSION: this session's level
+        from now on; NEXT: this session's next transaction only. A level the engine does not
+        support is refused here, with Memgraph's messages for its storage modes."""
         level = IsolationLevel(statement.level.value)
+        engine = self.database.engine
+        if level not in engine.capabilities.isolation_levels:
+            if engine.name == "IN_MEMORY_ANALYTICAL":
+                raise ClientError(
+                    "Isolation level cannot be modified when storage mode is set to "
+                    "IN_MEMORY_ANALYTICAL.IN_MEMORY_ANALYTICAL mode doesn't provide any "
+                    "isolation guarantees, you can think about it as an equivalent to "
+                    "READ_UNCOMMITED."
+                )
+            if engine.name == "ON_DISK_TRANSACTIONAL":
+                raise ClientError(
+                    "Snapshot isolation level is the only supported isolation level for disk "
+                    "storage."
+                )
+            raise ClientError(
+                f"The {engine.name} storage mode does not support the {level.value} isolation "
+                "level."
+            )
         if statement.scope is ast.IsolationScope.GLOBAL:
             self.database.engine.set_isolation_level(level)
         elif statement.scope is ast.IsolationScope.SESSION:
@@ -361,22 +426,67 @@ class CypherProcessor:
             )
 
     def _show_indexes(self, ctx: QueryContext) -> list[tuple[Any, ...]]:
+        """``index type`` (``label``, ``label+property``), ``label``, ``property`` (null for a
+        label index, a string, a list for a composite index) and ``count``, sorted by type,
+        label and property as in Memgraph."""
         rows = []
         for info in self.database.engine.schema.indexes():
             spec = info.spec
             props = spec.properties
             prop: Any = None if not props else (props[0] if len(props) == 1 else list(props))
-            rows.append((spec.kind.value, spec.label, prop, info.count))
-        rows.sort(key=lambda r: (r[0], r[1], str(r[2])))
+            rows.append((spec.kind.value, spec.label, prop, int(info.count)))
+        rows.sort(key=_index_row_key)
         return rows
 
     def _show_constraints(self, ctx: QueryContext) -> list[tuple[Any, ...]]:
+        """``constraint type`` (``exists``, ``unique``), ``label``, ``properties`` (the property
+        for ``exists``, a list for ``unique``) and ``data_type`` (empty but for type
+        constraints); existence constraints first, then uniqueness, each sorted."""
         rows: list[tuple[Any, ...]] = []
-        for spec in self.database.engine.schema.constraints():
+        order = {ConstraintKind.EXISTS: 0, ConstraintKind.UNIQUE: 1}
+        specs = sorted(
+            self.database.engine.schema.constraints(),
+            key=lambda c: (order.get(c.kind, 2), c.label, c.properties),
+        )
+        for spec in specs:
             props: Any = list(spec.properties) if spec.kind is ConstraintKind.UNIQUE else (
                 spec.properties[0])
             rows.append((spec.kind.value, spec.label, props, ""))
         return rows
+
+
+_STORAGE_INFO_ROWS = (
+    "name", "vertex_count", "edge_count", "average_degree", "vm_max_map_count", "memory_res",
+    "peak_memory_res", "unreleased_delta_objects", "disk_usage", "memory_tracked",
+    "allocation_limit", "global_isolation_level", "session_isolation_level",
+    "next_session_isolation_level", "storage_mode",
+)
+"""The generic rows of SHOW STORAGE INFO, which the kernel computes (an engine's own value of
+one is dropped rather than shown twice)."""
+
+
+def _index_row_key(row: tuple[Any, ...]) -> tuple[str, str, tuple[str, ...]]:
+    prop = row[2]
+    props = () if prop is None else tuple(prop) if isinstance(prop, list) else (prop,)
+    return (row[0], row[1], props)
+
+
+def _vm_max_map_count() -> int:
+    """The kernel's ``vm.max_map_count`` (-1 where it cannot be read, as in Memgraph)."""
+    try:
+        with open("/proc/sys/vm/max_map_count") as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return -1
+
+
+def _physical_memory() -> int:
+    """Total physical memory in bytes: the allocation limit without ``--memory-limit``
+    (Memgraph's default limit is the physical memory when swap is on)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 0
 
 
 def _level_name(level: Any) -> str:
@@ -385,23 +495,10 @@ def _level_name(level: Any) -> str:
     return level.value if isinstance(level, IsolationLevel) else str(level)
 
 
-def _human(n: float) -> str:
-    """Memgraph's human sizes: ``"43.16MiB"``."""
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(n) < 1024 or unit == "TiB":
-            return f"{n:.2f}{unit}" if unit != "B" else f"{int(n)}B"
-        n /= 1024
-    return f"{n:.2f}TiB"
-
-
 def _memory() -> tuple[int, int]:
     """Resident and peak resident memory of this process, in bytes."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    try:
-        with open("/proc/self/statm") as f:
-            rss = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        rss = peak
+    rss = resident_memory() or peak
     return rss, max(peak, rss)
 
 

@@ -18,9 +18,16 @@ def _range_arg(pos: int, v: Any) -> NoReturn:
     )
 
 
-def range_(start: Any, end: Any, step: Any = 1) -> list[int] | None:
+_CHECKED_RANGE = 1 << 16
+"""Ranges longer than this are checked against the memory limit before they are built."""
+_BYTES_PER_ELEMENT = 40
+"""A list slot and an int object: what one element of a built range costs."""
+
+
+def range_(ctx: Any, start: Any, end: Any, step: Any = 1) -> list[int] | None:
     """The integers from ``start`` to ``end`` inclusive, ``step`` apart (empty when the step
-    goes the other way); null if any argument is null."""
+    goes the other way); null if any argument is null. A long range is refused before it is
+    built when it would take the process over ``--memory-limit``."""
     if type(start) is not int or type(end) is not int or type(step) is not int:
         if start is None or end is None or step is None:
             return None
@@ -28,10 +35,16 @@ def range_(start: Any, end: Any, step: Any = 1) -> list[int] | None:
             if type(v) is not int:
                 _range_arg(pos, v)
     if step > 0:
-        return list(range(start, end + 1, step))
-    if step < 0:
-        return list(range(start, end - 1, step))
-    raise argument_error("range", "the step must not be zero.")
+        values = range(start, end + 1, step)
+    elif step < 0:
+        values = range(start, end - 1, step)
+    else:
+        raise argument_error("range", "the step must not be zero.")
+    if len(values) > _CHECKED_RANGE:
+        check = getattr(ctx, "check_allocation", None)
+        if check is not None:
+            check(len(values) * _BYTES_PER_ELEMENT)
+    return list(values)
 
 
 def tail(v: Any) -> list[Any] | None:
@@ -65,7 +78,7 @@ def to_set(v: Any) -> list[Any] | None:
 
 FUNCTIONS: tuple[Function, ...] = (
     Function(
-        "range", range_, 2, 3,
+        "range", range_, 2, 3, needs_context=True,
         signature="range(start :: INTEGER, end :: INTEGER, step = 1 :: INTEGER) "
         ":: LIST OF INTEGER",
         description="Returns the integers from start to end inclusive, step apart.",

@@ -1,0 +1,349 @@
+"""Memgraph's admin statements end to end on embedded sessions: isolation levels through Cypher
+(what each level lets one session see of another's writes), ``--memory-limit``, ``FREE
+MEMORY``, and the rows of SHOW STORAGE INFO / SHOW INDEX INFO / SHOW CONSTRAINT INFO."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import mgcore
+from mgcore.database import Database
+from mgcore.errors import ClientError, MemoryLimitExceeded, TransactionError
+from mgcore.execution import resident_memory
+from mgcore.session import Session
+from mgcore.storage.records import IndexInfo, IndexSpec, IsolationLevel
+
+
+def open_db(tmp_path_factory: pytest.TempPathFactory, **settings: Any) -> Database:
+    return mgcore.connect(
+        storage_mode="IN_MEMORY_TRANSACTIONAL",
+        data_directory=str(tmp_path_factory.mktemp("db")),
+        **settings,
+    )
+
+
+@pytest.fixture
+def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    database = open_db(tmp_path_factory)
+    yield database
+    database.close()
+
+
+def count(s: Session) -> int:
+    return s.run("MATCH (n:X) RETURN count(n) AS c").single()[0]  # type: ignore[index]
+
+
+def info(s: Session) -> dict[str, Any]:
+    return {name: value for name, value in s.run("SHOW STORAGE INFO")}
+
+
+# ----------------------------------------------------------------------- isolation levels
+
+
+def test_snapshot_isolation_reader_does_not_see_a_later_commit(db: Database) -> None:
+    with db.session() as reader, db.session() as writer:
+        tx = reader.begin_transaction()
+        assert count(reader) == 0
+        writer.run("CREATE (:X)").consume()
+        assert count(reader) == 0
+        tx.commit()
+        assert count(reader) == 1
+
+
+def test_read_committed_sees_a_commit_made_during_the_transaction(db: Database) -> None:
+    with db.session() as reader, db.session() as writer:
+        reader.run("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED").consume()
+        reader.run("BEGIN").consume()
+        assert count(reader) == 0
+        wtx = writer.begin_transaction()
+        writer.run("CREATE (:X)").consume()
+        assert count(reader) == 0  # not committed yet
+        wtx.commit()
+        assert count(reader) == 1
+        reader.run("COMMIT").consume()
+
+
+def test_read_uncommitted_sees_another_sessions_uncommitted_write(db: Database) -> None:
+    with db.session() as reader, db.session() as writer:
+        reader.run("SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED").consume()
+        wtx = writer.begin_transaction()
+        writer.run("CREATE (:X)").consume()
+        assert count(reader) == 1
+        wtx.rollback()
+        assert count(reader) == 0
+
+
+def test_next_applies_to_one_transaction_only(db: Database) -> None:
+    with db.session() as reader, db.session() as writer:
+        reader.run("SET NEXT TRANSACTION ISOLATION LEVEL READ COMMITTED").consume()
+        assert info(reader)["next_session_isolation_level"] == "READ_COMMITTED"
+        assert info(reader)["session_isolation_level"] == ""
+        reader.run("BEGIN").consume()  # the next transaction: read committed
+        assert reader.transaction is not None
+        assert reader.transaction.engine_tx.isolation is IsolationLevel.READ_COMMITTED
+        writer.run("CREATE (:X)").consume()
+        assert count(reader) == 1
+        reader.run("COMMIT").consume()
+        assert info(reader)["next_session_isolation_level"] == ""
+        tx = reader.begin_transaction()  # back to snapshot isolation
+        assert tx.engine_tx.isolation is IsolationLevel.SNAPSHOT_ISOLATION
+        assert count(reader) == 1
+        writer.run("CREATE (:X)").consume()
+        assert count(reader) == 1
+        tx.commit()
+
+
+def test_next_is_taken_by_an_auto_commit_query(db: Database) -> None:
+    with db.session() as s:
+        s.run("SET NEXT TRANSACTION ISOLATION LEVEL READ UNCOMMITTED").consume()
+        s.run("MATCH (n) RETURN n").consume()
+        assert s.begin_transaction().engine_tx.isolation is IsolationLevel.SNAPSHOT_ISOLATION
+
+
+def test_session_level_persists_and_next_overrides_it_once(db: Database) -> None:
+    with db.session() as s:
+        s.run("SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED").consume()
+        for _ in range(2):
+            tx = s.begin_transaction()
+            assert tx.engine_tx.isolation is IsolationLevel.READ_UNCOMMITTED
+            tx.commit()
+        s.run("SET NEXT TRANSACTION ISOLATION LEVEL SNAPSHOT ISOLATION").consume()
+        tx = s.begin_transaction()
+        assert tx.engine_tx.isolation is IsolationLevel.SNAPSHOT_ISOLATION
+        tx.commit()
+        tx = s.begin_transaction()
+        assert tx.engine_tx.isolation is IsolationLevel.READ_UNCOMMITTED
+        tx.commit()
+        assert info(s)["session_isolation_level"] == "READ_UNCOMMITTED"
+
+
+def test_global_changes_the_default_of_new_transactions(db: Database) -> None:
+    with db.session() as a, db.session() as b, db.session() as c:
+        b.run("SET SESSION TRANSACTION ISOLATION LEVEL SNAPSHOT ISOLATION").consume()
+        a.run("SET GLOBAL TRANSACTION ISOLATION LEVEL READ COMMITTED").consume()
+        assert info(c)["global_isolation_level"] == "READ_COMMITTED"
+        assert c.begin_transaction().engine_tx.isolation is IsolationLevel.READ_COMMITTED
+        assert a.begin_transaction().engine_tx.isolation is IsolationLevel.READ_COMMITTED
+        # a session level wins over the global one
+        assert b.begin_transaction().engine_tx.isolation is IsolationLevel.SNAPSHOT_ISOLATION
+    with db.session() as d:
+        assert d.begin_transaction().engine_tx.isolation is IsolationLevel.READ_COMMITTED
+
+
+def test_isolation_level_flag(tmp_path_factory: pytest.TempPathFactory) -> None:
+    database = open_db(tmp_path_factory, isolation_level="READ_COMMITTED")
+    try:
+        with database.session() as s:
+            assert info(s)["global_isolation_level"] == "READ_COMMITTED"
+            assert s.begin_transaction().engine_tx.isolation is IsolationLevel.READ_COMMITTED
+    finally:
+        database.close()
+
+
+def test_isolation_level_refused_in_explicit_transaction(db: Database) -> None:
+    with db.session() as s:
+        s.run("BEGIN").consume()
+        with pytest.raises(
+            TransactionError,
+            match=r"^Isolation level cannot be modified in multicommand transactions\.$",
+        ):
+            s.run("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        s.run("ROLLBACK").consume()
+        assert info(s)["session_isolation_level"] == ""
+
+
+def test_unsupported_level_refused(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caps = db.engine.capabilities
+    only_si = type(caps)(**{**caps.__dict__, "isolation_levels": frozenset(
+        {IsolationLevel.SNAPSHOT_ISOLATION})})
+    monkeypatch.setattr(type(db.engine), "capabilities", only_si)
+    with db.session() as s, pytest.raises(ClientError, match="does not support"):
+        s.run("SET NEXT TRANSACTION ISOLATION LEVEL READ UNCOMMITTED")
+
+
+# --------------------------------------------------------------------------- memory limit
+
+
+def _limit_above_current(headroom_mib: int) -> int:
+    return resident_memory() // (1024 * 1024) + headroom_mib
+
+
+def test_memory_limit_refuses_a_huge_range_before_building_it(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    database = open_db(tmp_path_factory, memory_limit=_limit_above_current(64))
+    try:
+        with database.session() as s:
+            s.run("CREATE (:Keep {v: 1})").consume()
+            with pytest.raises(MemoryLimitExceeded, match=r"^Memory limit exceeded! Attempting"):
+                s.run("UNWIND range(1, 10000000) AS i CREATE (:X {i: i})")
+            assert count(s) == 0
+            assert s.run("MATCH (n:Keep) RETURN n.v").single()[0] == 1  # type: ignore[index]
+            assert s.run("UNWIND range(1, 1000) AS i RETURN sum(i)").single()[0] == 500500  # type: ignore[index]
+    finally:
+        database.close()
+
+
+def test_memory_limit_aborts_a_growing_transaction(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    database = open_db(tmp_path_factory, memory_limit=_limit_above_current(48))
+    try:
+        with database.session() as s:
+            assert info(s)["allocation_limit"].endswith("MiB")
+            s.run("CREATE (:Keep {v: 1})").consume()
+            with pytest.raises(
+                MemoryLimitExceeded, match=r"^Memory limit exceeded! Current use is .* while "
+                r"the maximum allowed size for allocation is set to"
+            ) as raised:
+                # each row is small (a 2000-element list), the transaction grows past the limit
+                s.run("UNWIND range(1, 40000) AS i CREATE (:X {i: i, l: range(i, i + 2000)})")
+            assert raised.value.code == "Memgraph.TransientError.MemgraphError.MemgraphError"
+            assert count(s) == 0  # rolled back
+            assert s.run("MATCH (n) RETURN count(n)").single()[0] == 1  # type: ignore[index]
+            s.run("UNWIND range(1, 5000) AS i CREATE (:Y {i: i})").consume()
+            assert s.run("MATCH (n:Y) RETURN count(n)").single()[0] == 5000  # type: ignore[index]
+    finally:
+        database.close()
+
+
+def test_memory_limit_in_explicit_transaction_fails_it(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    database = open_db(tmp_path_factory, memory_limit=_limit_above_current(64))
+    try:
+        with database.session() as s:
+            tx = s.begin_transaction()
+            tx.run("CREATE (:X)").consume()
+            with pytest.raises(MemoryLimitExceeded):
+                tx.run("RETURN size(range(1, 100000000)) AS n").consume()
+            with pytest.raises(TransactionError):
+                tx.commit()
+            assert count(s) == 0
+    finally:
+        database.close()
+
+
+def test_no_memory_limit_shows_physical_memory(db: Database) -> None:
+    with db.session() as s:
+        assert db.memory_limit == 0
+        assert info(s)["allocation_limit"][-3:] in ("MiB", "GiB", "TiB")
+
+
+# ---------------------------------------------------------------------------- FREE MEMORY
+
+
+def test_free_memory(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = db.engine.free_memory
+
+    def free_memory() -> None:
+        calls.append(1)
+        real()
+
+    monkeypatch.setattr(db.engine, "free_memory", free_memory)
+    with db.session() as s:
+        result = s.run("FREE MEMORY")
+        assert result.keys() == () or list(result.keys()) == []  # type: ignore[comparison-overlap]
+        assert list(result) == []
+        assert calls == [1]
+        s.run("BEGIN").consume()
+        with pytest.raises(
+            TransactionError,
+            match=r"^Free memory query not allowed in multicommand transactions\.$",
+        ):
+            s.run("FREE MEMORY")
+        s.run("ROLLBACK").consume()
+        assert calls == [1]
+
+
+# ---------------------------------------------------------------------- SHOW ... INFO rows
+
+STORAGE_INFO_ROWS = [
+    "name", "vertex_count", "edge_count", "average_degree", "vm_max_map_count", "memory_res",
+    "peak_memory_res", "unreleased_delta_objects", "disk_usage", "memory_tracked",
+    "allocation_limit", "global_isolation_level", "session_isolation_level",
+    "next_session_isolation_level", "storage_mode",
+]
+
+
+def test_storage_info_rows_order_and_types(db: Database) -> None:
+    with db.session() as s:
+        s.run("CREATE (:A)-[:R]->(:B), (:C)").consume()
+        result = s.run("SHOW STORAGE INFO")
+        assert list(result.keys()) == ["storage info", "value"]
+        rows = list(result)
+        names = [r[0] for r in rows]
+        assert names[:15] == STORAGE_INFO_ROWS
+        assert len(set(names)) == len(names)
+        values = dict(rows)
+        assert values["name"] == "memgraph"
+        assert (values["vertex_count"], values["edge_count"]) == (3, 1)
+        assert values["average_degree"] == pytest.approx(2 / 3)
+        assert type(values["average_degree"]) is float
+        for key in ("vertex_count", "edge_count", "vm_max_map_count",
+                    "unreleased_delta_objects"):
+            assert type(values[key]) is int, key
+        for key in ("memory_res", "peak_memory_res", "disk_usage", "memory_tracked",
+                    "allocation_limit"):
+            assert isinstance(values[key], str) and values[key][-1] == "B", key
+            float(values[key].rstrip("KMGTiB"))
+        assert values["global_isolation_level"] == "SNAPSHOT_ISOLATION"
+        assert values["storage_mode"] == "IN_MEMORY_TRANSACTIONAL"
+
+
+def test_info_refused_in_explicit_transaction(db: Database) -> None:
+    with db.session() as s:
+        s.run("BEGIN").consume()
+        for query in ("SHOW STORAGE INFO", "SHOW INDEX INFO", "SHOW CONSTRAINT INFO"):
+            with pytest.raises(
+                TransactionError,
+                match=r"^Info reporting not allowed in multicommand transactions\.$",
+            ):
+                s.run(query)
+        s.run("ROLLBACK").consume()
+
+
+def test_index_ddl_refused_in_explicit_transaction(db: Database) -> None:
+    with db.session() as s:
+        s.run("BEGIN").consume()
+        with pytest.raises(TransactionError, match=r"^Index manipulation not allowed"):
+            s.run("CREATE INDEX ON :L(p)")
+        with pytest.raises(TransactionError, match=r"^Constraint manipulation not allowed"):
+            s.run("CREATE CONSTRAINT ON (n:L) ASSERT n.p IS UNIQUE")
+        s.run("ROLLBACK").consume()
+
+
+def test_show_index_info_columns_and_order(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed = [
+        IndexInfo(IndexSpec("B", ("x",)), 3),
+        IndexInfo(IndexSpec("A", ("y", "b")), 1),
+        IndexInfo(IndexSpec("B"), 7),
+        IndexInfo(IndexSpec("A", ("x",)), 2),
+        IndexInfo(IndexSpec("A"), 5),
+    ]
+    monkeypatch.setattr(type(db.engine.schema), "indexes", lambda self: listed)
+    with db.session() as s:
+        result = s.run("SHOW INDEX INFO")
+        assert list(result.keys()) == ["index type", "label", "property", "count"]
+        assert [list(r) for r in result] == [
+            ["label", "A", None, 5],
+            ["label", "B", None, 7],
+            ["label+property", "A", "x", 2],
+            ["label+property", "A", ["y", "b"], 1],
+            ["label+property", "B", "x", 3],
+        ]
+
+
+def test_show_constraint_info_columns(db: Database) -> None:
+    with db.session() as s:
+        result = s.run("SHOW CONSTRAINT INFO")
+        assert list(result.keys()) == ["constraint type", "label", "properties", "data_type"]
+        assert list(result) == []
