@@ -30,6 +30,8 @@ commit-log step of the contract), and waits for it to be durable after the latch
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import threading
 from collections import deque
@@ -43,11 +45,12 @@ from mgcore.storage.protocol import API_VERSION, EngineContext, SchemaManager
 from mgcore.storage.records import (
     ConstraintSpec,
     GraphStatistics,
-    IndexInfo,
     IndexSpec,
     IsolationLevel,
 )
+from mgcore_engine_in_memory_tx.constraints import ConstraintSet
 from mgcore_engine_in_memory_tx.durability import Durability, encode_ops
+from mgcore_engine_in_memory_tx.indexes import IndexSet
 from mgcore_engine_in_memory_tx.objects import (
     ABORTED,
     DELETED,
@@ -58,38 +61,11 @@ from mgcore_engine_in_memory_tx.objects import (
     Edge,
     Vertex,
 )
+from mgcore_engine_in_memory_tx.schema import Schema
 from mgcore_engine_in_memory_tx.transaction import InMemoryTransaction, TxStats, _undo
 
 """Marker in the data directory naming the engine and its on-disk format."""
 FORMAT_VERSION = 1
-
-
-class _NoSchema:
-    """Schema DDL of an engine without indexes or constraints (capabilities all false)."""
-
-    def create_index(self, spec: IndexSpec) -> bool:
-        """Unsupported: no label or label+property index yet."""
-        raise UnsupportedOperation("IN_MEMORY_TRANSACTIONAL does not support indexes yet.")
-
-    def drop_index(self, spec: IndexSpec) -> bool:
-        """Unsupported: no label or label+property index yet."""
-        raise UnsupportedOperation("IN_MEMORY_TRANSACTIONAL does not support indexes yet.")
-
-    def indexes(self) -> list[IndexInfo]:
-        """There are none."""
-        return []
-
-    def create_constraint(self, spec: ConstraintSpec) -> bool:
-        """Unsupported: no existence or uniqueness constraint yet."""
-        raise UnsupportedOperation("IN_MEMORY_TRANSACTIONAL does not support constraints yet.")
-
-    def drop_constraint(self, spec: ConstraintSpec) -> bool:
-        """Unsupported: no existence or uniqueness constraint yet."""
-        raise UnsupportedOperation("IN_MEMORY_TRANSACTIONAL does not support constraints yet.")
-
-    def constraints(self) -> list[ConstraintSpec]:
-        """There are none."""
-        return []
 
 
 def _setting_bool(value: Any, default: bool) -> bool:
@@ -127,7 +103,16 @@ class InMemoryTransactionalEngine:
         self._keys_used: set[int] = set()
         self._isolation = self.capabilities.default_isolation
         self._properties_on_edges = True
-        self._schema = _NoSchema()
+        self._indexes = IndexSet(self)
+        self._indexed = False
+        """True while any index exists: the write paths maintain indexes only then."""
+        self._constraints = ConstraintSet(self)
+        self._constrained = False
+        """True while any constraint exists: commits check constraints only then."""
+        self._schema = Schema(self)
+        self._gc_cycle = 30.0
+        self._gc_wake = threading.Event()
+        self._gc_thread: threading.Thread | None = None
         self._directory: Path | None = None
         self._durability: Durability | None = None
         self._closed = False
@@ -152,10 +137,12 @@ class InMemoryTransactionalEngine:
         durability = Durability(self, ctx)
         durability.open()
         self._durability = durability
+        self._start_gc(settings.get("storage_gc_cycle_sec"))
 
     def close(self) -> None:
-        """Write the snapshot on exit, roll back the transactions still open (later ``begin``
-        calls fail), then sync and close the WAL."""
+        """Stop the GC thread, write the snapshot on exit, roll back the transactions still
+        open (later ``begin`` calls fail), then sync and close the WAL."""
+        self._stop_gc()
         durability = self._durability
         if durability is not None:
             durability.before_close()
@@ -194,7 +181,7 @@ class InMemoryTransactionalEngine:
 
     @property
     def schema(self) -> SchemaManager:
-        """Index and constraint DDL (none supported yet)."""
+        """Index and constraint DDL."""
         return self._schema
 
     def set_isolation_level(self, level: IsolationLevel) -> None:
@@ -222,6 +209,7 @@ class InMemoryTransactionalEngine:
                 label_counts=dict(self._label_counts),
                 type_counts=dict(self._type_counts),
                 property_keys=frozenset(names[k] for k in self._keys_used),
+                index_stats=self._indexes.statistics() if self._indexed else {},
             )
 
     def info(self) -> list[tuple[str, Any]]:
@@ -240,10 +228,42 @@ class InMemoryTransactionalEngine:
         ]
 
     def free_memory(self) -> None:
-        """Release every delta no active transaction can need, then collect Python garbage."""
+        """``FREE MEMORY``: run the garbage collector now (release every delta and index entry
+        no active transaction can need), collect Python garbage, and hand the allocator's free
+        memory back to the OS (glibc ``malloc_trim``) where available."""
+        self._gc_once()
+        gc.collect()
+        _malloc_trim()
+
+    # ---------------------------------------------------------------- garbage collection
+
+    def _gc_once(self) -> None:
+        """One GC run: delta release and the index entries it makes unreachable."""
         with self._lock:
             self._release_locked()
-        gc.collect()
+
+    def _start_gc(self, cycle: Any) -> None:
+        """Start the GC thread, which runs ``_gc_once`` every ``cycle`` seconds."""
+        self._gc_cycle = float(cycle) if cycle else 30.0
+        self._gc_wake.clear()
+        thread = threading.Thread(
+            target=self._gc_loop, name="mgcore-imt-gc", daemon=True
+        )
+        self._gc_thread = thread
+        thread.start()
+
+    def _gc_loop(self) -> None:
+        wake = self._gc_wake
+        while not wake.wait(self._gc_cycle):
+            self._gc_once()
+
+    def _stop_gc(self) -> None:
+        """Stop the GC thread at once (the event wakes it) and wait for it."""
+        thread = self._gc_thread
+        if thread is not None:
+            self._gc_wake.set()
+            thread.join()
+            self._gc_thread = None
 
     def _log_schema_change(self, action: str, spec: IndexSpec | ConstraintSpec) -> None:
         """Make a schema change durable (``action`` is ``"create"`` or ``"drop"``); called by
@@ -291,16 +311,21 @@ class InMemoryTransactionalEngine:
             encoded = encode_ops(deltas, self._key_names)
         ticket = None
         with self._lock:
+            unique_changes = (
+                self._constraints.check_commit(deltas) if self._constrained else None
+            )
             ts = self._ts
             self._ts = ts + 1
             if durability is not None:
                 try:
                     ticket = durability.log_commit(ts, encoded)
                 except StorageError:
-                    _undo(deltas)
+                    self._undo_locked(deltas)
                     self._abort_locked(txn, info, deltas)
                     txn._close()
                     raise
+            if unique_changes:
+                self._constraints.apply(unique_changes)
             info.ts = ts
             info.end = ts
             del self._active[txn]
@@ -311,6 +336,16 @@ class InMemoryTransactionalEngine:
             self._release_locked()
         if ticket is not None:
             ticket.wait()
+
+    def _undo_locked(self, deltas: list[Delta]) -> None:
+        """Restore what ``deltas`` changed (rollback; the caller holds the latch), and drop the
+        index entries only the undone versions produced."""
+        if self._indexed:
+            dirty = self._indexes.dirty_entries(deltas)
+            _undo(deltas)
+            self._indexes.drop_unreachable(dirty)
+        else:
+            _undo(deltas)
 
     def _abort_locked(
         self, txn: InMemoryTransaction, info: CommitInfo, deltas: list[Delta]
@@ -354,6 +389,7 @@ class InMemoryTransactionalEngine:
         vertices = self._vertices
         edges = self._edges
         deleted = DELETED
+        cuts: dict[Vertex, list[Delta]] | None = {} if self._indexed else None
         while queue and queue[0][0].end < oldest:
             _, deltas = queue.popleft()
             self._unreleased_deltas -= len(deltas)
@@ -364,6 +400,8 @@ class InMemoryTransactionalEngine:
                     continue
                 if head.info.end < oldest:
                     owner.delta = None
+                    if cuts is not None and owner.__class__ is Vertex:
+                        cuts.setdefault(owner, []).append(head)
                     if owner.props is deleted:
                         if owner.__class__ is Vertex:
                             vertices[owner.gid] = None
@@ -375,9 +413,13 @@ class InMemoryTransactionalEngine:
                 while cur is not None:
                     if cur.info.end < oldest:
                         prev.next = None
+                        if cuts is not None and owner.__class__ is Vertex:
+                            cuts.setdefault(owner, []).append(cur)
                         break
                     prev = cur
                     cur = cur.next
+        if cuts:
+            self._indexes.release_cuts(cuts)
 
     # ------------------------------------------------------------------ test introspection
 
@@ -390,3 +432,26 @@ class InMemoryTransactionalEngine:
         """Transactions begun and not yet finished."""
         with self._lock:
             return len(self._active)
+
+
+def _load_malloc_trim() -> Any:
+    """glibc's ``malloc_trim`` through ctypes, or None where there is none."""
+    try:
+        name = ctypes.util.find_library("c")
+        libc = ctypes.CDLL(name) if name else None
+        trim = getattr(libc, "malloc_trim", None)
+    except OSError:
+        return None
+    if trim is not None:
+        trim.argtypes = [ctypes.c_size_t]
+        trim.restype = ctypes.c_int
+    return trim
+
+
+_MALLOC_TRIM = _load_malloc_trim()
+
+
+def _malloc_trim() -> None:
+    """Return free heap memory to the OS (glibc only; elsewhere nothing)."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)

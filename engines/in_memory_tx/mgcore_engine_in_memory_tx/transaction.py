@@ -40,6 +40,7 @@ import msgpack
 
 from mgcore.errors import CypherTypeError
 from mgcore.storage.errors import (
+    ConstraintViolation,
     DeletedObjectError,
     NodeHasRelationshipsError,
     PropertiesOnEdgesDisabled,
@@ -48,6 +49,12 @@ from mgcore.storage.errors import (
     TransactionClosedError,
 )
 from mgcore.storage.kit import serde
+from mgcore.storage.kit.codec import (
+    equality_bounds,
+    index_key,
+    range_bounds,
+    string_prefix_bounds,
+)
 from mgcore.storage.protocol import TRANSACTION_METHODS
 from mgcore.storage.records import Direction, IsolationLevel, PropertyRange
 from mgcore.values.graph import NodeHandle, RelationshipHandle
@@ -78,6 +85,7 @@ from mgcore_engine_in_memory_tx.objects import (
 
 if TYPE_CHECKING:
     from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
+    from mgcore_engine_in_memory_tx.indexes import PropertyIndex
 
 NO_CONFLICT = 0
 LOST_TO_COMMITTED = 1
@@ -284,13 +292,26 @@ class InMemoryTransaction:
         """Every visible relationship in gid order."""
         return self._scan(self._edges)
 
+    def _label_candidates(self, label: str) -> Any:
+        """What a label lookup walks: the label index's vertices for ``label`` in gid order (a
+        superset, verified by the caller) or, without an index, every vertex; vertices created
+        after the lookup began are skipped either way."""
+        vs = self._vertices
+        limit = len(vs)
+        if self._engine._indexed:
+            gids = self._engine._indexes.labels.get(label)
+            if gids is not None:
+                listed = list(gids)  # one C call: atomic next to writers under the GIL
+                listed.sort()
+                return [vs[g] for g in listed if g < limit]
+        return islice(vs, limit)
+
     def _labelled(self, label: str) -> Iterator[tuple[Vertex, Any]]:
         """(node, visible props) of every visible node carrying ``label``."""
         me = self._info
         horizon = self._horizon
         deleted = DELETED
-        vs = self._vertices
-        for v in islice(vs, len(vs)):
+        for v in self._label_candidates(label):
             if v is None:
                 continue
             labels = v.labels
@@ -304,12 +325,11 @@ class InMemoryTransaction:
                 yield v, props
 
     def nodes_by_label(self, label: str) -> Iterator[NodeHandle]:
-        """Visible nodes carrying ``label`` (scan and filter: no label index yet)."""
+        """Visible nodes carrying ``label``, through the label index where there is one."""
         me = self._info
         horizon = self._horizon
         deleted = DELETED
-        vs = self._vertices
-        for v in islice(vs, len(vs)):
+        for v in self._label_candidates(label):
             if v is None:
                 continue
             labels = v.labels
@@ -333,13 +353,64 @@ class InMemoryTransaction:
                 if value is not None:
                     yield v, value
 
+    def _property_index(self, label: str, key: str) -> PropertyIndex | None:
+        """The single-property index on ``label``(``key``), if any."""
+        if not self._engine._indexed:
+            return None
+        return self._engine._indexes.single.get((label, key))
+
+    def _verified(
+        self, index: PropertyIndex, label: str, key: str, bounds: tuple[bytes, bytes]
+    ) -> Iterator[tuple[Vertex, Any]]:
+        """(node, visible value) for the index keys in ``bounds`` whose vertex's visible
+        version produces exactly that key: an entry for a version this transaction does not
+        see is skipped, so a vertex comes out once at most."""
+        kid = self._key_ids[key]
+        me = self._info
+        horizon = self._horizon
+        deleted = DELETED
+        vs = self._vertices
+        limit = len(vs)
+        from_bytes = int.from_bytes
+        for entry in index.seek(self._lock, *bounds):
+            gid = from_bytes(entry[-8:], "big")
+            if gid >= limit:
+                continue
+            v = vs[gid]
+            if v is None:
+                continue
+            labels = v.labels
+            props = v.props
+            d = v.delta
+            if d is not None:
+                info = d.info
+                if info is not me and info.ts >= horizon:
+                    props, labels = self._rebuild(d, props, labels)
+            if props is None or props is deleted or label not in labels:
+                continue
+            value = _unpackb(props, strict_map_key=False).get(kid)
+            if value is not None and index_key((value,), gid) == entry:
+                yield v, value
+
     def nodes_by_property(self, label: str, key: str, value: Any) -> Iterator[NodeHandle]:
-        """Visible nodes with ``label`` whose ``key`` equals ``value`` under Cypher equality."""
+        """Visible nodes with ``label`` whose ``key`` equals ``value`` under Cypher equality,
+        through a label+property index where there is one."""
         if value is None:
-            return
-        for v, stored in self._labelled_values(label, key):
-            if cypher_equals(stored, value):
-                yield v
+            return iter(())
+        index = self._property_index(label, key)
+        if index is not None:
+            try:
+                bounds = equality_bounds((value,))
+            except CypherTypeError:
+                bounds = None
+                index = None
+            if index is not None:
+                if bounds is None:
+                    return iter(())
+                found = self._verified(index, label, key, bounds)
+                return (v for v, stored in found if cypher_equals(stored, value))
+        return (v for v, stored in self._labelled_values(label, key)
+                if cypher_equals(stored, value))
 
     def nodes_by_property_range(
         self, label: str, key: str, value_range: PropertyRange
@@ -347,16 +418,32 @@ class InMemoryTransaction:
         """Visible nodes with ``label`` whose ``key`` lies in ``value_range``."""
         fam = range_family(value_range)
         if fam is None:
-            return
-        for v, stored in self._labelled_values(label, key):
-            if in_range(stored, value_range, fam):
-                yield v
+            return iter(())
+        index = self._property_index(label, key)
+        if index is not None:
+            r = value_range
+            try:
+                bounds = range_bounds(r.lower, r.lower_inclusive, r.upper, r.upper_inclusive)
+            except (CypherTypeError, ValueError):
+                bounds = None
+                index = None
+            if index is not None:
+                if bounds is None:
+                    return iter(())
+                found = self._verified(index, label, key, bounds)
+                return (v for v, stored in found if in_range(stored, value_range, fam))
+        return (v for v, stored in self._labelled_values(label, key)
+                if in_range(stored, value_range, fam))
 
     def nodes_by_property_prefix(self, label: str, key: str, prefix: str) -> Iterator[NodeHandle]:
         """Visible nodes with ``label`` whose string ``key`` starts with ``prefix``."""
-        for v, stored in self._labelled_values(label, key):
-            if stored.__class__ is str and stored.startswith(prefix):
-                yield v
+        index = self._property_index(label, key)
+        if index is not None:
+            found = self._verified(index, label, key, string_prefix_bounds(prefix))
+        else:
+            found = self._labelled_values(label, key)
+        return (v for v, stored in found
+                if stored.__class__ is str and stored.startswith(prefix))
 
     # ------------------------------------------------------------------------ node reads
 
@@ -561,6 +648,8 @@ class InMemoryTransaction:
             v = Vertex(len(vs), label_tuple, blob)
             d = Delta(DELETE_OBJECT, self._info, None, v, None, None)
             v.delta = d
+            if self._engine._indexed:
+                self._engine._indexes.on_new_vertex(v)
             vs.append(v)
             self._deltas.append(d)
         stats.nodes += 1
@@ -614,6 +703,8 @@ class InMemoryTransaction:
                 return False
             new = self._engine._intern_labels((*old, label))
             self._link(v, REMOVE_LABEL, label, old)
+            if self._engine._indexed:
+                self._engine._indexes.on_add_label(v, label)
             v.labels = new
         stats.labels[label] = stats.labels.get(label, 0) + 1
         return True
@@ -652,6 +743,8 @@ class InMemoryTransaction:
                 stats.keys.add(kid)
             new = _pack_props(data) if data else None
             self._link(obj, SET_PROPERTY, kid, old)
+            if value is not None and self._engine._indexed and obj.__class__ is Vertex:
+                self._engine._indexes.on_set_property(obj, kid, data)
             obj.props = new
 
     def set_node_property(self, node: NodeHandle, key: str, value: Any) -> None:
@@ -748,7 +841,11 @@ class InMemoryTransaction:
         if self._conflict != NO_CONFLICT:
             self.rollback()
             raise SerializationError()
-        self._engine._commit(self, self._info, self._deltas, self._stats)
+        try:
+            self._engine._commit(self, self._info, self._deltas, self._stats)
+        except ConstraintViolation:
+            self.rollback()
+            raise
         self._close()
 
     def _close(self) -> None:
@@ -762,9 +859,10 @@ class InMemoryTransaction:
         """Undo every write: values restored now, deltas released later (marked ABORTED)."""
         deltas = self._deltas
         if deltas:
+            engine = self._engine
             with self._lock:
-                _undo(deltas)
-                self._engine._abort_locked(self, self._info, deltas)
+                engine._undo_locked(deltas)
+                engine._abort_locked(self, self._info, deltas)
         else:
             self._engine._end_empty(self)
         self._close()

@@ -1,0 +1,245 @@
+"""Existence and uniqueness constraints of IN_MEMORY_TRANSACTIONAL.
+
+Both are checked at commit, under the write latch and before the commit timestamp is taken
+(Memgraph checks existence before taking its engine lock and uniqueness after; here one latch
+covers both, so a constraint created concurrently cannot slip between a check and the commit's
+publication). Only the vertices the committing transaction changed (labels, properties, creation,
+deletion; not edges) are checked, and nothing at all runs while no constraint exists.
+
+* Existence ``:L(p)``: every such vertex that exists in the transaction's version and carries
+  ``L`` has ``p``.
+* Uniqueness ``:L(p1, ..., pn)``: no two vertices carrying ``L`` and *every* property have
+  equal value tuples in the newest committed state after the commit (a vertex lacking one of
+  the properties is not constrained). Values compare as the codec's canonical part does, so
+  ``1`` and ``1.0`` collide (``key_prefix``). A map from canonical value tuple to the gid holding
+  it in the newest committed state is kept exact at every commit (old tuples of changed or deleted
+  vertices removed, new ones added); a candidate is still verified against its newest committed
+  version. Of two concurrent transactions writing the same tuple the second to commit fails.
+
+Creating a constraint validates the newest committed state under the latch; transactions still
+running are checked when they commit. A uniqueness constraint does not create an index.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgpack
+
+from mgcore.storage.errors import ConstraintViolation
+from mgcore.storage.kit.codec import key_prefix
+from mgcore.storage.records import ConstraintKind, ConstraintSpec
+from mgcore_engine_in_memory_tx.objects import (
+    ADD_LABEL,
+    DELETE_OBJECT,
+    DELETED,
+    RECREATE_OBJECT,
+    REMOVE_LABEL,
+    SET_PROPERTY,
+    TXN_ID_BASE,
+    Delta,
+    Vertex,
+)
+
+if TYPE_CHECKING:
+    from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
+
+_unpackb = msgpack.unpackb
+
+
+def describe(spec: ConstraintSpec) -> str:
+    """``:L(p1, p2)`` as Memgraph's messages write it."""
+    return f":{spec.label}({', '.join(spec.properties)})"
+
+
+def committed_version(v: Vertex) -> tuple[tuple[str, ...], Any]:
+    """(labels, props) of the newest committed version of ``v`` (props ``DELETED`` when it
+    does not exist); the caller holds the latch."""
+    labels = v.labels
+    props = v.props
+    d = v.delta
+    while d is not None and d.info.ts >= TXN_ID_BASE:
+        action = d.action
+        if action in (SET_PROPERTY, RECREATE_OBJECT):
+            props = d.value
+        elif action in (ADD_LABEL, REMOVE_LABEL):
+            labels = d.value
+        elif action == DELETE_OBJECT:
+            return labels, DELETED
+        d = d.next
+    return labels, props
+
+
+class Unique:
+    """One uniqueness constraint and its map of committed value tuples."""
+
+    __slots__ = ("kids", "label", "spec", "values")
+
+    def __init__(self, spec: ConstraintSpec, kids: tuple[int, ...]) -> None:
+        self.spec = spec
+        self.label = spec.label
+        self.kids = kids
+        self.values: dict[bytes, int] = {}
+
+    def key(self, labels: tuple[str, ...], props: Any) -> bytes | None:
+        """The canonical value tuple of a version, None when the constraint does not apply."""
+        if props is None or props is DELETED or self.label not in labels:
+            return None
+        data = _unpackb(props, strict_map_key=False)
+        values = []
+        for kid in self.kids:
+            value = data.get(kid)
+            if value is None:
+                return None
+            values.append(value)
+        return key_prefix(values)
+
+
+class ConstraintSet:
+    """Every constraint of one engine; all methods run under the engine's write latch."""
+
+    def __init__(self, engine: InMemoryTransactionalEngine) -> None:
+        self._engine = engine
+        self.order: list[ConstraintSpec] = []
+        self.exists: dict[str, list[tuple[ConstraintSpec, int]]] = {}
+        self.unique: dict[ConstraintSpec, Unique] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.order)
+
+    # ----------------------------------------------------------------------------- DDL
+
+    def create(self, spec: ConstraintSpec) -> bool:
+        """Validate the newest committed data, then register; False when it exists."""
+        if spec in self.order:
+            return False
+        engine = self._engine
+        kids = tuple(engine._key_id(p) for p in spec.properties)
+        vertices = [v for v in engine._vertices if v is not None]
+        if spec.kind is ConstraintKind.EXISTS:
+            (kid,) = kids
+            for v in vertices:
+                labels, props = committed_version(v)
+                if props is DELETED or spec.label not in labels:
+                    continue
+                if props is None or kid not in _unpackb(props, strict_map_key=False):
+                    raise ConstraintViolation(
+                        f"Unable to create existence constraint {describe(spec)}, because an "
+                        f"existing node violates it. Node {v.gid} lacks property "
+                        f"{spec.properties[0]}."
+                    )
+            self.exists.setdefault(spec.label, []).append((spec, kid))
+        else:
+            unique = Unique(spec, kids)
+            values = unique.values
+            for v in vertices:
+                key = unique.key(*committed_version(v))
+                if key is None:
+                    continue
+                other = values.get(key)
+                if other is not None:
+                    raise ConstraintViolation(
+                        f"Unable to create unique constraint {describe(spec)}, because an "
+                        f"existing node violates it. Nodes {other} and {v.gid} have the "
+                        f"same values of {', '.join(spec.properties)}."
+                    )
+                values[key] = v.gid
+            self.unique[spec] = unique
+        self.order.append(spec)
+        return True
+
+    def drop(self, spec: ConstraintSpec) -> bool:
+        """Forget a constraint; False when it did not exist."""
+        if spec not in self.order:
+            return False
+        self.order.remove(spec)
+        if spec.kind is ConstraintKind.EXISTS:
+            rest = [x for x in self.exists[spec.label] if x[0] != spec]
+            if rest:
+                self.exists[spec.label] = rest
+            else:
+                del self.exists[spec.label]
+        else:
+            del self.unique[spec]
+        return True
+
+    # ----------------------------------------------------------------------------- commit
+
+    def check_commit(self, deltas: list[Delta]) -> list[Any]:
+        """Raise ``ConstraintViolation`` when committing ``deltas`` would break a constraint;
+        otherwise return the changes to the uniqueness maps, for ``apply`` once the commit is
+        certain (after the WAL write)."""
+        written: dict[Vertex, None] = {}
+        for d in deltas:
+            owner = d.owner
+            if d.action <= REMOVE_LABEL and owner.__class__ is Vertex:
+                written[owner] = None
+        if not written:
+            return []
+        exists = self.exists
+        if exists:
+            for v in written:
+                props = v.props
+                if props is DELETED:
+                    continue
+                data = None
+                for label in v.labels:
+                    for spec, kid in exists.get(label, ()):
+                        if data is None:
+                            data = _unpackb(props, strict_map_key=False) if props else {}
+                        if kid not in data:
+                            raise ConstraintViolation(
+                                "Unable to commit due to existence constraint violation on "
+                                f"{describe(spec)}"
+                            )
+        pending = []
+        for unique in self.unique.values():
+            changes = self._check_unique(unique, written)
+            if changes:
+                pending.append((unique, changes))
+        return pending
+
+    def apply(self, pending: list[Any]) -> None:
+        """Bring the uniqueness maps to the state after a commit ``check_commit`` passed."""
+        for unique, changes in pending:
+            values = unique.values
+            for gid, old, _new in changes:
+                if old is not None and values.get(old) == gid:
+                    del values[old]
+            for gid, _old, new in changes:
+                if new is not None:
+                    values[new] = gid
+
+    def _check_unique(
+        self, unique: Unique, written: dict[Vertex, None]
+    ) -> list[tuple[int, bytes | None, bytes | None]]:
+        """Check one uniqueness constraint; returns the map changes the commit makes."""
+        changes: list[tuple[int, bytes | None, bytes | None]] = []
+        mine: dict[bytes, int] = {}
+        for v in written:
+            new = unique.key(v.labels, v.props)
+            if new is not None:
+                if new in mine:
+                    self._violation(unique)
+                mine[new] = v.gid
+            old = unique.key(*committed_version(v))
+            if new != old:
+                changes.append((v.gid, old, new))
+        values = unique.values
+        vertices = self._engine._vertices
+        for gid, _old, new in changes:
+            if new is None:
+                continue
+            other = values.get(new)
+            if other is None or other == gid:
+                continue
+            w = vertices[other]
+            if w is not None and w not in written and unique.key(*committed_version(w)) == new:
+                self._violation(unique)
+        return changes
+
+    @staticmethod
+    def _violation(unique: Unique) -> None:
+        raise ConstraintViolation(
+            f"Unable to commit due to unique constraint violation on {describe(unique.spec)}"
+        )
