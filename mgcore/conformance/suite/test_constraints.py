@@ -1,0 +1,189 @@
+"""Existence and uniqueness constraints: Memgraph's messages when creation meets violating data
+and when a commit would break one, concurrent writers of one value (the second committer
+fails), constraints over several properties, and what is not constrained."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mgcore.storage.errors import ConstraintViolation
+from mgcore.storage.records import ConstraintKind, ConstraintSpec
+
+EXISTS = ConstraintSpec(ConstraintKind.EXISTS, "L", ("p",))
+UNIQUE = ConstraintSpec(ConstraintKind.UNIQUE, "L", ("p",))
+UNIQUE2 = ConstraintSpec(ConstraintKind.UNIQUE, "L", ("p1", "p2"))
+
+
+def commit(engine: Any, *nodes: tuple[list[str], dict[str, Any]]) -> list[int]:
+    tx = engine.begin()
+    made = [tx.create_node(labels, props).gid for labels, props in nodes]
+    tx.commit()
+    return made
+
+
+def commit_fails(tx: Any, message: str) -> None:
+    """``tx.commit()`` raises with exactly ``message``; the transaction is rolled back."""
+    with pytest.raises(ConstraintViolation) as info:
+        tx.commit()
+    assert str(info.value) == message
+    tx.rollback()
+
+
+@pytest.mark.requires("existence_constraint")
+def test_existence_creation_over_violating_data_names_the_node(engine: Any) -> None:
+    [_, bad] = commit(engine, (["L"], {"p": 1}), (["L"], {"q": 1}))
+    with pytest.raises(ConstraintViolation) as info:
+        engine.schema.create_constraint(EXISTS)
+    message = str(info.value)
+    assert message.startswith(
+        "Unable to create existence constraint :L(p), because an existing node violates it."
+    )
+    assert str(bad) in message.split(".", 1)[1]
+    assert engine.schema.constraints() == []
+
+
+@pytest.mark.requires("existence_constraint")
+def test_existence_enforced_at_commit(engine: Any) -> None:
+    commit(engine, (["L"], {"p": 1}))
+    assert engine.schema.create_constraint(EXISTS) is True
+    assert engine.schema.create_constraint(EXISTS) is False
+    assert engine.schema.constraints() == [EXISTS]
+    message = "Unable to commit due to existence constraint violation on :L(p)"
+    tx = engine.begin()
+    tx.create_node(["L"], {"q": 1})
+    commit_fails(tx, message)
+    tx = engine.begin()
+    [node] = list(tx.nodes_by_label("L"))
+    tx.set_node_property(node, "p", None)
+    commit_fails(tx, message)
+    tx = engine.begin()
+    other = tx.create_node(["M"])
+    tx.commit()
+    tx = engine.begin()
+    tx.add_label(tx.node(other.gid), "L")
+    commit_fails(tx, message)
+    # what the failed commits wrote is gone
+    tx = engine.begin()
+    assert [tx.node_property(n, "p") for n in tx.nodes_by_label("L")] == [1]
+    # a node may lack the property while it lacks the label, and may always be deleted
+    tx.create_node(["M"], {"q": 2})
+    [node] = list(tx.nodes_by_label("L"))
+    tx.delete_node(node)
+    tx.commit()
+    tx = engine.begin()
+    made = tx.create_node(["L"], {"q": 1})
+    tx.set_node_property(made, "p", "now")
+    tx.commit()
+    assert engine.schema.drop_constraint(EXISTS) is True
+    assert engine.schema.drop_constraint(EXISTS) is False
+    tx = engine.begin()
+    tx.create_node(["L"])
+    tx.commit()
+
+
+@pytest.mark.requires("unique_constraint")
+def test_unique_creation_over_duplicates_is_refused(engine: Any) -> None:
+    commit(engine, (["L"], {"p": 1}), (["L"], {"p": 1.0}))
+    with pytest.raises(ConstraintViolation) as info:
+        engine.schema.create_constraint(UNIQUE)
+    assert str(info.value).startswith(
+        "Unable to create unique constraint :L(p), because an existing node violates it."
+    )
+    assert engine.schema.constraints() == []
+
+
+@pytest.mark.requires("unique_constraint")
+def test_unique_enforced_at_commit(engine: Any) -> None:
+    commit(engine, (["L"], {"p": 1}), (["L"], {"p": "1"}), (["L"], {"q": 1}), (["M"], {"p": 2}))
+    assert engine.schema.create_constraint(UNIQUE) is True
+    assert engine.schema.create_constraint(UNIQUE) is False
+    message = "Unable to commit due to unique constraint violation on :L(p)"
+    tx = engine.begin()
+    tx.create_node(["L"], {"p": 1})
+    commit_fails(tx, message)
+    tx = engine.begin()
+    tx.create_node(["L"], {"p": 5})
+    tx.create_node(["L"], {"p": 5})
+    commit_fails(tx, message)
+    tx = engine.begin()
+    [m] = list(tx.nodes_by_label("M"))
+    tx.add_label(m, "L")
+    tx.set_node_property(m, "p", 1.0)
+    commit_fails(tx, message)
+    # nodes lacking the property are not constrained; other labels are not either
+    commit(engine, (["L"], {"q": 1}), (["L"], {}), (["M"], {"p": 1}))
+    # moving a value from one node to another in one transaction is fine
+    tx = engine.begin()
+    one = next(n for n in tx.nodes_by_label("L") if tx.node_property(n, "p") == 1)
+    tx.set_node_property(one, "p", 10)
+    tx.create_node(["L"], {"p": 1})
+    tx.commit()
+    # a deleted node frees its value
+    tx = engine.begin()
+    ten = next(n for n in tx.nodes_by_label("L") if tx.node_property(n, "p") == 10)
+    tx.delete_node(ten)
+    tx.commit()
+    commit(engine, (["L"], {"p": 10}))
+    assert engine.schema.drop_constraint(UNIQUE) is True
+    commit(engine, (["L"], {"p": 10}))
+
+
+@pytest.mark.requires("unique_constraint")
+def test_concurrent_unique_writers_second_committer_fails(engine: Any) -> None:
+    assert engine.schema.create_constraint(UNIQUE) is True
+    first, second = engine.begin(), engine.begin()
+    first.create_node(["L"], {"p": "x"})
+    second.create_node(["L"], {"p": "x"})
+    second.commit()
+    commit_fails(first, "Unable to commit due to unique constraint violation on :L(p)")
+    # the winner's node is there; the loser may retry with another value
+    tx = engine.begin()
+    assert [tx.node_property(n, "p") for n in tx.nodes_by_label("L")] == ["x"]
+    tx.rollback()
+    retry = engine.begin()
+    retry.create_node(["L"], {"p": "y"})
+    retry.commit()
+    # a concurrent change of the holder frees the value only once it committed
+    holder_tx, taker = engine.begin(), engine.begin()
+    [holder] = [n for n in holder_tx.nodes_by_label("L") if holder_tx.node_property(n, "p") == "x"]
+    holder_tx.set_node_property(holder, "p", "z")
+    taker.create_node(["L"], {"p": "x"})
+    other = engine.begin()
+    other.create_node(["L"], {"p": "x"})
+    commit_fails(other, "Unable to commit due to unique constraint violation on :L(p)")
+    holder_tx.commit()
+    taker.commit()
+
+
+@pytest.mark.requires("unique_constraint")
+def test_unique_over_several_properties(engine: Any) -> None:
+    commit(engine, (["L"], {"p1": 1, "p2": "a"}), (["L"], {"p1": 1, "p2": "b"}), (["L"], {"p1": 1}))
+    assert engine.schema.create_constraint(UNIQUE2) is True
+    assert UNIQUE2 in engine.schema.constraints()
+    message = "Unable to commit due to unique constraint violation on :L(p1, p2)"
+    tx = engine.begin()
+    tx.create_node(["L"], {"p1": 1.0, "p2": "a"})
+    commit_fails(tx, message)
+    # a node lacking one of the properties is not constrained
+    commit(engine, (["L"], {"p1": 1}), (["L"], {"p2": "a"}), (["L"], {"p1": 2, "p2": "a"}))
+    with pytest.raises(ConstraintViolation):
+        commit(engine, (["L"], {"p1": 2, "p2": "a"}))
+
+
+@pytest.mark.requires("existence_constraint", "unique_constraint")
+def test_constraints_together_and_drop(engine: Any) -> None:
+    assert engine.schema.create_constraint(EXISTS) is True
+    assert engine.schema.create_constraint(UNIQUE) is True
+    assert engine.schema.constraints() == [EXISTS, UNIQUE]
+    commit(engine, (["L"], {"p": 1}), (["L"], {"p": 2}))
+    tx = engine.begin()
+    tx.create_node(["L"], {"p": 2})
+    tx.create_node(["L"], {"q": 2})
+    with pytest.raises(ConstraintViolation):
+        tx.commit()
+    tx.rollback()
+    assert engine.schema.drop_constraint(UNIQUE) is True
+    assert engine.schema.constraints() == [EXISTS]
+    commit(engine, (["L"], {"p": 2}))

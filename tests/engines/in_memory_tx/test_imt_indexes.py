@@ -1,0 +1,185 @@
+"""Engine internals of indexes, constraints and the garbage collector: index entries of versions
+nobody can see any more are collected (rolled-back writes, overwritten values once the last old
+reader ends, deleted vertices), distinct-value statistics, the GC thread's life cycle, and RSS
+coming back after FREE MEMORY."""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+import time
+from typing import Any
+
+from mgcore.storage.kit.codec import split_index_key
+from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec, IndexStatistics
+
+LABEL = IndexSpec("L")
+PROP = IndexSpec("L", ("k",))
+
+
+def entries(engine: Any) -> tuple[list[int], list[tuple[Any, int]]]:
+    """(gids of the label index, (value, gid) of the label+property index), sorted."""
+    labels = sorted(engine._indexes.labels["L"])
+    props = [(values[0], gid) for values, gid in map(split_index_key,
+                                                     engine._indexes.props[PROP].entries)]
+    return labels, props
+
+
+def test_rolled_back_writes_leave_no_entries(engine: Any) -> None:
+    engine.schema.create_index(LABEL)
+    engine.schema.create_index(PROP)
+    tx = engine.begin()
+    a = tx.create_node(["L"], {"k": 1})
+    tx.commit()
+    tx = engine.begin()
+    tx.create_node(["L"], {"k": 2})
+    tx.set_node_property(tx.node(a.gid), "k", 3)
+    tx.add_label(tx.create_node([], {"k": 4}), "L")
+    assert len(entries(engine)[1]) == 4
+    tx.rollback()
+    assert entries(engine) == ([a.gid], [(1, a.gid)])
+
+
+def test_overwritten_entries_live_until_the_last_old_reader_ends(engine: Any) -> None:
+    engine.schema.create_index(LABEL)
+    engine.schema.create_index(PROP)
+    tx = engine.begin()
+    a = tx.create_node(["L"], {"k": 1})
+    b = tx.create_node(["L"], {"k": 1})
+    tx.commit()
+    reader = engine.begin()
+    tx = engine.begin()
+    tx.set_node_property(tx.node(a.gid), "k", 2)
+    tx.remove_label(tx.node(b.gid), "L")
+    tx.commit()
+    assert entries(engine) == ([a.gid, b.gid], [(1, a.gid), (1, b.gid), (2, a.gid)])
+    assert engine.statistics().index_stats[PROP] == IndexStatistics(3, 2)
+    reader.rollback()
+    assert entries(engine) == ([a.gid], [(2, a.gid)])
+    assert engine.statistics().index_stats == {
+        LABEL: IndexStatistics(1, 1), PROP: IndexStatistics(1, 1),
+    }
+
+
+def test_deleted_vertices_leave_the_indexes(engine: Any) -> None:
+    engine.schema.create_index(PROP)
+    engine.schema.create_index(LABEL)
+    tx = engine.begin()
+    nodes = [tx.create_node(["L"], {"k": i % 3}) for i in range(30)]
+    tx.commit()
+    assert engine.statistics().index_stats[PROP] == IndexStatistics(30, 3)
+    reader = engine.begin()
+    tx = engine.begin()
+    for node in nodes[:20]:
+        tx.delete_node(tx.node(node.gid))
+    tx.commit()
+    assert len(entries(engine)[1]) == 30
+    reader.rollback()
+    labels, props = entries(engine)
+    assert labels == [n.gid for n in nodes[20:]]
+    assert sorted(gid for _, gid in props) == labels
+    assert engine.statistics().index_stats[PROP] == IndexStatistics(10, 3)
+    assert engine.unreleased_delta_count() == 0
+    assert dict(engine.info())["unreleased_delta_objects"] == 0
+
+
+def test_index_built_over_uncommitted_and_old_versions(engine: Any) -> None:
+    tx = engine.begin()
+    a = tx.create_node(["L"], {"k": 1})
+    tx.commit()
+    reader = engine.begin()
+    writer = engine.begin()
+    writer.set_node_property(writer.node(a.gid), "k", 2)
+    engine.schema.create_index(PROP)
+    assert entries_of_prop(engine) == [(1, a.gid), (2, a.gid)]
+    assert [n.gid for n in reader.nodes_by_property("L", "k", 1)] == [a.gid]
+    assert [n.gid for n in writer.nodes_by_property("L", "k", 2)] == [a.gid]
+    writer.rollback()
+    reader.rollback()
+    assert entries_of_prop(engine) == [(1, a.gid)]
+
+
+def entries_of_prop(engine: Any) -> list[tuple[Any, int]]:
+    return [(v[0], gid) for v, gid in map(split_index_key, engine._indexes.props[PROP].entries)]
+
+
+def test_no_index_or_constraint_means_no_write_path_work(engine: Any) -> None:
+    assert engine._indexed is False and engine._constrained is False
+    engine.schema.create_index(PROP)
+    engine.schema.create_constraint(ConstraintSpec(ConstraintKind.UNIQUE, "L", ("k",)))
+    assert engine._indexed is True and engine._constrained is True
+    engine.schema.drop_index(PROP)
+    engine.schema.drop_constraint(ConstraintSpec(ConstraintKind.UNIQUE, "L", ("k",)))
+    assert engine._indexed is False and engine._constrained is False
+
+
+def test_schema_changes_are_logged(engine: Any) -> None:
+    logged: list[tuple[str, Any]] = []
+    engine._log_schema_change = lambda action, spec: logged.append((action, spec))
+    unique = ConstraintSpec(ConstraintKind.UNIQUE, "L", ("k",))
+    engine.schema.create_index(PROP)
+    engine.schema.create_index(PROP)
+    engine.schema.create_constraint(unique)
+    engine.schema.drop_constraint(unique)
+    engine.schema.drop_index(PROP)
+    engine.schema.drop_index(PROP)
+    assert logged == [("create", PROP), ("create", unique), ("drop", unique), ("drop", PROP)]
+
+
+def test_gc_thread_runs_and_stops_at_once_on_close(make_engine: Any) -> None:
+    engine = make_engine(storage_gc_cycle_sec=1)
+    thread = engine._gc_thread
+    assert thread is not None and thread.is_alive() and thread.daemon
+    runs = threading.Event()
+    original = engine._gc_once
+
+    def counted() -> None:
+        runs.set()
+        original()
+
+    engine._gc_once = counted
+    assert runs.wait(5)
+    slow = make_engine(storage_gc_cycle_sec=30)
+    started = time.perf_counter()
+    slow.close()
+    engine.close()
+    assert time.perf_counter() - started < 2
+    assert not thread.is_alive() and engine._gc_thread is None
+
+
+def rss_mib() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def test_free_memory_returns_rss_after_large_update_and_delete(engine: Any) -> None:
+    """200k indexed nodes: an update of every node rolled back, then a delete of every node;
+    after FREE MEMORY the resident size is back near (or below) its level before."""
+    engine.schema.create_index(PROP)
+    tx = engine.begin()
+    for i in range(200_000):
+        tx.create_node(("L",), {"k": i})
+    tx.commit()
+    engine.free_memory()
+    gc.collect()
+    before = rss_mib()
+    tx = engine.begin()
+    for node in tx.nodes():
+        tx.set_node_property(node, "k", f"value number {node.gid}")
+    grown = rss_mib()
+    assert grown > before + 10
+    tx.rollback()
+    engine.free_memory()
+    after_rollback = rss_mib()
+    assert len(engine._indexes.props[PROP].entries) == 200_000
+    # measured: +30 MiB while updating, +2 MiB after rollback and FREE MEMORY
+    assert after_rollback < before + (grown - before) / 2, (before, grown, after_rollback)
+    tx = engine.begin()
+    for node in list(tx.nodes()):
+        tx.delete_node(node)
+    tx.commit()
+    engine.free_memory()
+    assert len(engine._indexes.props[PROP].entries) == 0
+    assert dict(engine.info())["unreleased_delta_objects"] == 0
+    assert rss_mib() < before, (before, rss_mib())
