@@ -17,7 +17,6 @@ from mgcore.storage import (
     IsolationLevel,
     PropertiesOnEdgesDisabled,
     TransactionClosedError,
-    UnsupportedOperation,
 )
 from mgcore.storage.kit.marker import MARKER_FILE
 from mgcore.storage.registry import EngineRegistry, check_engine_class
