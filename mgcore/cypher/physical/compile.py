@@ -284,6 +284,25 @@ class PlanCompiler:
         return op, lay
 
     def _Filter(self, plan: lg.Filter, layout: Layout) -> tuple[PhysicalOperator, Layout]:
+        source, test = plan.input, plan.predicate
+        if (
+            isinstance(source, lg.ScanAll)
+            and isinstance(test, ast.HasLabels)
+            and test.labels
+            and test.subject == ast.Variable(source.variable)
+        ):
+            # a label test right above a node scan (no label index, or the planner would have
+            # chosen it): the engine's label scan applies the first label, this Filter the rest
+            below, lay = self.compile(source.input, layout)
+            child: PhysicalOperator = scan.ScanAll(source.describe(), below, test.labels[0])
+            if self.profile:
+                child = Profiled(child)
+            lay = lay.extend(source.variable)
+            rest = test.labels[1:]
+            if not rest:
+                return flow.Filter("Filter", child, _true), lay
+            predicate = self.expressions.compile_predicate(ast.HasLabels(test.subject, rest), lay)
+            return flow.Filter("Filter", child, predicate), lay
         child, lay = self.compile(plan.input, layout)
         predicate = self.expressions.compile_predicate(plan.predicate, lay)
         return flow.Filter("Filter", child, predicate), lay
@@ -595,6 +614,11 @@ class PlanCompiler:
             self._actions(plan.on_match, out), self._actions(plan.on_create, out),
         )
         return op, out
+
+
+def _true(row: Row, ctx: Any) -> bool:
+    """The label test the engine's label scan already applied."""
+    return True
 
 
 def _const(value: Any) -> Compiled:
