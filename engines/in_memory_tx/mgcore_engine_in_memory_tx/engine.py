@@ -14,13 +14,23 @@ in parallel anyway) and it keeps the writer side simple enough to reason about.
 Timestamps. One counter gives start and commit timestamps (Memgraph's ``timestamp_``);
 transaction ids count up from ``TXN_ID_BASE`` so that "committed" is ``ts < TXN_ID_BASE``.
 
-Delta release (the cheap part of Memgraph's GC; the full GC comes later). A finished transaction
-(committed, or rolled back with its deltas marked ABORTED) is queued with its finish timestamp
-``CommitInfo.end``. Whenever a transaction ends, every queued transaction whose ``end`` is below
-the start timestamp of the oldest active transaction is released: the chains of the objects it
-wrote are cut at the first releasable delta (everything older is releasable too), and a deleted
-object whose chain becomes empty leaves the store (its list slot becomes ``None``). With no
-older reader active, a commit releases its own deltas at once, so memory returns after an import.
+Garbage collection (Memgraph's GC). A finished transaction (committed, or rolled back with its
+deltas marked ABORTED) is queued with its finish timestamp ``CommitInfo.end``. Whenever a
+transaction ends, and every ``storage_gc_cycle_sec`` on the GC thread, every queued transaction
+whose ``end`` is below the start timestamp of the oldest active transaction is released: the
+chains of the objects it wrote are cut at the first releasable delta (everything older is
+releasable too), and a deleted object whose chain becomes empty leaves the store (its list slot
+becomes ``None``). With no older reader active, a commit releases its own deltas at once, so
+memory returns after an import. While indexes exist, the cut-off chain segments name the
+vertices whose index entries may have become unreachable (``indexes.IndexSet.release_cuts``);
+a rollback drops the entries of the versions it undoes (``_undo_locked``). ``free_memory``
+(FREE MEMORY) runs the same collection, then Python's cyclic GC and glibc's ``malloc_trim``.
+
+Schema (``schema``, ``indexes``, ``constraints``): index maintenance on the write paths and
+constraint checks at commit run only while an index (``_indexed``) or a constraint
+(``_constrained``) exists, so the hot paths pay one attribute test otherwise. Constraints are
+checked in ``_commit`` under the latch before the commit timestamp and the WAL step; the
+uniqueness maps change only once the WAL write succeeded.
 
 Durability (``durability``, ``snapshot_io``): ``_commit`` encodes the commit record before
 taking the latch, writes it to the WAL under the latch before the publishing store (the

@@ -377,6 +377,12 @@ class IndexSet:
                         break
             if not dropped:
                 continue
+            # a version made of the very objects of a kept one (a rollback restores the blob
+            # its delta held) produces the same entries
+            same = {(id(labels), id(props)) for labels, props in kept}
+            dropped = [x for x in dropped if (id(x[0]), id(x[1])) not in same]
+            if not dropped:
+                continue
             stale: set[Entry] = set()
             self._entries(v.gid, dropped, stale)
             if stale:
