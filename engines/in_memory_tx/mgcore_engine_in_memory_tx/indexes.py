@@ -91,37 +91,25 @@ class PropertyIndex:
         return index_key(values, gid)
 
     def add(self, key: bytes) -> None:
-        """Insert ``key`` unless present (the caller holds the latch); distinct values are
-        counted by looking at the neighbours, which share the value part when not new."""
+        """Insert ``key`` unless present (the caller holds the latch). Distinct values are
+        counted by looking for another key with the same value part; only value-based
+        operations are used (``in``, ``irange``), never positional ones, whose index tree
+        ``SortedList`` would otherwise build and maintain at every insertion."""
         entries = self.entries
-        i = entries.bisect_left(key)
-        n = len(entries)
-        if i < n:
-            there = entries[i]
-            if there == key:
-                return
-            value = key[:-8]
-            new = there[:-8] != value and (i == 0 or entries[i - 1][:-8] != value)
-        else:
-            value = key[:-8]
-            new = i == 0 or entries[i - 1][:-8] != value
-        entries.add(key)
-        if new:
+        if key in entries:
+            return
+        value = key[:-8]
+        if not _has_value(entries, value):
             self.distinct += 1
+        entries.add(key)
 
     def discard(self, key: bytes) -> None:
         """Remove ``key`` when present (the caller holds the latch)."""
         entries = self.entries
-        i = entries.bisect_left(key)
-        n = len(entries)
-        if i >= n or entries[i] != key:
+        if key not in entries:
             return
-        value = key[:-8]
-        shared = (i + 1 < n and entries[i + 1][:-8] == value) or (
-            i > 0 and entries[i - 1][:-8] == value
-        )
-        del entries[i]
-        if not shared:
+        entries.remove(key)
+        if not _has_value(entries, key[:-8]):
             self.distinct -= 1
 
     def load(self, keys: Iterable[bytes]) -> None:
@@ -148,6 +136,17 @@ class PropertyIndex:
                 return
             lo = batch[-1]
             inclusive = (False, False)
+
+
+_GID_MAX = b"\xff" * 8
+
+
+def _has_value(entries: SortedList, value: bytes) -> bool:
+    """True when some key of ``entries`` has the value part ``value`` (keys are the value's
+    encoding followed by an 8-byte gid)."""
+    for _ in entries.irange(value, value + _GID_MAX):
+        return True
+    return False
 
 
 def _walk(
