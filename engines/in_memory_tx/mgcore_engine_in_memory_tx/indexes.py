@@ -27,7 +27,11 @@ both name their vertices, so nothing ever scans a whole index:
 
 Readers take no lock except to copy a bounded batch of keys out of a ``SortedList`` (it is not
 safe to iterate during a concurrent insertion) and re-bisect after the batch's last key; a label
-index is copied with ``list()``, atomic under the GIL.
+index is copied with ``list()``, atomic under the GIL. Under snapshot isolation a seek is exact:
+every version the reader sees was written, with its entry, before the reader began, and no entry
+it needs is collected while it runs. Under READ COMMITTED a vertex whose value another
+transaction changes and commits while the seek runs may be missed (its new entry can land behind
+the seek's position and its old one no longer verifies), as a scan may see either value.
 """
 
 from __future__ import annotations
