@@ -24,7 +24,7 @@ from mgcore.errors import ConfigurationError
 ENV_PREFIX = "MGCORE_"
 CONFIG_TABLE = "mgcore"
 
-TOOL_VARIABLES = frozenset({"MGCORE_TCK", "MGCORE_CONFORMANCE_ENGINE"})
+TOOL_VARIABLES = frozenset({"MGCORE_TCK", "MGCORE_CONFORMANCE_ENGINE", "MGCORE_CRASH_RUNS"})
 """``MGCORE_*`` variables that configure tools (the conformance suite), not the database."""
 
 SOURCES = ("default", "config", "env", "flag", "override")

@@ -20,7 +20,8 @@ Marker: ``@pytest.mark.requires("durable", "SNAPSHOT_ISOLATION", ...)`` skips th
 engine declares every capability (names as ``Capabilities.supports`` takes them); a name starting
 with ``!`` requires the engine *not* to declare it. An unknown name is a usage error.
 
-Fixtures: ``mg_engine_name``, ``engine_class``, ``capabilities`` (session scope);
+Fixtures: ``mg_engine_name``, ``mg_engine_spec``, ``engine_class``, ``capabilities`` (session
+scope);
 ``engine_settings`` (a dict, override it to pass other settings), ``data_dir``,
 ``engine_factory``, ``engine``, ``reopen``, and ``database`` / ``session`` on the kernel's
 embedded API.
@@ -330,6 +331,14 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 def mg_engine_name(request: pytest.FixtureRequest) -> str:
     """The storage-mode name of the engine under test."""
     return _ensure_engine(_state(request.config)).name
+
+
+@pytest.fixture(scope="session")
+def mg_engine_spec(request: pytest.FixtureRequest) -> str:
+    """The engine as given (``NAME`` or ``module:Class``): what a child process passes to
+    ``load_engine`` to open the same engine (crash tests)."""
+    state = _state(request.config)
+    return state.spec or _ensure_engine(state).name
 
 
 @pytest.fixture(scope="session")
