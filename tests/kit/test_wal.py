@@ -608,3 +608,66 @@ def test_acknowledged_records_survive_sigkill(tmp_path: Path) -> None:
     for k in range(4):
         mine = [r for r in records if r.startswith(b"%d-" % k)]
         assert mine == sorted(mine)
+
+
+def test_write_through_fails_in_the_caller_and_leaves_no_trace(tmp_path: Path) -> None:
+    path = tmp_path / "a.wal"
+    committer = GroupCommitter(WalWriter.create(path, uuid="u", sequence=0), fsync="always")
+    committer.write(b"one").wait()
+    committer.writer._os_write = failing_write
+    with pytest.raises(StorageError):
+        committer.write(b"two")
+    committer.writer._os_write = wal.write_all
+    position = committer.write(b"three").wait()
+    assert committer.writer.synced_size >= position.offset + 8 + 5
+    committer.close()
+    assert read_wal(path).records == [b"one", b"three"]
+
+
+def test_write_through_acknowledges_after_a_shared_sync(tmp_path: Path) -> None:
+    writer = WalWriter.create(tmp_path / "a.wal", uuid="u", sequence=0)
+    syncs: list[int] = []
+    real = writer._os_sync
+
+    def slow_sync(fd: int) -> None:
+        syncs.append(writer.size)
+        time.sleep(0.005)
+        real(fd)
+
+    writer._os_sync = slow_sync
+    committer = GroupCommitter(writer, fsync="always")
+    lock = threading.Lock()
+
+    def work(k: int) -> None:
+        for i in range(10):
+            with lock:
+                ticket = committer.write(b"%d-%d" % (k, i))
+            position = ticket.wait()
+            assert writer.synced_size > position.offset
+
+    assert run_threads(8, work) == []
+    committer.close()
+    assert 1 <= len(syncs) < 80
+    assert len(read_wal(tmp_path / "a.wal").records) == 80
+
+
+def test_write_through_rotates_on_the_committer_thread(tmp_path: Path) -> None:
+    made = []
+
+    def rotate(old: WalWriter) -> WalWriter:
+        sequence = old.header.sequence + 1
+        made.append(sequence)
+        return WalWriter.create(tmp_path / f"{sequence}.wal", uuid="u", sequence=sequence)
+
+    committer = GroupCommitter(
+        WalWriter.create(tmp_path / "0.wal", uuid="u", sequence=0),
+        fsync="batch", max_file_size=200, rotate=rotate,
+    )
+    for i in range(50):
+        committer.write(b"record %03d" % i).wait()
+        time.sleep(0.001)
+    committer.close()
+    records = []
+    for sequence in range(len(made) + 1):
+        records += read_wal(tmp_path / f"{sequence}.wal").records
+    assert made and records == [b"record %03d" % i for i in range(50)]

@@ -4,6 +4,7 @@ retention, periodic snapshots, recovery switches and the WAL chain checks."""
 from __future__ import annotations
 
 import errno
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -179,7 +180,9 @@ def test_commit_waits_for_fsync_under_always_and_not_under_never(tmp_path: Path)
         synced: list[int] = []
         real = writer._os_sync
 
-        def counting(fd: int, real: Any = real, synced: list[int] = synced) -> None:
+        def counting(
+            fd: int, real: Any = real, synced: list[int] = synced, writer: Any = writer
+        ) -> None:
             synced.append(writer.size)
             real(fd)
 
@@ -206,9 +209,9 @@ def test_snapshot_errors_as_memgraph_words_them(tmp_path: Path) -> None:
     tx.commit()
     durability = engine._durability
     assert durability is not None
-    with durability._snapshot_lock:
-        with pytest.raises(ClientError, match="Another snapshot creation is already in progress"):
-            engine.create_snapshot()
+    busy = "Another snapshot creation is already in progress"
+    with durability._snapshot_lock, pytest.raises(ClientError, match=busy):
+        engine.create_snapshot()
     engine.create_snapshot()
     engine.close()
 
@@ -229,7 +232,7 @@ def test_retention_keeps_n_snapshots_and_drops_covered_wal_files(tmp_path: Path)
     assert [str(s.path) for s in snaps] == created[:-3:-1]
     oldest = snaps[-1].timestamp
     headers = list_wal_files(tmp_path / "wal")
-    for header, following in zip(headers, headers[1:], strict=False):
+    for _header, following in itertools.pairwise(headers):
         assert following.metadata["start_ts"] > oldest
     engine.close()
     engine = open_engine(tmp_path)
