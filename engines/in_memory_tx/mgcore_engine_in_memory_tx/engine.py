@@ -330,7 +330,7 @@ class InMemoryTransactionalEngine:
                 try:
                     ticket = durability.log_commit(ts, encoded)
                 except StorageError:
-                    self._undo_locked(deltas)
+                    self._undo_locked(txn, deltas)
                     self._abort_locked(txn, info, deltas)
                     txn._close()
                     raise
@@ -347,13 +347,21 @@ class InMemoryTransactionalEngine:
         if ticket is not None:
             ticket.wait()
 
-    def _undo_locked(self, deltas: list[Delta]) -> None:
+    def _undo_locked(self, txn: InMemoryTransaction, deltas: list[Delta]) -> None:
         """Restore what ``deltas`` changed (rollback; the caller holds the latch), and drop the
-        index entries only the undone versions produced."""
+        index entries only the undone versions produced: from the transaction's entry log, or,
+        when an index was created since it began (the log misses that index's entries), from
+        the versions its deltas undo."""
         if self._indexed:
-            dirty = self._indexes.dirty_entries(deltas)
-            _undo(deltas)
-            self._indexes.drop_unreachable(dirty)
+            indexes = self._indexes
+            info = txn._info
+            if txn._index_gen == indexes.generation:
+                _undo(deltas)
+                indexes.rollback(txn._index_log, info)
+            else:
+                dirty = indexes.dirty(deltas, info)
+                _undo(deltas)
+                indexes.drop_unreachable(dirty, info)
         else:
             _undo(deltas)
 

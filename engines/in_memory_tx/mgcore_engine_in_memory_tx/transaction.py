@@ -85,7 +85,7 @@ from mgcore_engine_in_memory_tx.objects import (
 
 if TYPE_CHECKING:
     from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
-    from mgcore_engine_in_memory_tx.indexes import PropertyIndex
+    from mgcore_engine_in_memory_tx.indexes import LogItem, PropertyIndex
 
 NO_CONFLICT = 0
 LOST_TO_COMMITTED = 1
@@ -135,6 +135,8 @@ class InMemoryTransaction:
         "_edges",
         "_engine",
         "_horizon",
+        "_index_gen",
+        "_index_log",
         "_info",
         "_key_ids",
         "_key_names",
@@ -159,6 +161,8 @@ class InMemoryTransaction:
         self._start = start
         self._horizon = _horizon_for(isolation, start)
         self._deltas: list[Delta] = []
+        self._index_log: list[LogItem] = []
+        self._index_gen = engine._indexes.generation
         self._stats: TxStats | None = None
         self._conflict = NO_CONFLICT
         self._vertices = engine._vertices
@@ -649,7 +653,7 @@ class InMemoryTransaction:
             d = Delta(DELETE_OBJECT, self._info, None, v, None, None)
             v.delta = d
             if self._engine._indexed:
-                self._engine._indexes.on_new_vertex(v)
+                self._engine._indexes.on_new_vertex(v, self._index_log)
             vs.append(v)
             self._deltas.append(d)
         stats.nodes += 1
@@ -704,7 +708,7 @@ class InMemoryTransaction:
             new = self._engine._intern_labels((*old, label))
             self._link(v, REMOVE_LABEL, label, old)
             if self._engine._indexed:
-                self._engine._indexes.on_add_label(v, label)
+                self._engine._indexes.on_add_label(v, label, self._index_log)
             v.labels = new
         stats.labels[label] = stats.labels.get(label, 0) + 1
         return True
@@ -744,7 +748,7 @@ class InMemoryTransaction:
             new = _pack_props(data) if data else None
             self._link(obj, SET_PROPERTY, kid, old)
             if value is not None and self._engine._indexed and obj.__class__ is Vertex:
-                self._engine._indexes.on_set_property(obj, kid, data)
+                self._engine._indexes.on_set_property(obj, kid, data, self._index_log)
             obj.props = new
 
     def set_node_property(self, node: NodeHandle, key: str, value: Any) -> None:
@@ -852,6 +856,7 @@ class InMemoryTransaction:
         """Become a ClosedTransaction; the deltas now belong to the engine's release queue, so a
         handle on the closed transaction does not keep them alive."""
         self._deltas = []
+        self._index_log = []
         self._stats = None
         self.__class__ = ClosedTransaction
 
@@ -861,7 +866,7 @@ class InMemoryTransaction:
         if deltas:
             engine = self._engine
             with self._lock:
-                engine._undo_locked(deltas)
+                engine._undo_locked(self, deltas)
                 engine._abort_locked(self, self._info, deltas)
         else:
             self._engine._end_empty(self)

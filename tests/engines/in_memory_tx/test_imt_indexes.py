@@ -41,6 +41,85 @@ def test_rolled_back_writes_leave_no_entries(engine: Any) -> None:
     assert entries(engine) == ([a.gid], [(1, a.gid)])
 
 
+def test_rollback_drops_intermediate_versions_from_the_entry_log(engine: Any) -> None:
+    engine.schema.create_index(LABEL)
+    engine.schema.create_index(PROP)
+    tx = engine.begin()
+    a = tx.create_node(["L"], {"k": 1})
+    tx.commit()
+    tx = engine.begin()
+    node = tx.node(a.gid)
+    for value in (2, 3, 1, 4):
+        tx.set_node_property(node, "k", value)
+    tx.remove_label(node, "L")
+    tx.add_label(node, "L")
+    assert len(entries(engine)[1]) == 4
+    tx.rollback()
+    assert entries(engine) == ([a.gid], [(1, a.gid)])
+    assert engine.statistics().index_stats[PROP] == IndexStatistics(1, 1)
+
+
+def test_rollback_after_an_index_was_created_meanwhile(engine: Any) -> None:
+    engine.schema.create_index(LABEL)
+    tx = engine.begin()
+    a = tx.create_node(["L"], {"k": 1})
+    tx.commit()
+    tx = engine.begin()
+    node = tx.node(a.gid)
+    tx.set_node_property(node, "k", 2)
+    b = tx.create_node(["L"], {"k": 5})
+    engine.schema.create_index(PROP)  # sees the uncommitted versions; the log does not
+    tx.set_node_property(node, "k", 3)
+    tx.rollback()
+    assert entries(engine) == ([a.gid], [(1, a.gid)])
+    assert b.gid not in engine._indexes.labels["L"]
+
+
+def test_an_old_value_written_again_and_rolled_back_does_not_leak(engine: Any) -> None:
+    engine.schema.create_index(LABEL)
+    engine.schema.create_index(PROP)
+    tx = engine.begin()
+    a = tx.create_node(["L"], {"k": 1})
+    tx.commit()
+    reader = engine.begin()  # keeps the version k = 1 alive
+    tx = engine.begin()
+    tx.set_node_property(tx.node(a.gid), "k", 2)
+    tx.commit()
+    tx = engine.begin()
+    tx.set_node_property(tx.node(a.gid), "k", 1)  # entry (1, a) already there
+    reader.rollback()  # version k = 1 of the first commit is released
+    tx.rollback()
+    assert entries(engine) == ([a.gid], [(2, a.gid)])
+
+
+def test_keylist_keeps_order_and_distinct_values() -> None:
+    import random
+
+    from mgcore.storage.kit.codec import index_key
+    from mgcore_engine_in_memory_tx.indexes import PropertyIndex
+
+    index = PropertyIndex(PROP, (0,))
+    rng = random.Random(7)
+    model: set[tuple[int, int]] = set()
+    for _ in range(20_000):
+        value, gid = rng.randrange(300), rng.randrange(40)
+        key = index_key((value,), gid)
+        if rng.random() < 0.55:
+            assert index.add(key) == ((value, gid) not in model)
+            model.add((value, gid))
+        else:
+            index.discard(key)
+            model.discard((value, gid))
+        if rng.random() < 0.01:
+            listed = [split_index_key(k) for k in index.entries]
+            assert [(v[0], g) for v, g in listed] == sorted(model)
+            assert index.distinct == len({v for v, _ in model})
+            assert len(index.entries) == len(model)
+    lo, hi = index_key((100,), 0), index_key((200,), 0)
+    got = [split_index_key(k)[0][0] for k in index.entries.run(lo, True, hi, 10**9)]
+    assert got == sorted(v for v, _ in model if 100 <= v < 200)
+
+
 def test_overwritten_entries_live_until_the_last_old_reader_ends(engine: Any) -> None:
     engine.schema.create_index(LABEL)
     engine.schema.create_index(PROP)
