@@ -366,6 +366,29 @@ def test_clause_isolation(s: Session) -> None:
     assert value(s, "CREATE (:Q) WITH 1 AS x MATCH (q:Q) RETURN count(*) AS v") == 1
 
 
+def test_relationship_only_create_after_node_seeks_streams(s: Session) -> None:
+    s.run("CREATE INDEX ON :P(id)").consume()
+    s.run("UNWIND range(0, 9) AS i CREATE (:P {id: i})").consume()
+    query = ("UNWIND $rows AS r MATCH (a:P {id: r[0]}), (b:P {id: r[1]}) "
+             "CREATE (a)-[:R {w: r[2]}]->(b)")
+    plan = [r[0] for r in s.run("EXPLAIN " + query, {"rows": []})]
+    assert not any("Accumulate" in line for line in plan)
+    rows_ = [[i, (i + 1) % 10, i] for i in range(10)] + [[0, 1, 99]]
+    assert s.run(query, {"rows": rows_}).consume().counters.relationships_created == 11
+    assert value(s, "MATCH (:P {id: 0})-[r:R]->(:P {id: 1}) RETURN count(r) AS v") == 2
+    # reads that see relationships, or a CREATE that makes nodes, keep the barrier
+    for q in ("MATCH (a:P), (b:P) WHERE degree(a) = 0 CREATE (a)-[:R]->(b)",
+              "MATCH (a:P)-[:R]->(b) CREATE (a)-[:R]->(b)",
+              "MATCH (a:P) WHERE exists((a)-->()) CREATE (a)-[:R]->(a)",
+              "MATCH (a:P) CREATE (a)-[:R]->(:P)"):
+        plan = [r[0] for r in s.run("EXPLAIN " + q)]
+        assert any("Accumulate" in line for line in plan), q
+    before = value(s, "MATCH ()-[r:R]->() RETURN count(r) AS v")
+    s.run("MATCH (a:P) WHERE degree(a) = 2 CREATE (a)-[:R]->(a)").consume()
+    assert value(s, "MATCH ()-[r:R]->() RETURN count(r) AS v") == before + value(
+        s, "MATCH (a:P) WHERE degree(a) >= 4 RETURN count(a) AS v")
+
+
 def test_set_and_remove(s: Session) -> None:
     s.run("CREATE (:P {a: 1, b: 2})").consume()
     result = s.run("MATCH (p:P) SET p.a = 10, p.c = [1, {k: 'v'}], p:Q RETURN p")

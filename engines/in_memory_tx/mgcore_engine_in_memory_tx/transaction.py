@@ -50,8 +50,9 @@ from mgcore.storage.errors import (
 )
 from mgcore.storage.kit import serde
 from mgcore.storage.kit.codec import (
-    equality_bounds,
+    equality_prefix,
     index_key,
+    prefix_successor,
     range_bounds,
     string_prefix_bounds,
 )
@@ -59,6 +60,7 @@ from mgcore.storage.protocol import TRANSACTION_METHODS
 from mgcore.storage.records import Direction, IsolationLevel, PropertyRange
 from mgcore.values.graph import NodeHandle, RelationshipHandle
 from mgcore_engine_in_memory_tx._values import cypher_equals, in_range, range_family
+from mgcore_engine_in_memory_tx.indexes import BATCH
 from mgcore_engine_in_memory_tx.objects import (
     ABORTED,
     ADD_IN_EDGE,
@@ -96,6 +98,8 @@ CONFLICT_BACKOFF = 0.0
 
 _unpackb = msgpack.unpackb
 _pack = serde.pack
+_PLAIN_EQ = frozenset((int, str))
+"""Types whose Cypher equality with a value of the same type is ``==``."""
 
 
 def _horizon_for(level: IsolationLevel, start: int) -> int:
@@ -396,23 +400,158 @@ class InMemoryTransaction:
             if value is not None and index_key((value,), gid) == entry:
                 yield v, value
 
+    def _equal_seek(
+        self, index: PropertyIndex, label: str, values: tuple[Any, ...]
+    ) -> Iterator[NodeHandle]:
+        """Visible nodes with ``label`` whose values of ``index``'s properties equal ``values``
+        (Cypher ``=``; none null) through ``index``. The keys of equal values share the prefix
+        ``equality_prefix``: one bisection finds them. A candidate is verified against the
+        version this transaction sees (a few attribute loads when its delta head is None or
+        visible); when several keys match, a vertex is yielded only for the key its visible
+        values produce (it may have older entries in the range, e.g. ``1`` and ``1.0``). With
+        one key that check is moot: an equal visible value has its entry in the range."""
+        prefix = equality_prefix(values)
+        if prefix is None:
+            return iter(())
+        with self._lock:
+            keys = index.entries.prefixed(prefix, BATCH)
+        return self._equal_keys(index, label, values, prefix, keys)
+
+    def _equal_keys(
+        self, index: PropertyIndex, label: str, values: tuple[Any, ...], prefix: bytes,
+        keys: list[bytes],
+    ) -> Iterator[NodeHandle]:
+        """``_equal_seek`` once the first batch of ``keys`` was copied."""
+        if len(keys) == BATCH:
+            hi = prefix_successor(prefix)
+            assert hi is not None
+            return self._equal_many(index, label, values, (prefix, hi))
+        if not keys:
+            return iter(())
+        kids = index.kids
+        single = len(kids) == 1
+        kid = kids[0]
+        value = values[0]
+        plain = value.__class__ in _PLAIN_EQ
+        exact = len(keys) > 1
+        me = self._info
+        horizon = self._horizon
+        vs = self._vertices
+        limit = len(vs)
+        out = []
+        for entry in keys:
+            gid = int.from_bytes(entry[-8:], "big")
+            if gid >= limit:
+                continue
+            v = vs[gid]
+            if v is None:
+                continue
+            labels = v.labels
+            props = v.props
+            d = v.delta
+            if d is not None:
+                info = d.info
+                if info is not me and info.ts >= horizon:
+                    props, labels = self._rebuild(d, props, labels)
+            if props is None or props is DELETED or label not in labels:
+                continue
+            data = _unpackb(props, strict_map_key=False)
+            if single:
+                stored = data.get(kid)
+                if stored is None:
+                    continue
+                if plain and stored.__class__ is value.__class__:
+                    if stored != value:
+                        continue
+                elif not cypher_equals(stored, value):
+                    continue
+                if exact and index_key((stored,), gid) != entry:
+                    continue
+            else:
+                found = [data.get(k) for k in kids]
+                if not all(cypher_equals(s, x) for s, x in zip(found, values, strict=True)):
+                    continue
+                if exact and index_key(found, gid) != entry:
+                    continue
+            out.append(v)
+        return iter(out)
+
+    def _equal_many(
+        self, index: PropertyIndex, label: str, values: tuple[Any, ...],
+        bounds: tuple[bytes, bytes],
+    ) -> Iterator[NodeHandle]:
+        """``_equal_seek`` for a value many vertices share (keys copied in batches)."""
+        kids = index.kids
+        me = self._info
+        horizon = self._horizon
+        vs = self._vertices
+        limit = len(vs)
+        for entry in index.seek(self._lock, *bounds):
+            gid = int.from_bytes(entry[-8:], "big")
+            if gid >= limit:
+                continue
+            v = vs[gid]
+            if v is None:
+                continue
+            labels = v.labels
+            props = v.props
+            d = v.delta
+            if d is not None:
+                info = d.info
+                if info is not me and info.ts >= horizon:
+                    props, labels = self._rebuild(d, props, labels)
+            if props is None or props is DELETED or label not in labels:
+                continue
+            data = _unpackb(props, strict_map_key=False)
+            found = [data.get(k) for k in kids]
+            if any(s is None for s in found):
+                continue
+            if index_key(found, gid) == entry and all(
+                cypher_equals(s, x) for s, x in zip(found, values, strict=True)
+            ):
+                yield v
+
     def nodes_by_property(self, label: str, key: str, value: Any) -> Iterator[NodeHandle]:
         """Visible nodes with ``label`` whose ``key`` equals ``value`` under Cypher equality,
         through a label+property index where there is one."""
         if value is None:
             return iter(())
-        index = self._property_index(label, key)
-        if index is not None:
-            try:
-                bounds = equality_bounds((value,))
-            except CypherTypeError:
-                bounds = None
-                index = None
+        engine = self._engine
+        if engine._indexed:
+            index = engine._indexes.single.get((label, key))
             if index is not None:
-                if bounds is None:
+                try:
+                    prefix = equality_prefix((value,))
+                except CypherTypeError:
+                    prefix = b""  # a value no key can hold (not a property value): scan
+                if prefix is None:
                     return iter(())
-                found = self._verified(index, label, key, bounds)
-                return (v for v, stored in found if cypher_equals(stored, value))
+                if prefix:
+                    with self._lock:
+                        keys = index.entries.prefixed(prefix, BATCH)
+                    if len(keys) != 1:
+                        return self._equal_keys(index, label, (value,), prefix, keys)
+                    # a point seek: one candidate, verified in a few attribute loads
+                    entry = keys[0]
+                    gid = int.from_bytes(entry[-8:], "big")
+                    v = self._vertices[gid]
+                    if v is None:
+                        return iter(())
+                    labels = v.labels
+                    props = v.props
+                    d = v.delta
+                    if d is not None:
+                        info = d.info
+                        if info is not self._info and info.ts >= self._horizon:
+                            props, labels = self._rebuild(d, props, labels)
+                    if props is None or props is DELETED or label not in labels:
+                        return iter(())
+                    stored = _unpackb(props, strict_map_key=False).get(index.kids[0])
+                    if stored is None:
+                        return iter(())
+                    if stored.__class__ is value.__class__ and value.__class__ in _PLAIN_EQ:
+                        return iter((v,)) if stored == value else iter(())
+                    return iter((v,)) if cypher_equals(stored, value) else iter(())
         return (v for v, stored in self._labelled_values(label, key)
                 if cypher_equals(stored, value))
 

@@ -481,6 +481,25 @@ def equality_bounds(values: Sequence[Any]) -> tuple[bytes, bytes] | None:
     return prefix_bounds(values)
 
 
+def equality_prefix(values: Sequence[Any]) -> bytes | None:
+    """The key prefix shared by exactly the keys whose leading values are *equal* (Cypher
+    ``=``) to ``values``: ``equality_bounds(values)[0]``, and a key lies within the bounds iff
+    it starts with it (CANON is prefix-free). ``None`` when nothing can be equal. A point seek
+    bisects once to it and reads keys while they start with it, without building both bounds;
+    one int or string takes a fast path."""
+    if len(values) == 1:
+        v = values[0]
+        t = type(v)
+        if t is int and -_EXACT <= v <= _EXACT:
+            u = _u64_unpack(_f64_pack(float(v)))[0]
+            return _NUM.pack(TAG_NUMBER, u ^ _MASK64 if u >> 63 else u | _SIGN64, _DELTA_ZERO)
+        if t is str:
+            return _str_canon(v)
+    if any(_never_equal(v) for v in values):
+        return None
+    return key_prefix(values)
+
+
 def _family(v: Any) -> int:
     """The comparability family of a range bound (numbers, strings, booleans, lists, maps)."""
     rank = type_rank(v)
