@@ -119,11 +119,25 @@ class Transaction(Protocol):
         self, label: str, key: str, value_range: PropertyRange
     ) -> Iterator[NodeHandle]:
         """Visible nodes with ``label`` whose property ``key`` lies in ``value_range`` (only
-        values comparable with the bounds). Required; index-backed where possible."""
+        values comparable with the bounds). A range with no bounds (``PropertyRange()``) means
+        every visible node with ``label`` that has the property, whatever its value (``n.key
+        IS NOT NULL``; Memgraph's ``Vertices(label, property, nullopt, nullopt)``). Required;
+        index-backed where possible (a walk of the whole label+property index for no bounds),
+        otherwise scans and filters."""
 
     def nodes_by_property_prefix(self, label: str, key: str, prefix: str) -> Iterator[NodeHandle]:
         """Visible nodes with ``label`` whose string property ``key`` starts with ``prefix``.
         Required; index-backed where possible."""
+
+    def nodes_by_properties(
+        self, label: str, keys: tuple[str, ...], values: tuple[Any, ...]
+    ) -> Iterator[NodeHandle]:
+        """Visible nodes with ``label`` whose property ``keys[i]`` equals ``values[i]`` for every
+        ``i``, under Cypher equality (a ``None`` value matches nothing), each node once.
+        Required; uses a composite label+property index on exactly ``label``(``keys``), in that
+        order, where one exists (``label_property_index``; the planner passes an index's
+        properties in the index's order), otherwise scans and filters. Same result either
+        way."""
 
     # ------------------------------------------------------------ node reads (required, per row)
 

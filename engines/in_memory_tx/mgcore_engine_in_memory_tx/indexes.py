@@ -322,8 +322,8 @@ class PropertyIndex:
                 last = value
         self.distinct = distinct
 
-    def seek(self, lock: threading.Lock, lo: bytes, hi: bytes) -> Iterator[bytes]:
-        """Keys in ``[lo, hi)``, copied in batches under the latch."""
+    def seek(self, lock: threading.Lock, lo: bytes, hi: bytes | None) -> Iterator[bytes]:
+        """Keys in ``[lo, hi)`` (``hi`` None: to the end), copied in batches under the latch."""
         inclusive = True
         while True:
             with lock:

@@ -57,7 +57,7 @@ from mgcore.storage.kit.codec import (
     string_prefix_bounds,
 )
 from mgcore.storage.protocol import TRANSACTION_METHODS
-from mgcore.storage.records import Direction, IsolationLevel, PropertyRange
+from mgcore.storage.records import Direction, IndexSpec, IsolationLevel, PropertyRange
 from mgcore.values.graph import NodeHandle, RelationshipHandle
 from mgcore_engine_in_memory_tx._values import cypher_equals, in_range, range_family
 from mgcore_engine_in_memory_tx.indexes import BATCH
@@ -368,7 +368,7 @@ class InMemoryTransaction:
         return self._engine._indexes.single.get((label, key))
 
     def _verified(
-        self, index: PropertyIndex, label: str, key: str, bounds: tuple[bytes, bytes]
+        self, index: PropertyIndex, label: str, key: str, bounds: tuple[bytes, bytes | None]
     ) -> Iterator[tuple[Vertex, Any]]:
         """(node, visible value) for the index keys in ``bounds`` whose vertex's visible
         version produces exactly that key: an entry for a version this transaction does not
@@ -558,7 +558,13 @@ class InMemoryTransaction:
     def nodes_by_property_range(
         self, label: str, key: str, value_range: PropertyRange
     ) -> Iterator[NodeHandle]:
-        """Visible nodes with ``label`` whose ``key`` lies in ``value_range``."""
+        """Visible nodes with ``label`` whose ``key`` lies in ``value_range``; with no bounds,
+        every one that has the property (a walk of the whole index, each key verified)."""
+        if value_range.lower is None and value_range.upper is None:
+            index = self._property_index(label, key)
+            if index is not None:
+                return (v for v, _ in self._verified(index, label, key, (b"", None)))
+            return (v for v, _ in self._labelled_values(label, key))
         fam = range_family(value_range)
         if fam is None:
             return iter(())
@@ -587,6 +593,46 @@ class InMemoryTransaction:
             found = self._labelled_values(label, key)
         return (v for v, stored in found
                 if stored.__class__ is str and stored.startswith(prefix))
+
+    def nodes_by_properties(
+        self, label: str, keys: tuple[str, ...], values: tuple[Any, ...]
+    ) -> Iterator[NodeHandle]:
+        """Visible nodes with ``label`` whose ``keys`` equal ``values`` (Cypher equality),
+        through the composite index on exactly ``label``(``keys``) where there is one."""
+        keys = tuple(keys)
+        values = tuple(values)
+        if len(keys) != len(values):
+            raise ValueError("nodes_by_properties needs one value per key")
+        if any(value is None for value in values):
+            return iter(())
+        if len(keys) == 1:
+            return self.nodes_by_property(label, keys[0], values[0])
+        if self._engine._indexed:
+            index = self._engine._indexes.props.get(IndexSpec(label, keys))
+            if index is not None:
+                try:
+                    return self._equal_seek(index, label, values)
+                except CypherTypeError:
+                    pass  # a value no key can hold: scan and filter
+        return self._scan_equal(label, keys, values)
+
+    def _scan_equal(
+        self, label: str, keys: tuple[str, ...], values: tuple[Any, ...]
+    ) -> Iterator[NodeHandle]:
+        """``nodes_by_properties`` without an index: the label's nodes, filtered."""
+        kids = [self._key_ids.get(key) for key in keys]
+        if None in kids:
+            return
+        for v, props in self._labelled(label):
+            if props is None:
+                continue
+            data = _unpackb(props, strict_map_key=False)
+            for kid, value in zip(kids, values, strict=True):
+                stored = data.get(kid)
+                if stored is None or not cypher_equals(stored, value):
+                    break
+            else:
+                yield v
 
     # ------------------------------------------------------------------------ node reads
 

@@ -1,5 +1,6 @@
 """Index seeks under concurrency: random interleavings of writing and reading transactions, with
-indexes created and dropped along the way, never make a seek differ from scan + filter in any
+indexes created and dropped along the way, never make a seek (equality, range, prefix, presence
+with an unbounded range, composite equality) differ from scan + filter in any
 open transaction (each sees its own snapshot and its own writes), and the index listing counts
 what is there."""
 
@@ -26,6 +27,11 @@ VALUES: list[Any] = [
 ]
 """Property values written (``None`` removes); ``1``/``1.0`` and ``0``/``-0.0`` are equal."""
 QUERY_VALUES: list[Any] = [0, 1, 1.0, 2.5, -0.0, math.nan, True, "a", "", [1], None, 7]
+PAIRS: list[tuple[Any, Any]] = [
+    (0, 0), (1, 1.0), (1.0, "a"), (-0.0, 0.0), ([1], 1), ("a", "ab"), (True, False),
+    (math.nan, 1), (None, 1), (2.5, [1.0]),
+]
+"""Value pairs of composite equality seeks (``nodes_by_properties``)."""
 PREFIXES = ["", "a", "ab", "z"]
 RANGES = [
     PropertyRange(0, True, 2, True),
@@ -112,6 +118,18 @@ def check_transaction(tx: Any) -> None:
                 )
                 got = gids(tx.nodes_by_property_prefix(label, key, prefix))
                 assert got == expected, (label, key, prefix)
+            expected = sorted(gid for gid, props in mine if props[key] is not None)
+            got = gids(tx.nodes_by_property_range(label, key, PropertyRange()))
+            assert got == expected, (label, key, "IS NOT NULL")
+        for keys in (KEYS, KEYS[::-1]):  # the composite index's order, and the other one
+            for values in PAIRS:
+                expected = sorted(
+                    gid for gid, props in mine
+                    if all(cypher_equals(props[k], x) is True
+                           for k, x in zip(keys, values, strict=True))
+                )
+                got = gids(tx.nodes_by_properties(label, keys, values))
+                assert got == expected, (label, keys, values)
 
 
 def run_steps(engine: Any, steps: list[tuple[Any, ...]]) -> None:

@@ -127,6 +127,24 @@ class SeekByPrefix(LogicalOp):
 
 
 @dataclass(frozen=True, slots=True)
+class SeekByProperties(LogicalOp):
+    """Nodes with ``label`` whose properties ``keys`` equal ``values`` one by one, through a
+    composite label+property index on exactly those keys in that order. ``predicates`` are the
+    conjuncts the seek implements."""
+
+    input: LogicalOp
+    variable: str
+    label: str
+    keys: tuple[str, ...]
+    values: tuple[ast.Expr, ...]
+    predicates: tuple[ast.Expr, ...] = ()
+
+    def describe(self) -> str:
+        keys = ", ".join(self.keys)
+        return f"ScanAllByLabelProperties ({self.variable} :{self.label} {{{keys}}})"
+
+
+@dataclass(frozen=True, slots=True)
 class ScanByProperty(LogicalOp):
     """Nodes with ``label`` that have the property ``key`` (``n.key IS NOT NULL``)."""
 
@@ -139,7 +157,10 @@ class ScanByProperty(LogicalOp):
         return f"ScanAllByLabelProperty ({self.variable} :{self.label} {{{self.key}}})"
 
 
-NODE_SCANS = (ScanAll, ScanByLabel, SeekByProperty, SeekByRange, SeekByPrefix, ScanByProperty)
+NODE_SCANS = (
+    ScanAll, ScanByLabel, SeekByProperty, SeekByProperties, SeekByRange, SeekByPrefix,
+    ScanByProperty,
+)
 """Operators that bind one new node variable from the graph."""
 
 

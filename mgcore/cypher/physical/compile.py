@@ -174,6 +174,15 @@ class PlanCompiler:
         )
         return op, out
 
+    def _SeekByProperties(
+        self, plan: lg.SeekByProperties, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+        out = lay.extend(plan.variable)
+        values = tuple(self.expr(v, lay) for v in plan.values)
+        op = scan.SeekByProperties(plan.describe(), child, plan.label, plan.keys, values)
+        return op, out
+
     def _SeekByRange(
         self, plan: lg.SeekByRange, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:

@@ -65,7 +65,7 @@ def _below(node: op.LogicalOp, test: Callable[[op.LogicalOp], bool]) -> bool:
 def _expressions(node: op.LogicalOp) -> list[ast.Node]:
     """The AST nodes held by an operator's fields (expressions, items, patterns)."""
     found: list[ast.Node] = []
-    stack: list[object] = [getattr(node, name) for name in node.__dataclass_fields__]
+    stack: list[object] = [getattr(node, name) for name in ast.field_names(type(node))]
     while stack:
         value = stack.pop()
         if isinstance(value, ast.Node):

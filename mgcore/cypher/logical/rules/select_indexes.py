@@ -10,8 +10,9 @@ engine lists in ``GraphStatistics.index_stats`` are used, and the cheapest by th
 Memgraph. The chosen lookup implies its label and implements its predicates completely (with
 Cypher's null and type rules), so they leave the filters; everything else stays.
 
-Composite indexes (several properties) are not used: the engine contract has no seek by a tuple
-of values.
+A composite index (several properties) serves an equality seek when every one of its properties
+has an equality conjunct (``ScanAllByLabelProperties (n :L {a, b})``, as Memgraph prints it;
+estimate: entries / distinct value tuples); it serves nothing else.
 """
 
 from __future__ import annotations
@@ -163,6 +164,21 @@ def _candidates(
         if IndexSpec(label) in indexes:
             add(cost.label_scan(stats, label), "label", label, (),
                 op.ScanByLabel(source, v, label))
+        # composite equality first: it wins a tie with a single-property one
+        first: dict[str, tuple[ast.Expr, int]] = {}
+        for key, value, at in uses.equalities:
+            first.setdefault(key, (value, at))
+        for spec in indexes:
+            if (
+                spec.label == label
+                and len(spec.properties) > 1
+                and all(key in first for key in spec.properties)
+            ):
+                consumed = tuple(first[key][1] for key in spec.properties)
+                values = tuple(first[key][0] for key in spec.properties)
+                add(cost.equality(stats, spec), "value", label, consumed,
+                    op.SeekByProperties(source, v, label, spec.properties, values,
+                                        served(*consumed)))
         for key, value, at in uses.equalities:
             spec = IndexSpec(label, (key,))
             if spec in indexes:

@@ -1,5 +1,6 @@
 """Node scans and seeks: every node, nodes by label, and nodes by label and property (value, list
-of values, range, prefix, presence) through the engine's lookups."""
+of values, range, prefix, presence) or properties (composite equality) through the engine's
+lookups."""
 
 from __future__ import annotations
 
@@ -135,6 +136,37 @@ class SeekByProperty(Unary):
                     yield (*row, node)
 
 
+class SeekByProperties(Unary):
+    """Each input row extended by the nodes with a label whose properties equal values computed
+    per row, one per key (Cypher equality: a null or NaN value matches nothing), through a
+    composite index (the engine's ``nodes_by_properties``)."""
+
+    __slots__ = ("keys", "label_name", "values")
+
+    def __init__(
+        self, label: str, input: PhysicalOperator, label_name: str, keys: tuple[str, ...],
+        values: tuple[Compiled, ...],
+    ) -> None:
+        super().__init__(label, input)
+        self.label_name = label_name
+        self.keys = keys
+        self.values = values
+
+    def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        tx = ctx.tx
+        name, keys, values = self.label_name, self.keys, self.values
+        n = 0
+        for row in self.input.run(ctx, arg):
+            wanted = tuple(value(row, ctx) for value in values)
+            if any(v is None or _is_nan(v) for v in wanted):
+                continue
+            for node in tx.nodes_by_properties(name, keys, wanted):  # type: ignore[union-attr]
+                n += 1
+                if n % DEADLINE_EVERY == 0:
+                    ctx.check_deadline()
+                yield (*row, node)
+
+
 def _family(v: Any) -> str | None:
     """``number`` or ``string`` (the types a range seek serves), else None."""
     t = v.__class__
@@ -228,9 +260,8 @@ class SeekByPrefix(Unary):
 
 
 class ScanByProperty(Unary):
-    """Each input row extended by the nodes with a label that have a property. The engine
-    contract has no lookup of "any value" through a label+property index, so this scans the
-    label (through its index when there is one) and tests the property."""
+    """Each input row extended by the nodes with a label that have a property: the engine's
+    ``nodes_by_property_range`` with no bounds (through the label+property index)."""
 
     __slots__ = ("key", "label_name")
 
@@ -244,9 +275,12 @@ class ScanByProperty(Unary):
         name, key = self.label_name, self.key
         n = 0
         for row in self.input.run(ctx, arg):
-            for node in tx.nodes_by_label(name):  # type: ignore[union-attr]
+            for node in tx.nodes_by_property_range(name, key, _ANY):  # type: ignore[union-attr]
                 n += 1
                 if n % DEADLINE_EVERY == 0:
                     ctx.check_deadline()
-                if tx.node_property(node, key) is not None:  # type: ignore[union-attr]
-                    yield (*row, node)
+                yield (*row, node)
+
+
+_ANY = PropertyRange()
+"""A range with no bounds: every value (``IS NOT NULL``)."""
