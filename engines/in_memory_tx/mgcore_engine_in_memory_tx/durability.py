@@ -82,6 +82,7 @@ from mgcore_engine_in_memory_tx.objects import (
     Vertex,
     adj_add,
     adj_remove,
+    share_blob,
 )
 from mgcore_engine_in_memory_tx.snapshot_io import (
     SchemaSpec,
@@ -250,7 +251,7 @@ class Replayer:
             return None
         key_id = self.engine._key_id
         data = {key_id(k): v for k, v in props.items() if v is not None}
-        return _pack(data) if data else None
+        return share_blob(self.engine._blobs, _pack(data)) if data else None
 
     def _vertex(self, gid: int, ts: int) -> Vertex:
         v = self.vertices[gid] if 0 <= gid < len(self.vertices) else None
@@ -279,7 +280,7 @@ class Replayer:
             data.pop(kid, None)
         else:
             data[kid] = value
-        obj.props = _pack(data) if data else None
+        obj.props = share_blob(self.engine._blobs, _pack(data)) if data else None
 
     def apply(self, ts: int, ops: list[Any]) -> None:
         """Apply the operations of the record committed at ``ts``."""

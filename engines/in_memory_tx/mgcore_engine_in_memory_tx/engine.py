@@ -101,6 +101,7 @@ class InMemoryTransactionalEngine:
         self._key_names: list[str] = []
         self._label_sets: dict[tuple[str, ...], tuple[str, ...]] = {(): ()}
         self._types: dict[str, str] = {}
+        self._blobs: dict[bytes, bytes] = {}
         self._ts = 0
         self._next_txid = TXN_ID_BASE
         self._active: dict[InMemoryTransaction, int] = {}

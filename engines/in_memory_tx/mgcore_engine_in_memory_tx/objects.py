@@ -176,6 +176,30 @@ class Edge(RelationshipHandle):
         return f"<Edge {self.gid} {self.type}>"
 
 
+SHARED_BLOB_MAX = 16
+"""Props blobs of at most this many bytes (one or two small values) are shared: a bytes object
+costs 48 bytes however short it is, more than the value it holds, and small property sets repeat
+(weights, flags, years, codes) the way small ints do."""
+SHARED_BLOB_TABLE_SIZE = 1 << 12
+"""Distinct small blobs the sharing table holds before it is emptied and starts over (frequent
+values come back at once; the table stays under half a MiB)."""
+
+
+def share_blob(table: dict[bytes, bytes], blob: bytes) -> bytes:
+    """The blob equal to ``blob`` already in ``table``, so equal small property sets are stored
+    once (blobs are immutable, so sharing is invisible). A full table is emptied, which only
+    stops sharing with the blobs it held."""
+    if len(blob) > SHARED_BLOB_MAX:
+        return blob
+    shared = table.get(blob)
+    if shared is not None:
+        return shared
+    if len(table) >= SHARED_BLOB_TABLE_SIZE:
+        table.clear()
+    table[blob] = blob
+    return blob
+
+
 SMALL_DEGREE = 8
 """Adjacency up to this many edges is a tuple (replaced on every change); above, a list."""
 

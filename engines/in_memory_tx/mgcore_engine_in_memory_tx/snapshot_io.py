@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from mgcore.storage.errors import StorageError
 from mgcore.storage.kit.snapshot import SnapshotReader, SnapshotWriter, snapshot_file_name
 from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec, IsolationLevel
-from mgcore_engine_in_memory_tx.objects import DELETED, SMALL_DEGREE, Edge, Vertex
+from mgcore_engine_in_memory_tx.objects import DELETED, SMALL_DEGREE, Edge, Vertex, share_blob
 
 if TYPE_CHECKING:
     from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
@@ -156,6 +156,7 @@ def reset_store(engine: InMemoryTransactionalEngine) -> None:
     engine._label_sets.clear()
     engine._label_sets[()] = ()
     engine._types.clear()
+    engine._blobs.clear()
 
 
 def _one(reader: SnapshotReader, section: str) -> Any:
@@ -187,12 +188,17 @@ def load_snapshot(engine: InMemoryTransactionalEngine, path: Path) -> LoadedSnap
     intern_type = engine._intern_type
     types = [intern_type(t) for t in _one(reader, "types")]
     try:
+        blobs = engine._blobs
+        share = share_blob
         vertices: list[Any] = [None] * n_vertices
         make_vertex = Vertex
         for batch in reader.values("vertices"):
             for i in range(0, len(batch), 3):
                 gid = batch[i]
-                vertices[gid] = make_vertex(gid, label_sets[batch[i + 1]], batch[i + 2])
+                blob = batch[i + 2]
+                if blob is not None:
+                    blob = share(blobs, blob)
+                vertices[gid] = make_vertex(gid, label_sets[batch[i + 1]], blob)
         edges: list[Any] = [None] * n_edges
         make_edge = Edge
         edge_cls = Edge
@@ -201,7 +207,10 @@ def load_snapshot(engine: InMemoryTransactionalEngine, path: Path) -> LoadedSnap
                 gid = batch[i]
                 a = vertices[batch[i + 2]]
                 b = vertices[batch[i + 3]]
-                e = make_edge(gid, types[batch[i + 1]], a, b, batch[i + 4])
+                blob = batch[i + 4]
+                if blob is not None:
+                    blob = share(blobs, blob)
+                e = make_edge(gid, types[batch[i + 1]], a, b, blob)
                 edges[gid] = e
                 adj = a.out_e
                 if adj is None:

@@ -83,6 +83,7 @@ from mgcore_engine_in_memory_tx.objects import (
     adj_compact,
     adj_items,
     adj_remove,
+    share_blob,
 )
 
 if TYPE_CHECKING:
@@ -819,7 +820,7 @@ class InMemoryTransaction:
         if not data:
             return None
         stats.keys.update(data)
-        return _pack_props(data)
+        return share_blob(self._engine._blobs, _pack_props(data))
 
     def create_node(
         self, labels: Iterable[str] = (), properties: Mapping[str, Any] | None = None
@@ -930,7 +931,7 @@ class InMemoryTransaction:
             else:
                 data[kid] = value
                 stats.keys.add(kid)
-            new = _pack_props(data) if data else None
+            new = share_blob(self._engine._blobs, _pack_props(data)) if data else None
             self._link(obj, SET_PROPERTY, kid, old)
             if value is not None and self._engine._indexed and obj.__class__ is Vertex:
                 self._engine._indexes.on_set_property(obj, kid, data, self._index_log)

@@ -7,9 +7,11 @@ import gc
 import random
 import sys
 import tracemalloc
+from pathlib import Path
 from typing import Any
 
-from mgcore.storage import Direction
+from mgcore.storage import Direction, EngineContext
+from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
 from mgcore_engine_in_memory_tx.objects import CommitInfo, Delta, Edge, Vertex
 
 
@@ -23,6 +25,38 @@ def test_records_are_slot_objects_of_at_most_80_bytes(engine: Any) -> None:
     assert len(Vertex.__slots__) == len(Edge.__slots__) == 6
     assert len(Delta.__slots__) == 6 and len(CommitInfo.__slots__) == 2
     tx.commit()
+
+
+def test_equal_small_property_sets_share_one_blob(tmp_path: Path) -> None:
+    """Objects with equal small property sets hold one shared blob (also after recovery);
+    changing one of them installs a new blob and leaves the others' values alone."""
+    engine = InMemoryTransactionalEngine()
+    engine.open(EngineContext(data_directory=tmp_path))
+    tx = engine.begin()
+    a = tx.create_node(["P"], {"w": 7})
+    b = tx.create_node(["P"], {"w": 7})
+    big = "x" * 40
+    c = tx.create_node(["P"], {"w": big})
+    d = tx.create_node(["P"], {"w": big})
+    r1 = tx.create_relationship(a, b, "R", {"w": 7})
+    r2 = tx.create_relationship(b, a, "R", {"w": 7})
+    assert a.props is b.props and r1.props is r2.props
+    assert c.props is not d.props  # larger blobs are not looked up
+    tx.set_node_property(b, "w", 8)
+    assert tx.node_property(a, "w") == 7 and tx.node_property(b, "w") == 8
+    tx.commit()
+    engine.close()
+    for _ in ("snapshot on exit", "WAL alone"):
+        engine = InMemoryTransactionalEngine()
+        engine.open(EngineContext(data_directory=tmp_path))
+        tx = engine.begin()
+        x, y = (tx.relationship(r.gid) for r in (r1, r2))
+        assert x.props is y.props
+        assert tx.relationship_property(x, "w") == tx.relationship_property(y, "w") == 7
+        tx.rollback()
+        engine.close()
+        for snapshot in (tmp_path / "snapshots").iterdir():
+            snapshot.unlink()
 
 
 def test_labels_types_and_empty_values_cost_nothing_per_object(engine: Any) -> None:
