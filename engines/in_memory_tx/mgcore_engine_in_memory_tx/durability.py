@@ -84,6 +84,7 @@ from mgcore_engine_in_memory_tx.objects import (
     adj_remove,
     share_blob,
 )
+from mgcore_engine_in_memory_tx.settings import setting_bool, setting_int
 from mgcore_engine_in_memory_tx.snapshot_io import (
     SchemaSpec,
     load_snapshot,
@@ -119,18 +120,6 @@ _SCHEMA_OPS = {int(Op.CREATE_INDEX), int(Op.DROP_INDEX), int(Op.CREATE_CONSTRAIN
 FREEZE_THRESHOLD = 100_000
 """Recovered nodes plus relationships from which the recovered graph is frozen out of the
 cyclic GC's reach (below it, a full collection is cheap anyway)."""
-
-def _setting_bool(value: Any, default: bool) -> bool:
-    if value is None:
-        return default
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
-
-
-def _setting_int(value: Any, default: int) -> int:
-    return default if value is None or value == "" else int(value)
-
 
 # ------------------------------------------------------------------------- commit records
 
@@ -381,20 +370,20 @@ class Durability:
         self.directory = Path(ctx.data_directory)
         self.snapshot_dir = self.directory / SNAPSHOT_DIR
         self.wal_dir = self.directory / WAL_DIR
-        self.wal_enabled = _setting_bool(settings.get("storage_wal_enabled"), True)
+        self.wal_enabled = setting_bool(settings.get("storage_wal_enabled"), True)
         policy = str(settings.get("storage_wal_fsync") or "always").strip().lower()
         if policy not in ("always", "batch", "never"):
             raise StorageError(
                 f"storage_wal_fsync must be always, batch or never, not {policy!r}"
             )
         self.fsync: FsyncPolicy = policy  # type: ignore[assignment]
-        self.wal_file_size = 1024 * _setting_int(settings.get("storage_wal_file_size_kib"), 20480)
+        self.wal_file_size = 1024 * setting_int(settings.get("storage_wal_file_size_kib"), 20480)
         self.snapshot_interval = float(
-            _setting_int(settings.get("storage_snapshot_interval_sec"), 300)
+            setting_int(settings.get("storage_snapshot_interval_sec"), 300)
         )
-        self.retention = max(1, _setting_int(settings.get("storage_snapshot_retention_count"), 3))
-        self.snapshot_on_exit = _setting_bool(settings.get("storage_snapshot_on_exit"), True)
-        self.recover_on_startup = _setting_bool(settings.get("data_recovery_on_startup"), True)
+        self.retention = max(1, setting_int(settings.get("storage_snapshot_retention_count"), 3))
+        self.snapshot_on_exit = setting_bool(settings.get("storage_snapshot_on_exit"), True)
+        self.recover_on_startup = setting_bool(settings.get("data_recovery_on_startup"), True)
         self.uuid = str(uuid_module.uuid4())
         self.committer: GroupCommitter | None = None
         self._next_sequence = 0
@@ -674,10 +663,14 @@ class Durability:
 
     def _periodic(self) -> None:
         while not self._stop.wait(self.snapshot_interval):
-            try:
-                self.create_snapshot(manual=False)
-            except Exception:
-                self.log.exception("periodic snapshot failed")
+            self._automatic_snapshot("periodic snapshot")
+
+    def _automatic_snapshot(self, what: str) -> None:
+        """A snapshot nobody asked for: a failure is logged, not raised."""
+        try:
+            self.create_snapshot(manual=False)
+        except Exception:
+            self.log.exception("%s failed", what)
 
     # ------------------------------------------------------------------------- closing
 
@@ -690,10 +683,7 @@ class Durability:
             self._thread.join()
             self._thread = None
         if self.snapshot_on_exit:
-            try:
-                self.create_snapshot(manual=False)
-            except Exception:
-                self.log.exception("snapshot on exit failed")
+            self._automatic_snapshot("snapshot on exit")
 
     def close(self) -> None:
         """Sync and close the WAL (after the engine refused new transactions)."""

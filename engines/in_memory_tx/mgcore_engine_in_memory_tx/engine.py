@@ -72,18 +72,12 @@ from mgcore_engine_in_memory_tx.objects import (
     Vertex,
 )
 from mgcore_engine_in_memory_tx.schema import Schema
+from mgcore_engine_in_memory_tx.settings import setting_bool
 from mgcore_engine_in_memory_tx.transaction import InMemoryTransaction, TxStats, _undo
 
 """Marker in the data directory naming the engine and its on-disk format."""
 FORMAT_VERSION = 1
 
-
-def _setting_bool(value: Any, default: bool) -> bool:
-    if value is None:
-        return default
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
 
 
 class InMemoryTransactionalEngine:
@@ -133,7 +127,7 @@ class InMemoryTransactionalEngine:
     def open(self, ctx: EngineContext) -> None:
         """Check or write the data directory's marker and apply the settings."""
         settings = ctx.settings
-        self._properties_on_edges = _setting_bool(
+        self._properties_on_edges = setting_bool(
             settings.get("storage_properties_on_edges"), True
         )
         level = settings.get("isolation_level")
