@@ -145,6 +145,23 @@ def _label_ops(gid: int, before: tuple[str, ...], after: tuple[str, ...]) -> lis
     return ops
 
 
+def _property_ops(
+    keys: dict[Any, set[int]], created: dict[Any, None], names: list[str],
+    cls: type[Vertex] | type[Edge], code: int
+) -> list[list[Any]]:
+    """``code`` ops setting the changed ``keys`` of the objects of class ``cls`` that existed
+    before the commit and still exist (a created object's ops carry all its properties)."""
+    ops = []
+    for obj, kids in keys.items():
+        if obj in created or obj.props is DELETED or obj.__class__ is not cls:
+            continue
+        values = _unpack(obj.props) if obj.props is not None else {}
+        gid = obj.gid
+        for k in sorted(kids):
+            ops.append([code, gid, names[k], values.get(k)])
+    return ops
+
+
 def encode_ops(deltas: list[Delta], names: list[str]) -> bytes | None:
     """The net effect of a transaction's ``deltas`` as msgpack-encoded commit-record operations
     (None when nothing changed). Order makes replay valid: node creations, node label and
@@ -182,23 +199,11 @@ def encode_ops(deltas: list[Delta], names: list[str]) -> bytes | None:
     for v, before in labels_before.items():
         if v not in created and v.props is not DELETED:
             ops += _label_ops(v.gid, before, v.labels)
-    for obj, kids in keys.items():
-        if obj in created or obj.props is DELETED or obj.__class__ is not Vertex:
-            continue
-        values = _unpack(obj.props) if obj.props is not None else {}
-        gid = obj.gid
-        for k in sorted(kids):
-            ops.append([_SET_NODE_PROPERTY, gid, names[k], values.get(k)])
+    ops += _property_ops(keys, created, names, Vertex, _SET_NODE_PROPERTY)
     for e in new_edges:
         ops.append([_CREATE_RELATIONSHIP, e.gid, e.type, e.start.gid, e.end.gid,
                     _props_by_name(e.props, names)])
-    for obj, kids in keys.items():
-        if obj in created or obj.props is DELETED or obj.__class__ is not Edge:
-            continue
-        values = _unpack(obj.props) if obj.props is not None else {}
-        gid = obj.gid
-        for k in sorted(kids):
-            ops.append([_SET_RELATIONSHIP_PROPERTY, gid, names[k], values.get(k)])
+    ops += _property_ops(keys, created, names, Edge, _SET_RELATIONSHIP_PROPERTY)
     gone = [obj for obj in removed if obj not in created]
     ops += [[_DELETE_RELATIONSHIP, e.gid] for e in gone if e.__class__ is Edge]
     ops += [[_DELETE_NODE, v.gid] for v in gone if v.__class__ is Vertex]
