@@ -34,6 +34,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import msgpack
@@ -99,6 +100,7 @@ CONFLICT_BACKOFF = 0.0
 
 _unpackb = msgpack.unpackb
 _pack = serde.pack
+_first = itemgetter(0)
 _PLAIN_EQ = frozenset((int, str))
 """Types whose Cypher equality with a value of the same type is ``==``."""
 
@@ -335,21 +337,7 @@ class InMemoryTransaction:
 
     def nodes_by_label(self, label: str) -> Iterator[NodeHandle]:
         """Visible nodes carrying ``label``, through the label index where there is one."""
-        me = self._info
-        horizon = self._horizon
-        deleted = DELETED
-        for v in self._label_candidates(label):
-            if v is None:
-                continue
-            labels = v.labels
-            props = v.props
-            d = v.delta
-            if d is not None:
-                info = d.info
-                if info is not me and info.ts >= horizon:
-                    props, labels = self._rebuild(d, props, labels)
-            if label in labels and props is not deleted:
-                yield v
+        return map(_first, self._labelled(label))
 
     def _labelled_values(self, label: str, key: str) -> Iterator[tuple[Vertex, Any]]:
         """(node, value of ``key``) of visible nodes with ``label`` that have the property."""
@@ -368,20 +356,21 @@ class InMemoryTransaction:
             return None
         return self._engine._indexes.single.get((label, key))
 
-    def _verified(
-        self, index: PropertyIndex, label: str, key: str, bounds: tuple[bytes, bytes | None]
-    ) -> Iterator[tuple[Vertex, Any]]:
-        """(node, visible value) for the index keys in ``bounds`` whose vertex's visible
-        version produces exactly that key: an entry for a version this transaction does not
-        see is skipped, so a vertex comes out once at most."""
-        kid = self._key_ids[key]
+    def _candidates(
+        self, entries: Iterable[bytes], label: str
+    ) -> Iterator[tuple[bytes, Vertex, Any]]:
+        """(entry, vertex, visible props) for the index ``entries`` whose vertex's visible
+        version exists, carries ``label`` and has properties: the check every seek shares (a
+        few attribute loads when the delta head is None or visible). The caller verifies that
+        the visible values produce the entry; vertices created after the seek began are
+        skipped."""
         me = self._info
         horizon = self._horizon
         deleted = DELETED
         vs = self._vertices
         limit = len(vs)
         from_bytes = int.from_bytes
-        for entry in index.seek(self._lock, *bounds):
+        for entry in entries:
             gid = from_bytes(entry[-8:], "big")
             if gid >= limit:
                 continue
@@ -397,8 +386,18 @@ class InMemoryTransaction:
                     props, labels = self._rebuild(d, props, labels)
             if props is None or props is deleted or label not in labels:
                 continue
+            yield entry, v, props
+
+    def _verified(
+        self, index: PropertyIndex, label: str, key: str, bounds: tuple[bytes, bytes | None]
+    ) -> Iterator[tuple[Vertex, Any]]:
+        """(node, visible value) for the index keys in ``bounds`` whose vertex's visible
+        version produces exactly that key: an entry for a version this transaction does not
+        see is skipped, so a vertex comes out once at most."""
+        kid = self._key_ids[key]
+        for entry, v, props in self._candidates(index.seek(self._lock, *bounds), label):
             value = _unpackb(props, strict_map_key=False).get(kid)
-            if value is not None and index_key((value,), gid) == entry:
+            if value is not None and index_key((value,), v.gid) == entry:
                 yield v, value
 
     def _equal_seek(
@@ -406,11 +405,7 @@ class InMemoryTransaction:
     ) -> Iterator[NodeHandle]:
         """Visible nodes with ``label`` whose values of ``index``'s properties equal ``values``
         (Cypher ``=``; none null) through ``index``. The keys of equal values share the prefix
-        ``equality_prefix``: one bisection finds them. A candidate is verified against the
-        version this transaction sees (a few attribute loads when its delta head is None or
-        visible); when several keys match, a vertex is yielded only for the key its visible
-        values produce (it may have older entries in the range, e.g. ``1`` and ``1.0``). With
-        one key that check is moot: an equal visible value has its entry in the range."""
+        ``equality_prefix``: one bisection finds them."""
         prefix = equality_prefix(values)
         if prefix is None:
             return iter(())
@@ -422,40 +417,34 @@ class InMemoryTransaction:
         self, index: PropertyIndex, label: str, values: tuple[Any, ...], prefix: bytes,
         keys: list[bytes],
     ) -> Iterator[NodeHandle]:
-        """``_equal_seek`` once the first batch of ``keys`` was copied."""
+        """``_equal_seek`` once the first batch of ``keys`` was copied: a batch short of
+        ``BATCH`` is all of them, verified at once; a full one means many vertices share the
+        value, and the keys are copied in batches as the caller iterates."""
         if len(keys) == BATCH:
             hi = prefix_successor(prefix)
             assert hi is not None
-            return self._equal_many(index, label, values, (prefix, hi))
+            return self._equal(index, values, self._candidates(index.seek(self._lock, prefix, hi),
+                                                                 label), True)
         if not keys:
             return iter(())
+        return iter(list(self._equal(index, values, self._candidates(keys, label),
+                                     len(keys) > 1)))
+
+    @staticmethod
+    def _equal(
+        index: PropertyIndex, values: tuple[Any, ...],
+        candidates: Iterator[tuple[bytes, Vertex, Any]], exact: bool,
+    ) -> Iterator[NodeHandle]:
+        """The ``candidates`` whose values of ``index``'s properties equal ``values``. With
+        ``exact``, a vertex is yielded only for the key its visible values produce (it may have
+        older entries among the candidates, e.g. ``1`` and ``1.0``); with one key that check is
+        moot: an equal visible value has its entry there."""
         kids = index.kids
         single = len(kids) == 1
         kid = kids[0]
         value = values[0]
         plain = value.__class__ in _PLAIN_EQ
-        exact = len(keys) > 1
-        me = self._info
-        horizon = self._horizon
-        vs = self._vertices
-        limit = len(vs)
-        out = []
-        for entry in keys:
-            gid = int.from_bytes(entry[-8:], "big")
-            if gid >= limit:
-                continue
-            v = vs[gid]
-            if v is None:
-                continue
-            labels = v.labels
-            props = v.props
-            d = v.delta
-            if d is not None:
-                info = d.info
-                if info is not me and info.ts >= horizon:
-                    props, labels = self._rebuild(d, props, labels)
-            if props is None or props is DELETED or label not in labels:
-                continue
+        for entry, v, props in candidates:
             data = _unpackb(props, strict_map_key=False)
             if single:
                 stored = data.get(kid)
@@ -466,51 +455,15 @@ class InMemoryTransaction:
                         continue
                 elif not cypher_equals(stored, value):
                     continue
-                if exact and index_key((stored,), gid) != entry:
+                if exact and index_key((stored,), v.gid) != entry:
                     continue
             else:
                 found = [data.get(k) for k in kids]
                 if not all(cypher_equals(s, x) for s, x in zip(found, values, strict=True)):
                     continue
-                if exact and index_key(found, gid) != entry:
+                if exact and index_key(found, v.gid) != entry:
                     continue
-            out.append(v)
-        return iter(out)
-
-    def _equal_many(
-        self, index: PropertyIndex, label: str, values: tuple[Any, ...],
-        bounds: tuple[bytes, bytes],
-    ) -> Iterator[NodeHandle]:
-        """``_equal_seek`` for a value many vertices share (keys copied in batches)."""
-        kids = index.kids
-        me = self._info
-        horizon = self._horizon
-        vs = self._vertices
-        limit = len(vs)
-        for entry in index.seek(self._lock, *bounds):
-            gid = int.from_bytes(entry[-8:], "big")
-            if gid >= limit:
-                continue
-            v = vs[gid]
-            if v is None:
-                continue
-            labels = v.labels
-            props = v.props
-            d = v.delta
-            if d is not None:
-                info = d.info
-                if info is not me and info.ts >= horizon:
-                    props, labels = self._rebuild(d, props, labels)
-            if props is None or props is DELETED or label not in labels:
-                continue
-            data = _unpackb(props, strict_map_key=False)
-            found = [data.get(k) for k in kids]
-            if any(s is None for s in found):
-                continue
-            if index_key(found, gid) == entry and all(
-                cypher_equals(s, x) for s, x in zip(found, values, strict=True)
-            ):
-                yield v
+            yield v
 
     def nodes_by_property(self, label: str, key: str, value: Any) -> Iterator[NodeHandle]:
         """Visible nodes with ``label`` whose ``key`` equals ``value`` under Cypher equality,
@@ -530,29 +483,7 @@ class InMemoryTransaction:
                 if prefix:
                     with self._lock:
                         keys = index.entries.prefixed(prefix, BATCH)
-                    if len(keys) != 1:
-                        return self._equal_keys(index, label, (value,), prefix, keys)
-                    # a point seek: one candidate, verified in a few attribute loads
-                    entry = keys[0]
-                    gid = int.from_bytes(entry[-8:], "big")
-                    v = self._vertices[gid]
-                    if v is None:
-                        return iter(())
-                    labels = v.labels
-                    props = v.props
-                    d = v.delta
-                    if d is not None:
-                        info = d.info
-                        if info is not self._info and info.ts >= self._horizon:
-                            props, labels = self._rebuild(d, props, labels)
-                    if props is None or props is DELETED or label not in labels:
-                        return iter(())
-                    stored = _unpackb(props, strict_map_key=False).get(index.kids[0])
-                    if stored is None:
-                        return iter(())
-                    if stored.__class__ is value.__class__ and value.__class__ in _PLAIN_EQ:
-                        return iter((v,)) if stored == value else iter(())
-                    return iter((v,)) if cypher_equals(stored, value) else iter(())
+                    return self._equal_keys(index, label, (value,), prefix, keys)
         return (v for v, stored in self._labelled_values(label, key)
                 if cypher_equals(stored, value))
 
