@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-import mgcore
 from mgcore.cypher import ast
 from mgcore.cypher.functions import register_standard_library
 from mgcore.cypher.functions.registry import FunctionRegistry
@@ -33,15 +32,6 @@ from mgcore.cypher.typecheck import (
 from mgcore.database import Database
 from mgcore.errors import CypherSyntaxError, CypherTypeError, MgError
 from mgcore.session import Session
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    database = mgcore.connect(
-        storage_mode="IN_MEMORY_TRANSACTIONAL", data_directory=str(tmp_path_factory.mktemp("db"))
-    )
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -4,12 +4,10 @@ planning rewrites, errors."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-import mgcore
 from mgcore.database import Database
 from mgcore.errors import (
     CypherArithmeticError,
@@ -20,22 +18,6 @@ from mgcore.errors import (
 )
 from mgcore.session import Session
 from mgcore.values.graph import Node, Path, Relationship
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    database = mgcore.connect(
-        storage_mode="IN_MEMORY_TRANSACTIONAL", data_directory=str(tmp_path_factory.mktemp("db"))
-    )
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def s(db: Database) -> Iterator[Session]:
-    with db.session() as session:
-        session.run("MATCH (n) DETACH DELETE n").consume()
-        yield session
 
 
 def rows(s: Session, query: str, **params: Any) -> list[list[Any]]:

@@ -34,15 +34,6 @@ from mgcore.storage.records import GraphStatistics, IndexSpec, IndexStatistics
 from mgcore.values.compare import order_key
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    database = mgcore.connect(
-        storage_mode="IN_MEMORY_TRANSACTIONAL", data_directory=str(tmp_path_factory.mktemp("db"))
-    )
-    yield database
-    database.close()
-
-
 def stats(
     labels: dict[str, int] | None = None, **indexes: tuple[int, int]
 ) -> GraphStatistics:

@@ -7,19 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-import mgcore
 from mgcore.database import Database
 from mgcore.errors import CypherSyntaxError
 from mgcore.session import Session
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    database = mgcore.connect(
-        storage_mode="IN_MEMORY_TRANSACTIONAL", data_directory=str(tmp_path_factory.mktemp("db"))
-    )
-    yield database
-    database.close()
 
 
 @pytest.fixture
