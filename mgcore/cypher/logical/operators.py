@@ -72,58 +72,59 @@ class ScanByLabel(LogicalOp):
 
 
 @dataclass(frozen=True, slots=True)
-class SeekByProperty(LogicalOp):
-    """Nodes with ``label`` whose ``key`` equals ``value`` (with ``in_list``: equals an element
-    of the list ``value``), through a label+property index. ``predicates`` are the conjuncts the
-    seek implements (evaluated instead when ``value`` is not a list, to raise Cypher's error)."""
+class PropertyLookup(LogicalOp):
+    """Base of the lookups of nodes with ``label`` by their property ``key`` (their first
+    fields); EXPLAIN names them ``explain_name`` as Memgraph does."""
 
     input: LogicalOp
     variable: str
     label: str
     key: str
+
+    explain_name = "ScanAllByLabelProperty"
+
+    def describe(self) -> str:
+        return f"{self.explain_name} ({self.variable} :{self.label} {{{self.key}}})"
+
+
+@dataclass(frozen=True, slots=True)
+class SeekByProperty(PropertyLookup):
+    """Nodes with ``label`` whose ``key`` equals ``value`` (with ``in_list``: equals an element
+    of the list ``value``), through a label+property index. ``predicates`` are the conjuncts the
+    seek implements (evaluated instead when ``value`` is not a list, to raise Cypher's error)."""
+
     value: ast.Expr
     in_list: bool = False
     predicates: tuple[ast.Expr, ...] = ()
 
-    def describe(self) -> str:
-        return f"ScanAllByLabelPropertyValue ({self.variable} :{self.label} {{{self.key}}})"
+    explain_name = "ScanAllByLabelPropertyValue"
 
 
 @dataclass(frozen=True, slots=True)
-class SeekByRange(LogicalOp):
+class SeekByRange(PropertyLookup):
     """Nodes with ``label`` whose ``key`` lies between the bounds (None: open), through a
     label+property index. ``predicates`` are the comparisons the seek implements: when a bound
     is not a number or a string (the types a range seek serves), the seek scans the label and
     evaluates them instead."""
 
-    input: LogicalOp
-    variable: str
-    label: str
-    key: str
     lower: ast.Expr | None
     lower_inclusive: bool
     upper: ast.Expr | None
     upper_inclusive: bool
     predicates: tuple[ast.Expr, ...] = ()
 
-    def describe(self) -> str:
-        return f"ScanAllByLabelPropertyRange ({self.variable} :{self.label} {{{self.key}}})"
+    explain_name = "ScanAllByLabelPropertyRange"
 
 
 @dataclass(frozen=True, slots=True)
-class SeekByPrefix(LogicalOp):
+class SeekByPrefix(PropertyLookup):
     """Nodes with ``label`` whose string ``key`` starts with ``prefix`` (a range of strings),
     through a label+property index; ``predicates`` as for ``SeekByRange``."""
 
-    input: LogicalOp
-    variable: str
-    label: str
-    key: str
     prefix: ast.Expr
     predicates: tuple[ast.Expr, ...] = ()
 
-    def describe(self) -> str:
-        return f"ScanAllByLabelPropertyRange ({self.variable} :{self.label} {{{self.key}}})"
+    explain_name = "ScanAllByLabelPropertyRange"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,16 +146,8 @@ class SeekByProperties(LogicalOp):
 
 
 @dataclass(frozen=True, slots=True)
-class ScanByProperty(LogicalOp):
+class ScanByProperty(PropertyLookup):
     """Nodes with ``label`` that have the property ``key`` (``n.key IS NOT NULL``)."""
-
-    input: LogicalOp
-    variable: str
-    label: str
-    key: str
-
-    def describe(self) -> str:
-        return f"ScanAllByLabelProperty ({self.variable} :{self.label} {{{self.key}}})"
 
 
 NODE_SCANS = (

@@ -156,6 +156,14 @@ class PlanCompiler:
         child, lay = self.compile(plan.input, layout)
         return scan.ScanByLabel(plan.describe(), child, plan.label), lay.extend(plan.variable)
 
+    def _lookup_input(
+        self, plan: lg.PropertyLookup | lg.SeekByProperties, layout: Layout
+    ) -> tuple[PhysicalOperator, Layout, Layout]:
+        """(input operator, its layout, the output layout) of a node lookup: the input's row
+        extended by the node variable."""
+        child, lay = self.compile(plan.input, layout)
+        return child, lay, lay.extend(plan.variable)
+
     def _served(
         self, predicates: tuple[ast.Expr, ...], layout: Layout
     ) -> tuple[scan.Predicate, ...]:
@@ -165,54 +173,44 @@ class PlanCompiler:
     def _SeekByProperty(
         self, plan: lg.SeekByProperty, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
-        child, lay = self.compile(plan.input, layout)
-        out = lay.extend(plan.variable)
-        value = self.expr(plan.value, lay)
-        op = scan.SeekByProperty(
-            plan.describe(), child, plan.label, plan.key, value, plan.in_list,
-            self._served(plan.predicates, out),
-        )
-        return op, out
+        child, lay, out = self._lookup_input(plan, layout)
+        return scan.SeekByProperty(
+            plan.describe(), child, plan.label, plan.key, self.expr(plan.value, lay),
+            plan.in_list, self._served(plan.predicates, out),
+        ), out
 
     def _SeekByProperties(
         self, plan: lg.SeekByProperties, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
-        child, lay = self.compile(plan.input, layout)
-        out = lay.extend(plan.variable)
+        child, lay, out = self._lookup_input(plan, layout)
         values = tuple(self.expr(v, lay) for v in plan.values)
-        op = scan.SeekByProperties(plan.describe(), child, plan.label, plan.keys, values)
-        return op, out
+        return scan.SeekByProperties(plan.describe(), child, plan.label, plan.keys, values), out
 
     def _SeekByRange(
         self, plan: lg.SeekByRange, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
-        child, lay = self.compile(plan.input, layout)
-        out = lay.extend(plan.variable)
+        child, lay, out = self._lookup_input(plan, layout)
         lower = self.expr(plan.lower, lay) if plan.lower is not None else None
         upper = self.expr(plan.upper, lay) if plan.upper is not None else None
-        op = scan.SeekByRange(
+        return scan.SeekByRange(
             plan.describe(), child, plan.label, plan.key, lower, plan.lower_inclusive, upper,
             plan.upper_inclusive, self._served(plan.predicates, out),
-        )
-        return op, out
+        ), out
 
     def _SeekByPrefix(
         self, plan: lg.SeekByPrefix, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
-        child, lay = self.compile(plan.input, layout)
-        out = lay.extend(plan.variable)
-        op = scan.SeekByPrefix(
+        child, lay, out = self._lookup_input(plan, layout)
+        return scan.SeekByPrefix(
             plan.describe(), child, plan.label, plan.key, self.expr(plan.prefix, lay),
             self._served(plan.predicates, out),
-        )
-        return op, out
+        ), out
 
     def _ScanByProperty(
         self, plan: lg.ScanByProperty, layout: Layout
     ) -> tuple[PhysicalOperator, Layout]:
-        child, lay = self.compile(plan.input, layout)
-        op = scan.ScanByProperty(plan.describe(), child, plan.label, plan.key)
-        return op, lay.extend(plan.variable)
+        child, _, out = self._lookup_input(plan, layout)
+        return scan.ScanByProperty(plan.describe(), child, plan.label, plan.key), out
 
     def _Expand(self, plan: lg.Expand, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
