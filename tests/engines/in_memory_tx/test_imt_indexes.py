@@ -26,12 +26,18 @@ def entries(engine: Any) -> tuple[list[int], list[tuple[Any, int]]]:
     return labels, props
 
 
-def test_rolled_back_writes_leave_no_entries(engine: Any) -> None:
-    engine.schema.create_index(LABEL)
-    engine.schema.create_index(PROP)
+def indexed_node(engine: Any, *specs: IndexSpec) -> Any:
+    """Create the indexes ``specs``, then commit one node ``(:L {k: 1})``; returns it."""
+    for spec in specs:
+        engine.schema.create_index(spec)
     tx = engine.begin()
-    a = tx.create_node(["L"], {"k": 1})
+    node = tx.create_node(["L"], {"k": 1})
     tx.commit()
+    return node
+
+
+def test_rolled_back_writes_leave_no_entries(engine: Any) -> None:
+    a = indexed_node(engine, LABEL, PROP)
     tx = engine.begin()
     tx.create_node(["L"], {"k": 2})
     tx.set_node_property(tx.node(a.gid), "k", 3)
@@ -42,11 +48,7 @@ def test_rolled_back_writes_leave_no_entries(engine: Any) -> None:
 
 
 def test_rollback_drops_intermediate_versions_from_the_entry_log(engine: Any) -> None:
-    engine.schema.create_index(LABEL)
-    engine.schema.create_index(PROP)
-    tx = engine.begin()
-    a = tx.create_node(["L"], {"k": 1})
-    tx.commit()
+    a = indexed_node(engine, LABEL, PROP)
     tx = engine.begin()
     node = tx.node(a.gid)
     for value in (2, 3, 1, 4):
@@ -60,10 +62,7 @@ def test_rollback_drops_intermediate_versions_from_the_entry_log(engine: Any) ->
 
 
 def test_rollback_after_an_index_was_created_meanwhile(engine: Any) -> None:
-    engine.schema.create_index(LABEL)
-    tx = engine.begin()
-    a = tx.create_node(["L"], {"k": 1})
-    tx.commit()
+    a = indexed_node(engine, LABEL)
     tx = engine.begin()
     node = tx.node(a.gid)
     tx.set_node_property(node, "k", 2)
@@ -76,11 +75,7 @@ def test_rollback_after_an_index_was_created_meanwhile(engine: Any) -> None:
 
 
 def test_an_old_value_written_again_and_rolled_back_does_not_leak(engine: Any) -> None:
-    engine.schema.create_index(LABEL)
-    engine.schema.create_index(PROP)
-    tx = engine.begin()
-    a = tx.create_node(["L"], {"k": 1})
-    tx.commit()
+    a = indexed_node(engine, LABEL, PROP)
     reader = engine.begin()  # keeps the version k = 1 alive
     tx = engine.begin()
     tx.set_node_property(tx.node(a.gid), "k", 2)
