@@ -89,6 +89,18 @@ _LOAD = 512
 """Sublist size of ``KeyList`` (sublists hold ``_LOAD`` to ``2 * _LOAD`` keys)."""
 
 
+def _value_shared(key: bytes, prev: bytes | None, nxt: bytes | None) -> int:
+    """1 when a neighbour of ``key`` in the list, ``prev`` or ``nxt``, has the same value part
+    (the key minus its 8-byte gid), else 2."""
+    n = len(key)
+    value = key[:-8]
+    if prev is not None and len(prev) == n and prev.startswith(value):
+        return 1
+    if nxt is not None and len(nxt) == n and nxt.startswith(value):
+        return 1
+    return 2
+
+
 class KeyList:
     """Sorted, duplicate-free index keys: a list of sorted sublists and their maxima (the layout
     of sortedcontainers' ``SortedList`` without its positional index), with the operations the
@@ -159,13 +171,7 @@ class KeyList:
             lists.insert(pos + 1, sub[_LOAD:])
             del sub[_LOAD:]
             maxes.insert(pos, sub[-1])
-        n = len(key)
-        value = key[:-8]
-        if prev is not None and len(prev) == n and prev.startswith(value):
-            return 1
-        if nxt is not None and len(nxt) == n and nxt.startswith(value):
-            return 1
-        return 2
+        return _value_shared(key, prev, nxt)
 
     def discard(self, key: bytes) -> int:
         """Remove ``key``: 0 when absent, 1 when another key keeps its value part, 2 when its
@@ -191,13 +197,7 @@ class KeyList:
             maxes[pos] = sub[-1]
             if len(sub) < _LOAD // 4 and len(lists) > 1:
                 self._merge(pos if pos + 1 < len(lists) else pos - 1)
-        n = len(key)
-        value = key[:-8]
-        if prev is not None and len(prev) == n and prev.startswith(value):
-            return 1
-        if nxt is not None and len(nxt) == n and nxt.startswith(value):
-            return 1
-        return 2
+        return _value_shared(key, prev, nxt)
 
     def _merge(self, pos: int) -> None:
         """Join sublists ``pos`` and ``pos + 1`` (split again when too long)."""
