@@ -30,15 +30,12 @@ from mgcore.storage.errors import ConstraintViolation
 from mgcore.storage.kit.codec import key_prefix
 from mgcore.storage.records import ConstraintKind, ConstraintSpec
 from mgcore_engine_in_memory_tx.objects import (
-    ADD_LABEL,
-    DELETE_OBJECT,
     DELETED,
-    RECREATE_OBJECT,
     REMOVE_LABEL,
-    SET_PROPERTY,
     TXN_ID_BASE,
     Delta,
     Vertex,
+    undo,
 )
 
 if TYPE_CHECKING:
@@ -55,18 +52,7 @@ def describe(spec: ConstraintSpec) -> str:
 def committed_version(v: Vertex) -> tuple[tuple[str, ...], Any]:
     """(labels, props) of the newest committed version of ``v`` (props ``DELETED`` when it
     does not exist); the caller holds the latch."""
-    labels = v.labels
-    props = v.props
-    d = v.delta
-    while d is not None and d.info.ts >= TXN_ID_BASE:
-        action = d.action
-        if action in (SET_PROPERTY, RECREATE_OBJECT):
-            props = d.value
-        elif action in (ADD_LABEL, REMOVE_LABEL):
-            labels = d.value
-        elif action == DELETE_OBJECT:
-            return labels, DELETED
-        d = d.next
+    props, labels = undo(v.delta, v.props, v.labels, None, TXN_ID_BASE)
     return labels, props
 
 

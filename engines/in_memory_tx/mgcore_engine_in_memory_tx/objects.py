@@ -140,6 +140,44 @@ class Delta:
         return f"Delta({ACTION_NAMES[self.action]}, ts={self.info.ts}, key={self.key!r})"
 
 
+def undo(
+    d: Delta | None,
+    props: Any,
+    labels: tuple[str, ...],
+    me: CommitInfo | None,
+    horizon: int,
+    outs: dict[Edge, None] | None = None,
+    ins: dict[Edge, None] | None = None,
+) -> tuple[Any, tuple[str, ...]]:
+    """Undo the deltas from ``d`` on down to the first one that is ``me``'s or whose ``info.ts``
+    is below ``horizon``; returns (props, labels) of that version, props ``DELETED`` when it
+    does not exist, and edits the adjacency ``outs``/``ins`` in place when given."""
+    while d is not None:
+        info = d.info
+        if info is me or info.ts < horizon:
+            break
+        action = d.action
+        if action in (SET_PROPERTY, RECREATE_OBJECT):
+            props = d.value
+        elif action in (ADD_LABEL, REMOVE_LABEL):
+            labels = d.value
+        elif action == DELETE_OBJECT:
+            return DELETED, labels
+        elif action == REMOVE_OUT_EDGE:
+            if outs is not None:
+                outs.pop(d.value, None)
+        elif action == ADD_OUT_EDGE:
+            if outs is not None:
+                outs[d.value] = None
+        elif action == REMOVE_IN_EDGE:
+            if ins is not None:
+                ins.pop(d.value, None)
+        elif action == ADD_IN_EDGE and ins is not None:
+            ins[d.value] = None
+        d = d.next
+    return props, labels
+
+
 class Vertex(NodeHandle):
     """A node: the newest version plus the head of its undo chain; also its handle."""
 

@@ -85,6 +85,7 @@ from mgcore_engine_in_memory_tx.objects import (
     adj_items,
     adj_remove,
     share_blob,
+    undo,
 )
 
 if TYPE_CHECKING:
@@ -200,34 +201,8 @@ class InMemoryTransaction:
         outs: dict[Edge, None] | None = None,
         ins: dict[Edge, None] | None = None,
     ) -> tuple[Any, tuple[str, ...]]:
-        """Undo the invisible deltas from ``d`` on; returns (props, labels) of the visible
-        version, props ``DELETED`` when it does not exist, and edits ``outs``/``ins`` in place."""
-        me = self._info
-        horizon = self._horizon
-        while d is not None:
-            info = d.info
-            if info is me or info.ts < horizon:
-                break
-            action = d.action
-            if action in (SET_PROPERTY, RECREATE_OBJECT):
-                props = d.value
-            elif action in (ADD_LABEL, REMOVE_LABEL):
-                labels = d.value
-            elif action == DELETE_OBJECT:
-                return DELETED, labels
-            elif action == REMOVE_OUT_EDGE:
-                if outs is not None:
-                    outs.pop(d.value, None)
-            elif action == ADD_OUT_EDGE:
-                if outs is not None:
-                    outs[d.value] = None
-            elif action == REMOVE_IN_EDGE:
-                if ins is not None:
-                    ins.pop(d.value, None)
-            elif action == ADD_IN_EDGE and ins is not None:
-                ins[d.value] = None
-            d = d.next
-        return props, labels
+        """``undo`` down to the version this transaction sees."""
+        return undo(d, props, labels, self._info, self._horizon, outs, ins)
 
     def _visible_props(self, obj: Vertex | Edge) -> Any:
         """The visible props of ``obj`` (``DELETED`` when it does not exist for us)."""
