@@ -331,6 +331,20 @@ class InMemoryTransaction:
             return None
         return self._engine._indexes.single.get((label, key))
 
+    def _visible_in(self, v: Vertex, label: str) -> Any:
+        """The visible props of ``v`` when its visible version exists, carries ``label`` and
+        has properties; otherwise None."""
+        labels = v.labels
+        props = v.props
+        d = v.delta
+        if d is not None:
+            info = d.info
+            if info is not self._info and info.ts >= self._horizon:
+                props, labels = self._rebuild(d, props, labels)
+        if props is DELETED or label not in labels:
+            return None
+        return props
+
     def _candidates(
         self, entries: Iterable[bytes], label: str
     ) -> Iterator[tuple[bytes, Vertex, Any]]:
@@ -339,9 +353,7 @@ class InMemoryTransaction:
         few attribute loads when the delta head is None or visible). The caller verifies that
         the visible values produce the entry; vertices created after the seek began are
         skipped."""
-        me = self._info
-        horizon = self._horizon
-        deleted = DELETED
+        visible_in = self._visible_in
         vs = self._vertices
         limit = len(vs)
         from_bytes = int.from_bytes
@@ -350,18 +362,10 @@ class InMemoryTransaction:
             if gid >= limit:
                 continue
             v = vs[gid]
-            if v is None:
-                continue
-            labels = v.labels
-            props = v.props
-            d = v.delta
-            if d is not None:
-                info = d.info
-                if info is not me and info.ts >= horizon:
-                    props, labels = self._rebuild(d, props, labels)
-            if props is None or props is deleted or label not in labels:
-                continue
-            yield entry, v, props
+            if v is not None:
+                props = visible_in(v, label)
+                if props is not None:
+                    yield entry, v, props
 
     def _verified(
         self, index: PropertyIndex, label: str, key: str, bounds: tuple[bytes, bytes | None]
@@ -458,7 +462,21 @@ class InMemoryTransaction:
                 if prefix:
                     with self._lock:
                         keys = index.entries.prefixed(prefix, BATCH)
-                    return self._equal_keys(index, label, (value,), prefix, keys)
+                    if len(keys) != 1:
+                        return self._equal_keys(index, label, (value,), prefix, keys)
+                    # a point seek: one candidate, verified in a few attribute loads
+                    v = self._vertices[int.from_bytes(keys[0][-8:], "big")]
+                    if v is None:
+                        return iter(())
+                    props = self._visible_in(v, label)
+                    if props is None:
+                        return iter(())
+                    stored = _unpackb(props, strict_map_key=False).get(index.kids[0])
+                    if stored is None:
+                        return iter(())
+                    if stored.__class__ is value.__class__ and value.__class__ in _PLAIN_EQ:
+                        return iter((v,)) if stored == value else iter(())
+                    return iter((v,)) if cypher_equals(stored, value) else iter(())
         return (v for v, stored in self._labelled_values(label, key)
                 if cypher_equals(stored, value))
 
