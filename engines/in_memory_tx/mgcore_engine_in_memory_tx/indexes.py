@@ -667,17 +667,13 @@ class IndexSet:
         version its deltas undid counts (``dirty`` before the undo, ``drop_unreachable``
         after it)."""
         recheck: dict[Vertex, list[Entry]] = {}
-        labels = self.labels
+        added: list[Entry] = []
         for target, key, v in log:
             if v is None:
-                if target.__class__ is str:
-                    gids = labels.get(target)
-                    if gids is not None:
-                        gids.discard(key)
-                else:
-                    target.discard(key)
+                added.append((target, key))
             else:
                 recheck.setdefault(v, []).append((target, key))
+        self._remove(added)
         for v, entries in recheck.items():
             live: set[Entry] = set()
             self._entries(v.gid, _versions(v, info), live)
