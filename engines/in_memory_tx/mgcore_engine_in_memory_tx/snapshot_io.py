@@ -36,7 +36,10 @@ from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec, Is
 from mgcore_engine_in_memory_tx.objects import DELETED, SMALL_DEGREE, Edge, Vertex, share_blob
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
+    from mgcore_engine_in_memory_tx.transaction import InMemoryTransaction
 
 SNAPSHOT_FORMAT = 1
 BATCH = 2048
@@ -50,6 +53,27 @@ class LoadedSnapshot:
     uuid: str
     timestamp: int
     schema: list[SchemaSpec]
+
+
+def _committed(
+    tx: InMemoryTransaction, objs: list[Any], n: int
+) -> Iterator[tuple[Any, Any, tuple[str, ...]]]:
+    """(object, props, labels) of the versions of the first ``n`` of ``objs`` that the read-only
+    ``tx`` sees (labels are ``()`` for edges); objects that do not exist for it are skipped."""
+    horizon = tx.start_timestamp
+    rebuild = tx._rebuild
+    deleted = DELETED
+    for i in range(n):
+        obj = objs[i]
+        if obj is None:
+            continue
+        labels = obj.labels if obj.__class__ is Vertex else ()
+        props = obj.props
+        d = obj.delta
+        if d is not None and d.info.ts >= horizon:
+            props, labels = rebuild(d, props, labels)
+        if props is not deleted:
+            yield obj, props, labels
 
 
 def write_snapshot(
@@ -80,24 +104,10 @@ def write_snapshot(
             writer.append_value(keys)
             label_sets: dict[tuple[str, ...], int] = {}
             types: dict[str, int] = {}
-            horizon = start
-            rebuild = tx._rebuild
-            deleted = DELETED
-            vertex_count = 0
+            vertex_count = edge_count = 0
             writer.section("vertices")
             batch: list[Any] = []
-            vertices = engine._vertices
-            for i in range(n_vertices):
-                v = vertices[i]
-                if v is None:
-                    continue
-                labels = v.labels
-                props = v.props
-                d = v.delta
-                if d is not None and d.info.ts >= horizon:
-                    props, labels = rebuild(d, props, labels)
-                if props is deleted:
-                    continue
+            for v, props, labels in _committed(tx, engine._vertices, n_vertices):
                 index = label_sets.get(labels)
                 if index is None:
                     index = label_sets[labels] = len(label_sets)
@@ -108,20 +118,9 @@ def write_snapshot(
                     batch = []
             if batch:
                 writer.append_value(batch)
-            edge_count = 0
             writer.section("edges")
             batch = []
-            edges = engine._edges
-            for i in range(n_edges):
-                e = edges[i]
-                if e is None:
-                    continue
-                props = e.props
-                d = e.delta
-                if d is not None and d.info.ts >= horizon:
-                    props = rebuild(d, props, ())[0]
-                if props is deleted:
-                    continue
+            for e, props, _ in _committed(tx, engine._edges, n_edges):
                 t = types.get(e.type)
                 if t is None:
                     t = types[e.type] = len(types)
