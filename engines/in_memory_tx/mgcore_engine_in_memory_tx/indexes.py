@@ -615,8 +615,10 @@ class IndexSet:
                 continue
             if len(kept) == 1 and len(dropped) == 1 and kept[0][0] is dropped[0][0]:
                 # the common case (a committed property write, no older reader): one version
-                # replaced another with the same labels; only property entries can go stale
-                self._replaced(v.gid, kept[0][0], kept[0][1], dropped[0][1])
+                # replaced another with the same labels; only property entries can go stale,
+                # and a version without properties (a node created, then given them) has none
+                if dropped[0][1] is not None:
+                    self._replaced(v.gid, kept[0][0], kept[0][1], dropped[0][1])
                 continue
             stale: set[Entry] = set()
             self._entries(v.gid, dropped, stale)

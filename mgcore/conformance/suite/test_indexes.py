@@ -321,3 +321,33 @@ def test_rewrites_rollbacks_and_old_readers_keep_seeks_exact(engine: Any) -> Non
     latest.rollback()
     counts = {info.spec: info.count for info in engine.schema.indexes()}
     assert counts[IndexSpec("A", ("k",))] == 1
+
+
+def test_properties_and_labels_given_after_creation_are_found(engine: Any) -> None:
+    """``CREATE (n:A) SET n.k = 1`` (what OGMs send) and a label added to a bare node before its
+    properties: the commit succeeds and later seeks find the nodes by their final values only;
+    removing the last property takes the node out of the property seeks."""
+    for spec in SPECS:
+        engine.schema.create_index(spec)
+    tx = engine.begin()
+    a = tx.create_node(["A"])
+    tx.set_node_property(a, "k", 1)
+    b = tx.create_node([])
+    tx.add_label(b, "B")
+    tx.set_node_property(b, "k", 2)
+    tx.set_node_property(b, "k", 3)
+    tx.commit()
+    tx = engine.begin()
+    check_transaction(tx)
+    assert gids(tx.nodes_by_property("A", "k", 1)) == [a.gid]
+    assert gids(tx.nodes_by_property("B", "k", 2)) == []
+    assert gids(tx.nodes_by_property("B", "k", 3)) == [b.gid]
+    tx.set_node_property(tx.node(a.gid), "k", None)
+    tx.commit()
+    engine.free_memory()
+    tx = engine.begin()
+    check_transaction(tx)
+    assert gids(tx.nodes_by_property("A", "k", 1)) == []
+    assert gids(tx.nodes_by_property_range("A", "k", PropertyRange())) == []
+    assert gids(tx.nodes_by_label("A")) == [a.gid]
+    tx.rollback()

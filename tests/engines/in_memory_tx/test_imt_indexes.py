@@ -6,10 +6,13 @@ coming back after FREE MEMORY."""
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import threading
 import time
 from typing import Any
+
+import pytest
 
 from mgcore.storage.kit.codec import split_index_key
 from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec, IndexStatistics
@@ -45,6 +48,32 @@ def test_rolled_back_writes_leave_no_entries(engine: Any) -> None:
     assert len(entries(engine)[1]) == 4
     tx.rollback()
     assert entries(engine) == ([a.gid], [(1, a.gid)])
+
+
+def test_versions_without_properties_commit_and_clean_up(
+    engine: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A node created without properties and given them in the same transaction (GQLAlchemy's
+    ``CREATE (n:L) SET n.k = ...``), and a node whose last property is removed: the commit's
+    clean-up of replaced versions handles the property-less one (it once raised after the
+    commit was already visible)."""
+    a = indexed_node(engine, LABEL, PROP)
+    tx = engine.begin()
+    b = tx.create_node(["L"])
+    tx.set_node_property(b, "k", 2)
+    c = tx.create_node([])
+    tx.add_label(c, "L")
+    tx.set_node_property(c, "k", 3)
+    tx.commit()
+    tx = engine.begin()
+    tx.set_node_property(tx.node(a.gid), "k", None)
+    tx.commit()
+    assert entries(engine) == (sorted([a.gid, b.gid, c.gid]), [(2, b.gid), (3, c.gid)])
+    tx = engine.begin()
+    assert [n.gid for n in tx.nodes_by_property("L", "k", 2)] == [b.gid]
+    assert [n.gid for n in tx.nodes_by_property("L", "k", 1)] == []
+    tx.rollback()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_rollback_drops_intermediate_versions_from_the_entry_log(engine: Any) -> None:
