@@ -22,6 +22,7 @@ from mgcore.storage.protocol import (
     RelationshipHandle,
     SchemaManager,
     StorageEngine,
+    StoreHandOver,
     Transaction,
 )
 from mgcore.storage.records import (
@@ -69,6 +70,7 @@ __all__ = [
     "SerializationError",
     "StorageEngine",
     "StorageError",
+    "StoreHandOver",
     "Transaction",
     "TransactionClosedError",
     "UnsupportedOperation",

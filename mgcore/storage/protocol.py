@@ -316,6 +316,26 @@ class StorageEngine(Protocol):
         Transactions still open are rolled back."""
 
 
+@runtime_checkable
+class StoreHandOver(Protocol):
+    """Optional: engines that keep the same kind of store hand it over in place on
+    ``STORAGE MODE`` (Memgraph's in-memory transactional and analytical modes share one store;
+    no copy). The kernel uses it only when both engines declare the same non-empty
+    ``store_kind``; otherwise it streams the graph through ``Transaction``."""
+
+    store_kind: ClassVar[str]
+    """Names the store's layout (e.g. ``"mgcore.in_memory.v1"``); equal kinds can exchange it."""
+
+    def hand_over(self) -> Any:
+        """Called with no transaction open: give the whole store (data, indexes, constraints,
+        counters) away and close this engine, leaving durable files as they are. Called once."""
+
+    def take_over(self, store: Any, ctx: EngineContext) -> None:
+        """Open on ``store`` (instead of ``open``'s recovery) from an engine of the same
+        ``store_kind``; a durable engine makes the taken-over data durable (e.g. a snapshot)
+        before it returns."""
+
+
 TRANSACTION_METHODS: tuple[str, ...] = tuple(
     name for name in Transaction.__dict__ if not name.startswith("_") and callable(
         Transaction.__dict__[name])
