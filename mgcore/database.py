@@ -11,7 +11,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import json
 import logging
+import os
+import shutil
 import threading
 import time
 from collections import OrderedDict
@@ -20,12 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from mgcore.config import Settings, load_settings
-from mgcore.errors import ConfigurationError
+from mgcore.errors import ClientError, ConfigurationError, TransientError
 from mgcore.execution import PreparedQuery, QueryProcessor
 from mgcore.plugins import PluginHost, bootstrap
 from mgcore.session import Session
 from mgcore.storage.errors import EngineIncompatible
 from mgcore.storage.kit.lock import DirectoryLock
+from mgcore.storage.kit.marker import read_marker
 from mgcore.storage.protocol import (
     TRANSACTION_METHODS,
     EngineContext,
@@ -52,6 +56,16 @@ def _malloc_trim() -> None:
 
 
 _trim: Any = None
+
+MODE_FILE = "mgcore-storage-mode.json"
+"""In the data directory: which storage mode the graph was last streamed into by ``STORAGE MODE``
+and the sub-directory holding that engine's files (absent until the first streamed switch)."""
+MODES_DIRECTORY = "storage_modes"
+"""Sub-directory of the data directory holding the engines a streamed switch created."""
+STREAM_BATCH = 10_000
+"""Entities copied per target transaction when a switch streams the graph."""
+DEFAULT_SWITCH_TIMEOUT = 600.0
+"""How long a switch waits for open transactions when ``--query-execution-timeout-sec`` is 0."""
 
 MAX_CACHED_QUERY_LENGTH = 64 * 1024
 """Longer query texts are planned every time, so a few huge queries cannot hog memory."""
@@ -149,13 +163,21 @@ class Database:
         memory is over it."""
         self.schema_version = 0
         self._open_transactions: set[int] = set()
+        self._gate = threading.Condition(self._lock)
+        """Notified when a transaction ends or a storage mode switch finishes."""
+        self._switching = False
+        """True while ``switch_storage_mode`` runs: ``begin`` waits."""
         self._checked_tx_classes: set[type] = set()
         self._sessions: set[Session] = set()
         self.closed = False
         self._directory_lock = DirectoryLock(settings.data_directory)
         self._directory_lock.acquire()
         try:
-            self.engine: StorageEngine = self._open_engine(settings.storage_mode)
+            self.engine_directory = self._configured_directory(settings.storage_mode)
+            """The directory the current engine was opened on (see ``switch_storage_mode``)."""
+            self.engine: StorageEngine = self._open_engine(
+                settings.storage_mode, self.engine_directory
+            )
         except BaseException:
             self._directory_lock.release()
             raise
@@ -202,19 +224,41 @@ class Database:
         plugins.register_engines(registry)
         return cls(settings, plugins, registry)
 
-    def _open_engine(self, mode: str) -> StorageEngine:
+    def _configured_directory(self, mode: str) -> Path:
+        """The engine directory to open at start: the data directory itself, or the
+        sub-directory the last streamed ``STORAGE MODE`` switch moved the graph to (named in
+        ``MODE_FILE``). A database switched by streaming to another engine must be started in
+        that mode; starting it in another one is refused clearly rather than opening stale
+        data."""
+        root = Path(self.settings.data_directory)
+        recorded = _read_mode_file(root)
+        if recorded is None:
+            return root
+        recorded_mode, relative = recorded
+        directory = root / relative
+        marker = read_marker(directory) if directory.is_dir() else None
+        owner = marker[0] if marker is not None else recorded_mode
+        if owner != mode:
+            raise EngineIncompatible(
+                f"The database in {root} was switched to storage mode {owner} with STORAGE MODE "
+                f"and its data is in {directory}; start it with --storage-mode {owner} (then "
+                f"switch with STORAGE MODE {mode} if needed), not {mode}."
+            )
+        return directory
+
+    def _context(self, mode: str, directory: Path) -> EngineContext:
+        return EngineContext(
+            data_directory=directory,
+            settings=self.settings.as_dict(),
+            log=logging.getLogger(f"mgcore.engine.{mode.lower()}"),
+            events=_Events(self),
+        )
+
+    def _open_engine(self, mode: str, directory: Path) -> StorageEngine:
         engine_cls = self.registry.load(mode)
         engine: StorageEngine = engine_cls()
-        directory = Path(self.settings.data_directory)
         directory.mkdir(parents=True, exist_ok=True)
-        engine.open(
-            EngineContext(
-                data_directory=directory,
-                settings=self.settings.as_dict(),
-                log=logging.getLogger(f"mgcore.engine.{mode.lower()}"),
-                events=_Events(self),
-            )
-        )
+        engine.open(self._context(mode, directory))
         return engine
 
     @property
@@ -268,20 +312,23 @@ class Database:
     def begin(
         self, isolation: IsolationLevel | None = None, read_only: bool = False
     ) -> Transaction:
-        """A new engine transaction, tracked until it commits or rolls back."""
-        tx = self.engine.begin(isolation, read_only)
+        """A new engine transaction, tracked until it commits or rolls back. Waits while a
+        ``STORAGE MODE`` switch runs, then begins on the engine it switched to."""
+        with self._lock:
+            while self._switching:
+                self._gate.wait()
+            tx = self.engine.begin(isolation, read_only)
+            self._open_transactions.add(id(tx))
         cls = type(tx)
         if cls not in self._checked_tx_classes:
             missing = missing_members(tx, TRANSACTION_METHODS)
             if missing:
-                tx.rollback()
+                self.rollback(tx)
                 raise EngineIncompatible(
                     f"Storage engine {self.engine.name!r} returned a transaction missing: "
                     f"{', '.join(missing)}"
                 )
             self._checked_tx_classes.add(cls)
-        with self._lock:
-            self._open_transactions.add(id(tx))
         return tx
 
     def commit(self, tx: Transaction) -> None:
@@ -296,8 +343,7 @@ class Database:
                     raise
             tx.commit()
         finally:
-            with self._lock:
-                self._open_transactions.discard(id(tx))
+            self._ended(tx)
         if plugins.has_commit_hooks:
             plugins.after_commit(self, tx)
 
@@ -305,12 +351,157 @@ class Database:
         try:
             tx.rollback()
         finally:
-            with self._lock:
-                self._open_transactions.discard(id(tx))
+            self._ended(tx)
+
+    def _ended(self, tx: Transaction) -> None:
+        with self._lock:
+            self._open_transactions.discard(id(tx))
+            if self._switching:
+                self._gate.notify_all()
 
     @property
     def open_transaction_count(self) -> int:
         return len(self._open_transactions)
+
+    # ------------------------------------------------------------------------ storage modes
+
+    def switch_storage_mode(self, mode: str, timeout: float | None = None) -> None:
+        """``STORAGE MODE <mode>``: hand the graph to the engine registered as ``mode``.
+
+        A no-op when ``mode`` is current; ``EngineNotFound`` (naming the installed engines) for
+        an unknown one. New transactions wait while the switch runs; the switch first waits
+        for the transactions already open (a WARNING is logged if there were any) for at most
+        ``timeout`` seconds (default ``--query-execution-timeout-sec``, or 600 when that is 0),
+        then fails with ``TransientError`` and leaves everything as it was.
+
+        In place when both engines implement ``StoreHandOver`` with the same non-empty
+        ``store_kind`` (the target takes over the store and the directory). Otherwise the graph
+        is streamed into a new engine opened on a fresh sub-directory
+        ``<data directory>/storage_modes/<MODE>.<n>``: nodes, relationships (endpoints mapped
+        by gid), then indexes and constraints, in batches of ``STREAM_BATCH`` per transaction.
+        Only when that succeeded is the source closed and ``mgcore-storage-mode.json`` in the
+        data directory rewritten (atomically) to name the new directory, so a failure at any
+        point before leaves the source open and unchanged (the partial target is closed and
+        deleted) and a restart opens the directory the file names. A source directory under
+        ``storage_modes/`` is deleted after the switch; the data directory itself is left as
+        it was (its engine's files are then stale and unused). Plugins see
+        ``mg_database_closing`` before the old engine closes and ``mg_database_opened`` once
+        the new one is in place, so background work can let go of the old engine.
+        """
+        name = mode.upper()
+        with self._lock:
+            if self.closed:
+                raise ConfigurationError("The database is closed.")
+            if name == self.storage_mode.upper():
+                return
+            if self._switching:
+                raise TransientError("Another storage mode switch is in progress.")
+            target_cls = self.registry.load(name)
+            self._switching = True
+        try:
+            self._wait_for_transactions(timeout)
+            old = self.engine
+            old_directory = self.engine_directory
+            source_kind = getattr(old, "store_kind", "") or ""
+            in_place = bool(source_kind) and source_kind == (
+                getattr(target_cls, "store_kind", "") or ""
+            ) and callable(getattr(old, "hand_over", None)) and callable(
+                getattr(target_cls, "take_over", None)
+            )
+            if in_place:
+                new_directory = old_directory
+                self._notify_closing()
+                new = self._take_over(old, target_cls, name, new_directory)
+            else:
+                new, new_directory = self._stream_to(old, name)
+                self._notify_closing()
+                try:
+                    old.close()
+                except Exception:  # the graph is safe in the new engine already
+                    log.exception("error while closing the %s engine after switching", old.name)
+                root = Path(self.settings.data_directory)
+                _write_mode_file(root, name, new_directory.relative_to(root).as_posix())
+                if old_directory != root and old_directory.parent == root / MODES_DIRECTORY:
+                    shutil.rmtree(old_directory, ignore_errors=True)
+            with self._lock:
+                self.engine = new
+                self.engine_directory = new_directory
+                self._checked_tx_classes.clear()
+            log.info("switched storage mode from %s to %s (%s)", old.name, name,
+                     "in place" if in_place else "streamed")
+        finally:
+            with self._lock:
+                self._switching = False
+                self._gate.notify_all()
+        self.schema_changed(("storage_mode", name))
+        self.plugins.database_opened(self)
+
+    def _take_over(
+        self, old: StorageEngine, target_cls: type, name: str, directory: Path
+    ) -> StorageEngine:
+        """The in-place hand-over. Should the target fail to take the store, an engine of the
+        source's class takes it back, so the database keeps running in the old mode."""
+        store = old.hand_over()  # type: ignore[attr-defined]
+        new: StorageEngine = target_cls()
+        try:
+            new.take_over(store, self._context(name, directory))  # type: ignore[attr-defined]
+        except BaseException:
+            back: StorageEngine = type(old)()
+            back.take_over(store, self._context(old.name, directory))  # type: ignore[attr-defined]
+            with self._lock:
+                self.engine = back
+            self.plugins.database_opened(self)
+            raise
+        return new
+
+    def _notify_closing(self) -> None:
+        try:
+            self.plugins.database_closing(self)
+        except Exception:
+            log.exception("a plugin failed in mg_database_closing during a storage mode switch")
+
+    def _wait_for_transactions(self, timeout: float | None) -> None:
+        if timeout is None:
+            timeout = float(self.settings.query_execution_timeout_sec or 0) or (
+                DEFAULT_SWITCH_TIMEOUT
+            )
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            if self._open_transactions:
+                log.warning(
+                    "STORAGE MODE waits for %d open transaction(s) to finish",
+                    len(self._open_transactions),
+                )
+            while self._open_transactions:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TransientError(
+                        f"Switching the storage mode timed out after {timeout:g} s waiting for "
+                        f"{len(self._open_transactions)} open transaction(s) to finish; "
+                        f"nothing was changed."
+                    )
+                self._gate.wait(left)
+
+    def _stream_to(self, old: StorageEngine, name: str) -> tuple[StorageEngine, Path]:
+        """Open ``name`` on a fresh sub-directory and copy the graph and schema of ``old`` into
+        it; on failure close and delete the target and re-raise (``old`` is only read)."""
+        root = Path(self.settings.data_directory)
+        parent = root / MODES_DIRECTORY
+        parent.mkdir(parents=True, exist_ok=True)
+        directory = parent / f"{name}.{time.time_ns()}"
+        new: StorageEngine | None = None
+        try:
+            new = self._open_engine(name, directory)
+            _copy_graph(old, new)
+            return new, directory
+        except BaseException:
+            if new is not None:
+                try:
+                    new.close()
+                except Exception:
+                    log.exception("error while closing the partial %s engine", name)
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
 
     # ---------------------------------------------------------------------------- sessions
 
@@ -350,3 +541,71 @@ class Database:
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         self.close()
+
+
+def _read_mode_file(root: Path) -> tuple[str, str] | None:
+    path = root / MODE_FILE
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        mode, directory = data["storage_mode"], data["directory"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EngineIncompatible(f"The storage mode file {path} is unreadable: {exc}") from None
+    if not isinstance(mode, str) or not isinstance(directory, str):
+        raise EngineIncompatible(f"The storage mode file {path} is malformed.")
+    return mode, directory
+
+
+def _write_mode_file(root: Path, mode: str, directory: str) -> None:
+    path = root / MODE_FILE
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as file:
+        file.write(json.dumps({"storage_mode": mode, "directory": directory}) + "\n")
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(tmp, path)
+
+
+def _copy_graph(source: StorageEngine, target: StorageEngine) -> None:
+    """Stream nodes, relationships, indexes and constraints of ``source`` into ``target`` in
+    batches of ``STREAM_BATCH`` per target transaction (through the engine contract only)."""
+    read = source.begin(read_only=True)
+    try:
+        gids: dict[int, int] = {}
+        write = target.begin()
+        try:
+            pending = 0
+            for node in read.nodes():
+                copy = write.create_node(read.node_labels(node), read.node_properties(node))
+                gids[node.gid] = copy.gid
+                pending += 1
+                if pending >= STREAM_BATCH:
+                    write.commit()
+                    write, pending = target.begin(), 0
+            for rel in read.relationships():
+                start = write.node(gids[read.relationship_start(rel).gid])
+                end = write.node(gids[read.relationship_end(rel).gid])
+                if start is None or end is None:
+                    raise ClientError(
+                        f"Switching the storage mode: relationship {rel.gid} has an endpoint "
+                        f"the target engine lost."
+                    )
+                props = read.relationship_properties(rel)
+                write.create_relationship(
+                    start, end, read.relationship_type(rel), props or None
+                )
+                pending += 1
+                if pending >= STREAM_BATCH:
+                    write.commit()
+                    write, pending = target.begin(), 0
+            write.commit()
+        except BaseException:
+            write.rollback()
+            raise
+    finally:
+        read.rollback()
+    for info in source.schema.indexes():
+        target.schema.create_index(info.spec)
+    for spec in source.schema.constraints():
+        target.schema.create_constraint(spec)

@@ -79,7 +79,9 @@ def mg_database_opened(database: Any) -> None:
 
     :param database: The ``mgcore.Database``; ``database.settings`` holds the resolved settings.
 
-    Called once per database, after the engine opened and before the first session.
+    Called once per database, after the engine opened and before the first session, and again
+    after each ``STORAGE MODE`` switch once the new engine is in place (``database.engine`` and
+    ``database.storage_mode`` are the new ones); restart work stopped by ``mg_database_closing``.
     """
 
 
@@ -89,8 +91,10 @@ def mg_database_closing(database: Any) -> None:
 
     :param database: The ``mgcore.Database``.
 
-    Called once per database, before the engine closes. An exception is logged, not raised, so
-    the database still closes.
+    Called once per database, before the engine closes, and before the old engine is closed by
+    a ``STORAGE MODE`` switch (no transaction is open then; ``mg_database_opened`` follows once
+    the new engine is in place; ``database.closed`` tells the two apart). An exception is
+    logged, not raised, so the database still closes (or switches).
     """
 
 

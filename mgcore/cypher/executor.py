@@ -359,12 +359,8 @@ class CypherProcessor:
             ctx.session.next_isolation_level = level
 
     def _storage_mode(self, mode: str) -> None:
-        current = self.database.storage_mode
-        if mode.upper() == current.upper():
-            return
-        raise ClientError(
-            f"Switching the storage mode from {current} to {mode.upper()} is not supported yet."
-        )
+        """``STORAGE MODE``: a kernel operation (``Database.switch_storage_mode``)."""
+        self.database.switch_storage_mode(mode)
 
     def _index_ddl(self, ctx: QueryContext, statement: ast.CreateIndex | ast.DropIndex) -> None:
         spec = IndexSpec(statement.label, tuple(statement.properties))
