@@ -18,6 +18,8 @@ import shutil
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,7 +168,12 @@ class Database:
         self._gate = threading.Condition(self._lock)
         """Notified when a transaction ends or a storage mode switch finishes."""
         self._switching = False
-        """True while ``switch_storage_mode`` runs: ``begin`` waits."""
+        """True while ``switch_storage_mode`` runs: ``begin`` and ``storage_access`` wait."""
+        self._accesses = 0
+        """Engine operations under way outside transactions (``storage_access``), and
+        transactions being begun."""
+        self._global_isolation: IsolationLevel | None = None
+        """The last ``SET GLOBAL TRANSACTION ISOLATION LEVEL``, re-applied after a switch."""
         self._checked_tx_classes: set[type] = set()
         self._sessions: set[Session] = set()
         self.closed = False
@@ -314,11 +321,10 @@ class Database:
     ) -> Transaction:
         """A new engine transaction, tracked until it commits or rolls back. Waits while a
         ``STORAGE MODE`` switch runs, then begins on the engine it switched to."""
-        with self._lock:
-            while self._switching:
-                self._gate.wait()
+        with self.storage_access():
             tx = self.engine.begin(isolation, read_only)
-            self._open_transactions.add(id(tx))
+            with self._lock:
+                self._open_transactions.add(id(tx))
         cls = type(tx)
         if cls not in self._checked_tx_classes:
             missing = missing_members(tx, TRANSACTION_METHODS)
@@ -352,6 +358,29 @@ class Database:
             tx.rollback()
         finally:
             self._ended(tx)
+
+    @contextmanager
+    def storage_access(self) -> Iterator[None]:
+        """Around an engine operation outside a transaction (DDL, snapshot, setting the global
+        isolation level, beginning a transaction): waits while a ``STORAGE MODE`` switch runs,
+        and a switch waits for it to finish."""
+        with self._lock:
+            while self._switching:
+                self._gate.wait()
+            self._accesses += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._accesses -= 1
+                if self._switching:
+                    self._gate.notify_all()
+
+    def set_isolation_level(self, level: IsolationLevel) -> None:
+        """``SET GLOBAL TRANSACTION ISOLATION LEVEL``: the engine's default for new transactions;
+        remembered so an engine switched to later gets it too (where it supports it)."""
+        self.engine.set_isolation_level(level)
+        self._global_isolation = level
 
     def _ended(self, tx: Transaction) -> None:
         with self._lock:
@@ -423,6 +452,9 @@ class Database:
                 _write_mode_file(root, name, new_directory.relative_to(root).as_posix())
                 if old_directory != root and old_directory.parent == root / MODES_DIRECTORY:
                     shutil.rmtree(old_directory, ignore_errors=True)
+            level = self._global_isolation
+            if level is not None and level in new.capabilities.isolation_levels:
+                new.set_isolation_level(level)
             with self._lock:
                 self.engine = new
                 self.engine_directory = new_directory
@@ -467,12 +499,15 @@ class Database:
             )
         deadline = time.monotonic() + timeout
         with self._lock:
+            while self._accesses:  # short engine operations: wait without a warning
+                if not self._gate.wait(max(deadline - time.monotonic(), 0)):
+                    break
             if self._open_transactions:
                 log.warning(
                     "STORAGE MODE waits for %d open transaction(s) to finish",
                     len(self._open_transactions),
                 )
-            while self._open_transactions:
+            while self._open_transactions or self._accesses:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TransientError(

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
 
 import mgcore
 import mgcore.database as database_module
@@ -27,6 +26,7 @@ from mgcore.plugins import PluginHost
 from mgcore.storage.errors import EngineIncompatible, EngineNotFound
 from mgcore.storage.kit.marker import read_marker
 from mgcore.storage.protocol import EngineContext
+from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
 
 TX = "IN_MEMORY_TRANSACTIONAL"
 
@@ -372,3 +372,47 @@ def test_switch_times_out_when_a_transaction_never_finishes(db: Database) -> Non
     other.close()
     assert run(db, "MATCH (n:Pending) RETURN count(n)") == [(1,)]
     assert not any(Path(db.settings.data_directory).glob(f"{MODES_DIRECTORY}/*"))
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def test_storage_mode_flag_opens_the_database_in_that_mode(tmp_path: Path) -> None:
+    """What ``mgcore serve --storage-mode X`` does: the flag reaches ``Database.open``."""
+    from mgcore.plugins import bootstrap
+
+    host, settings = bootstrap(
+        ["--storage-mode", "FAKE_STREAM", "--data-directory", str(tmp_path / "data")],
+        env={}, load_entry_points=False,
+    )
+    host.register(_Engines(), "test-engines")
+    db = Database.open(settings, plugins=host)
+    try:
+        assert db.storage_mode == "FAKE_STREAM" and storage_mode_info(db) == "FAKE_STREAM"
+    finally:
+        db.close()
+
+
+def test_ddl_during_a_switch_waits_and_lands_in_the_new_engine(db: Database) -> None:
+    other = db.session()
+    tx = other.begin_transaction()
+    tx.run("CREATE (:Person {uid: 1})").consume()
+    switch = threading.Thread(target=lambda: run(db, "STORAGE MODE FAKE_STREAM"))
+    switch.start()
+    time.sleep(0.2)
+    ddl = threading.Thread(target=lambda: run(db, "CREATE INDEX ON :Person(uid)"))
+    ddl.start()
+    time.sleep(0.2)
+    assert switch.is_alive() and ddl.is_alive()
+    tx.commit()
+    other.close()
+    switch.join(10)
+    ddl.join(10)
+    assert db.storage_mode == "FAKE_STREAM"
+    assert [row[1:3] for row in run(db, "SHOW INDEX INFO")] == [("Person", "uid")]
+
+
+def test_global_isolation_level_carries_over(db: Database) -> None:
+    run(db, "SET GLOBAL TRANSACTION ISOLATION LEVEL READ COMMITTED")
+    run(db, "STORAGE MODE FAKE_STREAM")
+    assert db.engine.begin().isolation.value == "READ_COMMITTED"

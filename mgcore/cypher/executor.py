@@ -198,7 +198,7 @@ class CypherProcessor:
             )
         if isinstance(statement, ast.SetIsolationLevel):
             return StaticQuery(
-                (), lambda ctx: self._set_isolation(ctx, statement),
+                (), lambda ctx: self._with_storage(self._set_isolation, ctx, statement),
                 explicit_transaction_message=(
                     "Isolation level cannot be modified in multicommand transactions."
                 ),
@@ -212,7 +212,9 @@ class CypherProcessor:
             )
         if isinstance(statement, ast.CreateSnapshot):
             return StaticQuery(
-                ("path",), lambda ctx: [(self.database.engine.create_snapshot(),)],
+                ("path",), lambda ctx: self._with_storage(
+                    lambda: [(self.database.engine.create_snapshot(),)]
+                ),
                 explicit_transaction_message=(
                     "Snapshot cannot be created in multicommand transactions."
                 ),
@@ -226,14 +228,16 @@ class CypherProcessor:
             )
         if isinstance(statement, ast.CreateIndex | ast.DropIndex):
             return StaticQuery(
-                (), lambda ctx: self._index_ddl(ctx, statement), QueryKind.SCHEMA,
+                (), lambda ctx: self._with_storage(self._index_ddl, ctx, statement),
+                QueryKind.SCHEMA,
                 explicit_transaction_message=(
                     "Index manipulation not allowed in multicommand transactions."
                 ),
             )
         if isinstance(statement, ast.CreateConstraint | ast.DropConstraint):
             return StaticQuery(
-                (), lambda ctx: self._constraint_ddl(ctx, statement), QueryKind.SCHEMA,
+                (), lambda ctx: self._with_storage(self._constraint_ddl, ctx, statement),
+                QueryKind.SCHEMA,
                 explicit_transaction_message=(
                     "Constraint manipulation not allowed in multicommand transactions."
                 ),
@@ -352,11 +356,17 @@ class CypherProcessor:
                 "level."
             )
         if statement.scope is ast.IsolationScope.GLOBAL:
-            self.database.engine.set_isolation_level(level)
+            self.database.set_isolation_level(level)
         elif statement.scope is ast.IsolationScope.SESSION:
             ctx.session.isolation_level = level
         else:
             ctx.session.next_isolation_level = level
+
+    def _with_storage(self, action: Any, *args: Any) -> Any:
+        """Run an engine operation outside transactions (DDL, snapshot, global isolation) so
+        that a ``STORAGE MODE`` switch waits for it and it waits for a switch."""
+        with self.database.storage_access():
+            return action(*args)
 
     def _storage_mode(self, mode: str) -> None:
         """``STORAGE MODE``: a kernel operation (``Database.switch_storage_mode``)."""
