@@ -465,7 +465,9 @@ class Database:
             with self._lock:
                 self._switching = False
                 self._gate.notify_all()
-        self.schema_changed(("storage_mode", name))
+        with self._lock:  # plans were made against the old engine's schema and capabilities
+            self.schema_version += 1
+            self.plan_cache.clear()
         self.plugins.database_opened(self)
 
     def _take_over(
