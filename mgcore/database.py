@@ -239,10 +239,11 @@ class Database:
         data."""
         root = Path(self.settings.data_directory)
         recorded = _read_mode_file(root)
+        directory = root if recorded is None else root / recorded[1]
+        _remove_orphans(root, directory)
         if recorded is None:
             return root
-        recorded_mode, relative = recorded
-        directory = root / relative
+        recorded_mode = recorded[0]
         marker = read_marker(directory) if directory.is_dir() else None
         owner = marker[0] if marker is not None else recorded_mode
         if owner != mode:
@@ -592,6 +593,19 @@ def _read_mode_file(root: Path) -> tuple[str, str] | None:
     if not isinstance(mode, str) or not isinstance(directory, str):
         raise EngineIncompatible(f"The storage mode file {path} is malformed.")
     return mode, directory
+
+
+def _remove_orphans(root: Path, current: Path) -> None:
+    """Delete engine directories under ``storage_modes/`` other than ``current``: the partial
+    target of a switch interrupted by a crash, or a source a finished switch had not yet
+    deleted. Neither holds the current graph (the mode file names the directory that does)."""
+    parent = root / MODES_DIRECTORY
+    if not parent.is_dir():
+        return
+    for entry in parent.iterdir():
+        if entry.is_dir() and entry != current:
+            log.warning("removing %s, left behind by an interrupted STORAGE MODE switch", entry)
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _write_mode_file(root: Path, mode: str, directory: str) -> None:

@@ -416,3 +416,21 @@ def test_global_isolation_level_carries_over(db: Database) -> None:
     run(db, "SET GLOBAL TRANSACTION ISOLATION LEVEL READ COMMITTED")
     run(db, "STORAGE MODE FAKE_STREAM")
     assert db.engine.begin().isolation.value == "READ_COMMITTED"
+
+
+def test_directories_left_by_an_interrupted_switch_are_removed_at_start(tmp_path: Path) -> None:
+    directory = tmp_path / "data"
+    db = open_db(directory)
+    fill(db, 3)
+    run(db, "STORAGE MODE FAKE_STREAM")
+    current = db.engine_directory
+    db.close()
+    orphan = directory / MODES_DIRECTORY / "IN_MEMORY_TRANSACTIONAL.1"
+    orphan.mkdir()
+    (orphan / "partial").write_text("x")
+    db = open_db(directory, "FAKE_STREAM")
+    try:
+        assert not orphan.exists() and db.engine_directory == current
+        assert run(db, "MATCH (n:Person) RETURN count(n)") == [(3,)]
+    finally:
+        db.close()
