@@ -182,9 +182,15 @@ class Database:
         try:
             self.engine_directory = self._configured_directory(settings.storage_mode)
             """The directory the current engine was opened on (see ``switch_storage_mode``)."""
-            self.engine: StorageEngine = self._open_engine(
-                settings.storage_mode, self.engine_directory
-            )
+            try:
+                self.engine: StorageEngine = self._open_engine(
+                    settings.storage_mode, self.engine_directory
+                )
+            except EngineIncompatible as exc:
+                hint = self._switched_hint(settings.storage_mode)
+                if hint:
+                    raise EngineIncompatible(f"{exc}{hint}") from exc
+                raise
         except BaseException:
             self._directory_lock.release()
             raise
@@ -234,25 +240,31 @@ class Database:
     def _configured_directory(self, mode: str) -> Path:
         """The engine directory to open at start: the data directory itself, or the
         sub-directory the last streamed ``STORAGE MODE`` switch moved the graph to (named in
-        ``MODE_FILE``). A database switched by streaming to another engine must be started in
-        that mode; starting it in another one is refused clearly rather than opening stale
-        data."""
+        ``MODE_FILE``). The engine's marker check decides whether the configured mode may open
+        it (see ``_switched_hint``)."""
         root = Path(self.settings.data_directory)
         recorded = _read_mode_file(root)
         directory = root if recorded is None else root / recorded[1]
         _remove_orphans(root, directory)
-        if recorded is None:
-            return root
-        recorded_mode = recorded[0]
-        marker = read_marker(directory) if directory.is_dir() else None
-        owner = marker[0] if marker is not None else recorded_mode
-        if owner != mode:
-            raise EngineIncompatible(
-                f"The database in {root} was switched to storage mode {owner} with STORAGE MODE "
-                f"and its data is in {directory}; start it with --storage-mode {owner} (then "
-                f"switch with STORAGE MODE {mode} if needed), not {mode}."
-            )
         return directory
+
+    def _switched_hint(self, mode: str) -> str:
+        """Why the configured engine refused the directory, when a streamed switch to another
+        engine moved the graph there: the database must be started in that mode."""
+        root = Path(self.settings.data_directory)
+        recorded = _read_mode_file(root)
+        if recorded is None:
+            return ""
+        directory = root / recorded[1]
+        marker = read_marker(directory) if directory.is_dir() else None
+        owner = marker[0] if marker is not None else recorded[0]
+        if owner == mode:
+            return ""
+        return (
+            f" The database in {root} was switched to storage mode {owner} with STORAGE MODE "
+            f"and its data is in {directory}; start it with --storage-mode {owner} (then switch "
+            f"with STORAGE MODE {mode} if needed)."
+        )
 
     def _context(self, mode: str, directory: Path) -> EngineContext:
         return EngineContext(

@@ -35,12 +35,14 @@ class StreamEngine(InMemoryTransactionalEngine):
     """A third-party-style engine: its own name and directory, no in-place hand-over."""
 
     name = "FAKE_STREAM"
+    store_kind = ""  # no in-place hand-over with the engine it derives from
 
 
 class FailingEngine(InMemoryTransactionalEngine):
     """Fails when the kernel begins its third write transaction (two batches are in)."""
 
     name = "FAKE_FAILING"
+    store_kind = ""
     directories: list[Path] = []
 
     def open(self, ctx: EngineContext) -> None:
