@@ -453,7 +453,11 @@ class Database:
             if in_place:
                 new_directory = old_directory
                 self._notify_closing()
-                new = self._take_over(old, target_cls, name, new_directory)
+                try:
+                    new = self._take_over(old, target_cls, name, new_directory)
+                except BaseException:
+                    self.plugins.database_opened(self)  # still (or again) on the old store
+                    raise
             else:
                 new, new_directory = self._stream_to(old, name)
                 self._notify_closing()
@@ -497,7 +501,7 @@ class Database:
             back.take_over(store, self._context(old.name, directory))  # type: ignore[attr-defined]
             with self._lock:
                 self.engine = back
-            self.plugins.database_opened(self)
+                self._checked_tx_classes.clear()
             raise
         return new
 

@@ -122,12 +122,13 @@ def run(db: Database, query: str, **params: Any) -> list[Any]:
         return [tuple(r.values()) for r in s.run(query, params)]
 
 
-def fill(db: Database, nodes: int = 25) -> None:
+def fill(db: Database, nodes: int = 25, constraints: bool = True) -> None:
     with db.session() as s:
         s.run("CREATE INDEX ON :Person").consume()
         s.run("CREATE INDEX ON :Person(uid)").consume()
-        s.run("CREATE CONSTRAINT ON (n:Person) ASSERT n.uid IS UNIQUE").consume()
-        s.run("CREATE CONSTRAINT ON (n:Person) ASSERT EXISTS (n.uid)").consume()
+        if constraints:
+            s.run("CREATE CONSTRAINT ON (n:Person) ASSERT n.uid IS UNIQUE").consume()
+            s.run("CREATE CONSTRAINT ON (n:Person) ASSERT EXISTS (n.uid)").consume()
         s.run(
             "UNWIND range(0, $n - 1) AS i "
             "CREATE (:Person:Tagged {uid: i, name: 'p' + toString(i), xs: [i, 1.5], "
@@ -436,3 +437,105 @@ def test_directories_left_by_an_interrupted_switch_are_removed_at_start(tmp_path
         assert run(db, "MATCH (n:Person) RETURN count(n)") == [(3,)]
     finally:
         db.close()
+
+
+# -------------------------------------------------------------- with IN_MEMORY_ANALYTICAL
+
+AN = "IN_MEMORY_ANALYTICAL"
+
+
+def _analytical_hands_over() -> bool:
+    """Whether the installed in-memory engines hand their store over in place (both present,
+    same ``store_kind``); the end-to-end tests below need that."""
+    from mgcore.storage.registry import EngineRegistry
+
+    registry = EngineRegistry()
+    try:
+        tx_kind = getattr(registry.load(TX), "store_kind", "")
+        an_kind = getattr(registry.load(AN), "store_kind", "")
+    except Exception:
+        return False
+    return bool(tx_kind) and tx_kind == an_kind
+
+
+analytical = pytest.mark.skipif(
+    not _analytical_hands_over(), reason="IN_MEMORY_ANALYTICAL with StoreHandOver not installed"
+)
+
+
+def fill_without_constraints(db: Database, nodes: int = 25) -> None:
+    """Analytical mode refuses constraints (Memgraph since v3.8)."""
+    fill(db, nodes, constraints=False)
+
+
+@analytical
+def test_analytical_round_trip_in_place(db: Database) -> None:
+    fill_without_constraints(db)
+    before = graph(db)
+    directory = db.engine_directory
+    run(db, "STORAGE MODE IN_MEMORY_ANALYTICAL")
+    assert db.storage_mode == AN and storage_mode_info(db) == AN
+    assert db.engine_directory == directory
+    assert graph(db) == before
+    run(db, "CREATE (:Person {uid: 1000})-[:KNOWS]->(:Person {uid: 1001})")
+    expected = graph(db)
+    run(db, "STORAGE MODE IN_MEMORY_TRANSACTIONAL")
+    assert db.storage_mode == TX and storage_mode_info(db) == TX
+    assert graph(db) == expected
+    assert not (Path(db.settings.data_directory) / MODE_FILE).exists()
+
+
+@analytical
+def test_analytical_restarts_in_transactional_with_its_writes(tmp_path: Path) -> None:
+    directory = tmp_path / "data"
+    db = open_db(directory)
+    fill_without_constraints(db, 5)
+    run(db, "STORAGE MODE IN_MEMORY_ANALYTICAL")
+    run(db, "CREATE (:WrittenInAnalytical)")
+    run(db, "STORAGE MODE IN_MEMORY_TRANSACTIONAL")  # makes the analytical writes durable
+    expected = graph(db)
+    db.close()
+    db = open_db(directory)
+    try:
+        assert db.storage_mode == TX and graph(db) == expected
+    finally:
+        db.close()
+
+
+@analytical
+def test_analytical_mode_from_the_flag_and_streamed_to_another_engine(tmp_path: Path) -> None:
+    directory = tmp_path / "data"
+    db = open_db(directory, AN)
+    try:
+        assert storage_mode_info(db) == AN
+        fill_without_constraints(db, 10)
+        before = graph(db)
+        run(db, "STORAGE MODE FAKE_STREAM")  # different store_kind: streamed
+        assert db.storage_mode == "FAKE_STREAM" and graph(db) == before
+        run(db, "STORAGE MODE IN_MEMORY_ANALYTICAL")
+        assert db.storage_mode == AN and graph(db) == before
+        run(db, "STORAGE MODE IN_MEMORY_TRANSACTIONAL")  # in place, on the streamed directory
+        assert db.storage_mode == TX and graph(db) == before
+    finally:
+        db.close()
+    db = open_db(directory, AN)  # analytical opens the transactional directory it came from
+    try:
+        assert graph(db) == before
+    finally:
+        db.close()
+
+
+@analytical
+def test_analytical_switch_waits_for_an_open_transaction(db: Database) -> None:
+    other = db.session()
+    tx = other.begin_transaction()
+    tx.run("CREATE (:Pending {k: 7})").consume()
+    switch = threading.Thread(target=lambda: run(db, "STORAGE MODE IN_MEMORY_ANALYTICAL"))
+    switch.start()
+    time.sleep(0.2)
+    assert switch.is_alive() and db.storage_mode == TX
+    tx.commit()
+    other.close()
+    switch.join(10)
+    assert db.storage_mode == AN
+    assert run(db, "MATCH (n:Pending) RETURN n.k") == [(7,)]
