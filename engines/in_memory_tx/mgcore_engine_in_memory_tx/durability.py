@@ -413,6 +413,23 @@ class Durability:
             self._recover_without_cyclic_gc()
         else:
             self._set_aside([self.snapshot_dir, self.wal_dir], "data_recovery_on_startup=false")
+        self._start()
+
+    def adopt(self, uuid: str) -> None:
+        """``open`` for a store taken over from another in-memory engine (``STORAGE MODE``):
+        no recovery; keep the store's storage ``uuid`` and continue its WAL chain after the
+        files already there, then start the WAL and the periodic snapshots."""
+        for sub in (self.snapshot_dir, self.wal_dir):
+            sub.mkdir(parents=True, exist_ok=True)
+            remove_temporary_files(sub)
+        self.uuid = uuid
+        headers = _wal_headers(self.wal_dir, self.log)
+        mine = [h for h in headers if h.uuid == uuid] or headers
+        self._next_sequence = mine[-1].sequence + 1 if mine else 0
+        self._start()
+
+    def _start(self) -> None:
+        """Start the WAL committer and the periodic snapshot thread (as configured)."""
         if self.wal_enabled:
             writer = self._new_wal_file()
             self.committer = GroupCommitter(

@@ -81,6 +81,38 @@ FORMAT_VERSION = 1
 
 log = logging.getLogger(__name__)
 
+STORE_KIND = "mgcore.in_memory.v1"
+"""``StoreHandOver.store_kind`` of the in-memory engines (this one and IN_MEMORY_ANALYTICAL)."""
+
+
+class InMemoryStore:
+    """What ``hand_over`` gives away: the engine attributes that make up the store (objects,
+    interning tables, counters, timestamps, indexes and constraints) plus the storage uuid of
+    the durable files, moved to the taking engine by reference (no copy)."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "_vertices", "_edges", "_key_ids", "_key_names", "_label_sets", "_types", "_blobs",
+        "_ts", "_next_txid", "_node_count", "_rel_count", "_label_counts", "_type_counts",
+        "_keys_used", "_indexes", "_indexed", "_constraints", "_constrained",
+    )
+
+    def __init__(self, state: dict[str, Any], uuid: str | None) -> None:
+        self.state = state
+        self.uuid = uuid
+
+    @classmethod
+    def take(cls, engine: Any, uuid: str | None) -> InMemoryStore:
+        """The store of ``engine`` (which must not use it afterwards)."""
+        return cls({name: getattr(engine, name) for name in cls.FIELDS}, uuid)
+
+    def give(self, engine: Any) -> None:
+        """Install the store into ``engine`` (its indexes and constraints now serve it)."""
+        for name, value in self.state.items():
+            setattr(engine, name, value)
+        engine._indexes._engine = engine
+        engine._constraints._engine = engine
+        self.state = {}
+
 
 
 class InMemoryTransactionalEngine:
@@ -441,6 +473,59 @@ class InMemoryTransactionalEngine:
                 # entries are a superset verified at every seek: a failed clean-up leaves stale
                 # entries, never wrong results, and must not fail a commit already visible
                 log.exception("index clean-up failed; its stale entries stay in the indexes")
+
+    # ------------------------------------------- StoreHandOver (STORAGE MODE, in-memory modes)
+
+    store_kind: ClassVar[str] = STORE_KIND
+
+    def hand_over(self) -> InMemoryStore:
+        """Give the store away (``STORAGE MODE``; no transaction open): release every delta,
+        stop the GC thread, the periodic snapshots and the WAL without writing a snapshot,
+        and close this engine. The store holds only newest versions without deltas, which is
+        what the analytical engine keeps."""
+        self._stop_gc()
+        with self._lock:
+            if self._active:
+                raise StorageError(
+                    "The store cannot be handed over while transactions are running."
+                )
+            self._release_locked()
+            if self._unreleased:
+                raise StorageError("The store still has unreleased deltas.")
+            self._closed = True
+        durability, self._durability = self._durability, None
+        uuid = None
+        if durability is not None:
+            uuid = durability.uuid
+            durability.snapshot_on_exit = False
+            durability.before_close()
+            durability.close()
+        return InMemoryStore.take(self, uuid)
+
+    def take_over(self, store: InMemoryStore, ctx: EngineContext) -> None:
+        """Open on a store handed over by an engine of the same ``store_kind`` (instead of
+        ``open``): adopt it, start a new WAL file of the store's chain and write a snapshot, so
+        what was written in analytical mode is durable before this returns."""
+        settings = ctx.settings
+        self._properties_on_edges = setting_bool(
+            settings.get("storage_properties_on_edges"), True
+        )
+        level = settings.get("isolation_level")
+        if level:
+            parsed = level if isinstance(level, IsolationLevel) else IsolationLevel.parse(level)
+            self._check_level(parsed)
+            self._isolation = parsed
+        directory = Path(ctx.data_directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        check_marker(directory, self.name, FORMAT_VERSION)
+        self._directory = directory
+        store.give(self)
+        durability = Durability(self, ctx)
+        durability.adopt(store.uuid or durability.uuid)
+        self._durability = durability
+        self._start_gc(settings.get("storage_gc_cycle_sec"))
+        durability._changes += 1  # what the store holds has not been snapshotted by us
+        durability.create_snapshot(manual=False)
 
     # ------------------------------------------------------------------ test introspection
 
