@@ -98,7 +98,7 @@ _NO_INFO = CommitInfo(0)
 """The ``CommitInfo`` every analytical transaction carries (no delta ever points to it)."""
 
 
-class _NoLog(list):  # type: ignore[type-arg]
+class _NoLog(list):
     """An index entry log that keeps nothing (entries are never rolled back here)."""
 
     __slots__ = ()
