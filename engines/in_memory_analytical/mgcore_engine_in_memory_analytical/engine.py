@@ -79,9 +79,10 @@ from mgcore_engine_in_memory_tx.transaction import (
 
 log = logging.getLogger(__name__)
 
-MARKER_ENGINE = "IN_MEMORY_TRANSACTIONAL"
+MARKER_NAMES = {"IN_MEMORY_ANALYTICAL": "IN_MEMORY_TRANSACTIONAL"}
 """The engine name this engine writes into (and accepts from) the data-directory marker: the
-files are the transactional engine's, which is what an analytical instance restarts in."""
+files are the transactional engine's, which is what an analytical instance restarts in. (A
+subclass registered under another name is another engine and marks its own name.)"""
 
 ISOLATION_MESSAGE = (
     "Isolation level cannot be modified when storage mode is set to IN_MEMORY_ANALYTICAL."
@@ -206,7 +207,7 @@ class InMemoryAnalyticalEngine(InMemoryTransactionalEngine):
         )
         directory = Path(ctx.data_directory)
         directory.mkdir(parents=True, exist_ok=True)
-        check_marker(directory, MARKER_ENGINE, FORMAT_VERSION)
+        check_marker(directory, MARKER_NAMES.get(self.name, self.name), FORMAT_VERSION)
         self._directory = directory
         return directory
 

@@ -213,6 +213,7 @@ def test_seeks_equal_scan_and_filter_across_interleaved_transactions(
         engine_factory.close(engine)
 
 
+@pytest.mark.requires("SNAPSHOT_ISOLATION")
 def test_index_seeks_see_snapshots_of_concurrent_writers(engine: Any) -> None:
     """A reader keeps seeing the old value through the index while a writer changes it, before
     and after the writer commits; a new reader sees the new value."""
@@ -272,6 +273,7 @@ def test_index_listing_counts_entries(engine: Any) -> None:
     assert list(counts()) == specs[:2]
 
 
+@pytest.mark.requires("transactional", "SNAPSHOT_ISOLATION")
 def test_rewrites_rollbacks_and_old_readers_keep_seeks_exact(engine: Any) -> None:
     """The cases random runs hit rarely: a value rewritten to itself or to an equal value of
     another type (``1`` -> ``1.0``) and rolled back, a label removed from a node with two
