@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mgcore.storage import EngineContext
-from mgcore.storage.errors import UnsupportedOperation
+from mgcore.storage.errors import StorageError, UnsupportedOperation
 from mgcore.storage.kit.marker import read_marker
 from mgcore.storage.protocol import StoreHandOver
 from mgcore.storage.records import (
@@ -231,3 +231,19 @@ def test_hand_over_both_ways_keeps_data_indexes_and_constraints(tmp_path: Path) 
         r.commit()
     finally:
         again.close()
+
+
+def test_hand_over_is_refused_while_a_transaction_runs(tmp_path: Path) -> None:
+    tx = _open_tx(tmp_path / "data")
+    t = tx.begin()
+    with pytest.raises(StorageError, match="transactions are running"):
+        tx.hand_over()
+    t.rollback()
+    store = tx.hand_over()
+    ana = InMemoryAnalyticalEngine()
+    ana.take_over(store, EngineContext(data_directory=tmp_path / "data"))
+    t = ana.begin()
+    with pytest.raises(StorageError, match="transactions are running"):
+        ana.hand_over()
+    t.commit()
+    ana.close()
