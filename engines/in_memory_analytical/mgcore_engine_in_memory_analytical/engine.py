@@ -29,6 +29,7 @@ Memgraph does).
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Iterable, Mapping
@@ -93,6 +94,15 @@ CONSTRAINT_MESSAGES = {
     ConstraintKind.EXISTS: "Existence constraints are not supported in analytical storage mode.",
     ConstraintKind.UNIQUE: "Unique constraints are not supported in analytical storage mode.",
 }
+
+FREEZE_EVERY = 200_000
+"""After this many objects created, the cyclic GC's tracked objects are collected once and then
+frozen (``gc.freeze``), so later collections no longer traverse the imported graph: during an
+import the collector's full passes over millions of store objects cost about as much as the
+import itself. Safe for the store: deleted nodes and relationships are unlinked from the graph
+and freed by reference counting, never by the cyclic collector. Other objects that are alive
+at a freeze and later become cyclic garbage are kept until ``close`` / ``hand_over`` /
+``drop_graph`` unfreeze (as after the transactional engine's recovery)."""
 
 _unpackb = msgpack.unpackb
 _NO_INFO = CommitInfo(0)
@@ -198,6 +208,21 @@ class InMemoryAnalyticalEngine(InMemoryTransactionalEngine):
         self._gate = _Gate()
         self._exclusive_owner: int | None = None
         """Thread id of the snapshot or DROP GRAPH that holds the gate exclusively."""
+        self._created = 0
+        """Objects created since the last freeze (``FREEZE_EVERY``)."""
+        self._froze = False
+
+    def _freeze(self) -> None:
+        """Collect, then freeze what survived (``FREEZE_EVERY``)."""
+        self._created = 0
+        gc.collect()
+        gc.freeze()
+        self._froze = True
+
+    def _unfreeze(self) -> None:
+        if self._froze:
+            gc.unfreeze()
+            self._froze = False
 
     # --------------------------------------------------------------------------- lifecycle
 
@@ -300,6 +325,7 @@ class InMemoryAnalyticalEngine(InMemoryTransactionalEngine):
         self._exclusively(self._drop_graph_locked)
 
     def _drop_graph_locked(self) -> None:
+        self._unfreeze()
         with self._lock:
             del self._vertices[:]  # the lists are shared with transactions: empty in place
             del self._edges[:]
@@ -350,6 +376,7 @@ class InMemoryAnalyticalEngine(InMemoryTransactionalEngine):
         if durability is not None:
             durability.before_close()
             durability.close()
+        self._unfreeze()
 
     # ---------------------------------------------------------------------- StoreHandOver
 
@@ -367,6 +394,7 @@ class InMemoryAnalyticalEngine(InMemoryTransactionalEngine):
         if durability is not None:
             uuid = durability.uuid
             durability.close()
+        self._unfreeze()
         return InMemoryStore.take(self, uuid)
 
     def take_over(self, store: InMemoryStore, ctx: EngineContext) -> None:
@@ -454,11 +482,14 @@ class AnalyticalTransaction(InMemoryTransaction):
             if engine._indexed:
                 engine._indexes.on_new_vertex(v, _NO_LOG)
             vs.append(v)
+            engine._created += 1
             engine._node_count += 1
             if label_tuple:
                 counts = engine._label_counts
                 for label in label_tuple:
                     counts[label] = counts.get(label, 0) + 1
+        if engine._created >= FREEZE_EVERY:
+            engine._freeze()
         return v
 
     def create_relationship(
@@ -488,8 +519,11 @@ class AnalyticalTransaction(InMemoryTransaction):
             a.out_e = adj_add(a.out_e, e)
             b.in_e = adj_add(b.in_e, e)
             engine._rel_count += 1
+            engine._created += 1
             counts = engine._type_counts
             counts[rel_type] = counts.get(rel_type, 0) + 1
+        if engine._created >= FREEZE_EVERY:
+            engine._freeze()
         return e
 
     def add_label(self, node: NodeHandle, label: str) -> bool:

@@ -247,3 +247,23 @@ def test_hand_over_is_refused_while_a_transaction_runs(tmp_path: Path) -> None:
         ana.hand_over()
     t.commit()
     ana.close()
+
+
+def test_import_freezes_the_graph_and_close_unfreezes(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import mgcore_engine_in_memory_analytical.engine as module
+
+    monkeypatch.setattr(module, "FREEZE_EVERY", 50)
+    eng = InMemoryAnalyticalEngine()
+    eng.open(EngineContext(data_directory=data_dir))
+    t = eng.begin()
+    nodes = [t.create_node(("A",), {"i": i}) for i in range(60)]
+    assert gc.get_freeze_count() > 0
+    t.detach_delete_node(nodes[0])
+    t.commit()
+    assert eng.statistics().node_count == 59
+    eng.close()
+    assert gc.get_freeze_count() == 0
