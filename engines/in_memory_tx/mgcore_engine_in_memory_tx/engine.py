@@ -83,6 +83,8 @@ log = logging.getLogger(__name__)
 
 STORE_KIND = "mgcore.in_memory.v1"
 """``StoreHandOver.store_kind`` of the in-memory engines (this one and IN_MEMORY_ANALYTICAL)."""
+IN_MEMORY_MODES = frozenset({"IN_MEMORY_TRANSACTIONAL", "IN_MEMORY_ANALYTICAL"})
+"""The storage modes that share the in-memory store (and its data directory)."""
 
 
 class InMemoryStore:
@@ -477,6 +479,14 @@ class InMemoryTransactionalEngine:
     # ------------------------------------------- StoreHandOver (STORAGE MODE, in-memory modes)
 
     store_kind: ClassVar[str] = STORE_KIND
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass registered under another storage-mode name is another engine: it does not
+        inherit the in-memory ``store_kind`` (so the kernel streams the graph to it) unless it
+        declares a kind of its own."""
+        super().__init_subclass__(**kwargs)
+        if cls.store_kind == STORE_KIND and cls.name not in IN_MEMORY_MODES:
+            cls.store_kind = ""
 
     def hand_over(self) -> InMemoryStore:
         """Give the store away (``STORAGE MODE``; no transaction open): release every delta,

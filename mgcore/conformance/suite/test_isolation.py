@@ -177,7 +177,6 @@ def test_begin_accepts_exactly_the_declared_isolation_levels(
     tx.rollback()
 
 
-@pytest.mark.requires("transactional")  # Memgraph refuses isolation changes in analytical mode
 def test_set_isolation_level_changes_the_default(engine: Any, capabilities: Any) -> None:
     """``set_isolation_level`` sets the level of later ``begin()`` calls for declared levels."""
     for level in sorted(capabilities.isolation_levels, key=lambda lv: lv.value):

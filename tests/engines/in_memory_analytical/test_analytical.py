@@ -108,13 +108,14 @@ def test_constraint_creation_is_refused(engine: InMemoryAnalyticalEngine) -> Non
 
 
 def test_isolation_change_is_refused(engine: InMemoryAnalyticalEngine) -> None:
-    for level in IsolationLevel:
+    for level in (IsolationLevel.SNAPSHOT_ISOLATION, IsolationLevel.READ_COMMITTED):
         with pytest.raises(UnsupportedOperation, match=re.escape(
                 "Isolation level cannot be modified when storage mode is set to "
                 "IN_MEMORY_ANALYTICAL.")):
             engine.set_isolation_level(level)
     with pytest.raises(UnsupportedOperation):
         engine.begin(IsolationLevel.SNAPSHOT_ISOLATION)
+    engine.set_isolation_level(IsolationLevel.READ_UNCOMMITTED)  # its only level: no change
     assert engine.begin().isolation is IsolationLevel.READ_UNCOMMITTED
 
 
