@@ -29,6 +29,7 @@ from mgcore.errors import ClientError, ConfigurationError, TransientError
 from mgcore.execution import PreparedQuery, QueryProcessor
 from mgcore.plugins import PluginHost, bootstrap
 from mgcore.session import Session
+from mgcore.storage.capabilities import Capabilities
 from mgcore.storage.errors import EngineIncompatible
 from mgcore.storage.kit.lock import DirectoryLock
 from mgcore.storage.kit.marker import read_marker
@@ -39,7 +40,7 @@ from mgcore.storage.protocol import (
     Transaction,
     missing_members,
 )
-from mgcore.storage.records import IsolationLevel
+from mgcore.storage.records import ConstraintKind, IsolationLevel
 from mgcore.storage.registry import EngineRegistry
 
 log = logging.getLogger("mgcore.database")
@@ -443,6 +444,7 @@ class Database:
         try:
             self._wait_for_transactions(timeout)
             old = self.engine
+            _check_constraints_supported(old, target_cls, name)
             old_directory = self.engine_directory
             source_kind = getattr(old, "store_kind", "") or ""
             in_place = bool(source_kind) and source_kind == (
@@ -676,3 +678,21 @@ def _copy_graph(source: StorageEngine, target: StorageEngine) -> None:
         target.schema.create_index(info.spec)
     for spec in source.schema.constraints():
         target.schema.create_constraint(spec)
+
+
+def _check_constraints_supported(engine: StorageEngine, target_cls: type, mode: str) -> None:
+    """Refuse a switch to an engine that cannot enforce the constraints that exist (Memgraph
+    3.8+ refuses switching to IN_MEMORY_ANALYTICAL until constraints are dropped), rather than
+    carry constraints the new mode silently ignores."""
+    capabilities: Capabilities = target_cls.capabilities  # type: ignore[attr-defined]
+    for spec in engine.schema.constraints():
+        needed = (
+            "existence_constraint" if spec.kind is ConstraintKind.EXISTS else "unique_constraint"
+        )
+        if not capabilities.supports(needed):
+            raise ClientError(
+                f"{mode} does not support {spec.kind.value} constraints, and there is one on "
+                f":{spec.label}({', '.join(spec.properties)}). Drop the constraints before "
+                f"switching to {mode}."
+            )
+

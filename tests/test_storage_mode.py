@@ -486,6 +486,20 @@ def test_analytical_round_trip_in_place(db: Database) -> None:
 
 
 @analytical
+def test_switch_to_analytical_is_refused_while_constraints_exist(db: Database) -> None:
+    """As Memgraph (v3.8+): constraints must be dropped first; the database stays as it was."""
+    fill_without_constraints(db)
+    run(db, "CREATE CONSTRAINT ON (n:Person) ASSERT n.uid IS UNIQUE")
+    before = graph(db)
+    with pytest.raises(ClientError, match="Drop the constraints before switching"):
+        run(db, "STORAGE MODE IN_MEMORY_ANALYTICAL")
+    assert db.storage_mode == TX and graph(db) == before
+    run(db, "DROP CONSTRAINT ON (n:Person) ASSERT n.uid IS UNIQUE")
+    run(db, "STORAGE MODE IN_MEMORY_ANALYTICAL")
+    assert db.storage_mode == AN
+
+
+@analytical
 def test_analytical_restarts_in_transactional_with_its_writes(tmp_path: Path) -> None:
     directory = tmp_path / "data"
     db = open_db(directory)
