@@ -161,8 +161,9 @@ class InMemoryTransactionalEngine:
 
     # --------------------------------------------------------------------------- lifecycle
 
-    def open(self, ctx: EngineContext) -> None:
-        """Check or write the data directory's marker and apply the settings."""
+    def _configure(self, ctx: EngineContext) -> Path:
+        """Apply the settings and claim the data directory (its marker); shared by ``open`` and
+        ``take_over``. Returns the directory."""
         settings = ctx.settings
         self._properties_on_edges = setting_bool(
             settings.get("storage_properties_on_edges"), True
@@ -176,10 +177,15 @@ class InMemoryTransactionalEngine:
         directory.mkdir(parents=True, exist_ok=True)
         check_marker(directory, self.name, FORMAT_VERSION)
         self._directory = directory
+        return directory
+
+    def open(self, ctx: EngineContext) -> None:
+        """Check or write the data directory's marker and apply the settings."""
+        self._configure(ctx)
         durability = Durability(self, ctx)
         durability.open()
         self._durability = durability
-        self._start_gc(settings.get("storage_gc_cycle_sec"))
+        self._start_gc(ctx.settings.get("storage_gc_cycle_sec"))
 
     def close(self) -> None:
         """Stop the GC thread, write the snapshot on exit, roll back the transactions still
@@ -516,24 +522,12 @@ class InMemoryTransactionalEngine:
         """Open on a store handed over by an engine of the same ``store_kind`` (instead of
         ``open``): adopt it, start a new WAL file of the store's chain and write a snapshot, so
         what was written in analytical mode is durable before this returns."""
-        settings = ctx.settings
-        self._properties_on_edges = setting_bool(
-            settings.get("storage_properties_on_edges"), True
-        )
-        level = settings.get("isolation_level")
-        if level:
-            parsed = level if isinstance(level, IsolationLevel) else IsolationLevel.parse(level)
-            self._check_level(parsed)
-            self._isolation = parsed
-        directory = Path(ctx.data_directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        check_marker(directory, self.name, FORMAT_VERSION)
-        self._directory = directory
+        self._configure(ctx)
         store.give(self)
         durability = Durability(self, ctx)
         durability.adopt(store.uuid or durability.uuid)
         self._durability = durability
-        self._start_gc(settings.get("storage_gc_cycle_sec"))
+        self._start_gc(ctx.settings.get("storage_gc_cycle_sec"))
         durability._changes += 1  # what the store holds has not been snapshotted by us
         durability.create_snapshot(manual=False)
 
