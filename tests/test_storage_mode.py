@@ -486,6 +486,18 @@ def test_analytical_round_trip_in_place(db: Database) -> None:
 
 
 @analytical
+@pytest.mark.parametrize("scope", ["GLOBAL", "SESSION", "NEXT"])
+def test_isolation_change_in_analytical_gets_the_engines_refusal(db: Database, scope: str) -> None:
+    """The refusal is the engine's own (Memgraph's words for this mode); the kernel names no
+    engine."""
+    run(db, "STORAGE MODE IN_MEMORY_ANALYTICAL")
+    with pytest.raises(ClientError, match="Isolation level cannot be modified when storage mode"):
+        run(db, f"SET {scope} TRANSACTION ISOLATION LEVEL SNAPSHOT ISOLATION")
+    run(db, "STORAGE MODE IN_MEMORY_TRANSACTIONAL")
+    run(db, f"SET {scope} TRANSACTION ISOLATION LEVEL READ COMMITTED")
+
+
+@analytical
 def test_switch_to_analytical_is_refused_while_constraints_exist(db: Database) -> None:
     """As Memgraph (v3.8+): constraints must be dropped first; the database stays as it was."""
     fill_without_constraints(db)

@@ -39,6 +39,7 @@ from mgcore.execution import (
     human_size,
     resident_memory,
 )
+from mgcore.storage.errors import UnsupportedOperation
 from mgcore.storage.records import (
     ConstraintKind,
     ConstraintSpec,
@@ -339,18 +340,12 @@ class CypherProcessor:
         level = IsolationLevel(statement.level.value)
         engine = self.database.engine
         if level not in engine.capabilities.isolation_levels:
-            if engine.name == "IN_MEMORY_ANALYTICAL":
-                raise ClientError(
-                    "Isolation level cannot be modified when storage mode is set to "
-                    "IN_MEMORY_ANALYTICAL.IN_MEMORY_ANALYTICAL mode doesn't provide any "
-                    "isolation guarantees, you can think about it as an equivalent to "
-                    "READ_UNCOMMITED."
-                )
-            if engine.name == "ON_DISK_TRANSACTIONAL":
-                raise ClientError(
-                    "Snapshot isolation level is the only supported isolation level for disk "
-                    "storage."
-                )
+            # the engine refuses in its own words (Memgraph's, for its storage modes); the
+            # contract makes set_isolation_level raise UnsupportedOperation for such a level
+            try:
+                engine.set_isolation_level(level)
+            except UnsupportedOperation as exc:
+                raise ClientError(str(exc)) from None
             raise ClientError(
                 f"The {engine.name} storage mode does not support the {level.value} isolation "
                 "level."

@@ -297,7 +297,10 @@ class StorageEngine(Protocol):
         """Counts of committed data for the planner and SHOW STORAGE INFO."""
 
     def set_isolation_level(self, level: IsolationLevel) -> None:
-        """Change the default level of later transactions (``SET GLOBAL TRANSACTION ...``)."""
+        """Change the default level of later transactions (``SET GLOBAL TRANSACTION ...``). A
+        level not in ``capabilities.isolation_levels`` raises ``UnsupportedOperation`` and
+        changes nothing; its message is what the user sees for any ``SET ... ISOLATION LEVEL``
+        of that level, so an engine words it as its storage mode should."""
 
     def create_snapshot(self) -> str:
         """Write a snapshot and return its path. Capability ``snapshots``; otherwise raises
