@@ -30,12 +30,13 @@ from mgcore.execution import PreparedQuery, QueryProcessor
 from mgcore.plugins import PluginHost, bootstrap
 from mgcore.session import Session
 from mgcore.storage.capabilities import Capabilities
-from mgcore.storage.errors import EngineIncompatible
+from mgcore.storage.errors import EngineIncompatible, UnsupportedOperation
 from mgcore.storage.kit.lock import DirectoryLock
 from mgcore.storage.kit.marker import read_marker
 from mgcore.storage.protocol import (
     TRANSACTION_METHODS,
     EngineContext,
+    GraphDrop,
     StorageEngine,
     Transaction,
     missing_members,
@@ -312,6 +313,28 @@ class Database:
             self.schema_version += 1
             self.plan_cache.clear()
         self.plugins.schema_changed(self, change)
+
+    def drop_graph(self) -> None:
+        """``DROP GRAPH``: the engine deletes every node, relationship, index and constraint at
+        once (``GraphDrop.drop_graph``, an optional part of the contract), outside any
+        ``STORAGE MODE`` switch. Cached plans go with the schema, and plugins hear of every
+        index and constraint dropped. An engine without the method, or refusing it, raises
+        ``UnsupportedOperation`` (a ClientError) and nothing is deleted."""
+        with self.storage_access():
+            engine = self.engine
+            if not isinstance(engine, GraphDrop):
+                raise UnsupportedOperation(
+                    f"DROP GRAPH is not supported by the {engine.name} storage mode."
+                )
+            schema = engine.schema
+            dropped: list[Any] = [info.spec for info in schema.indexes()]
+            dropped.extend(schema.constraints())
+            engine.drop_graph()
+            with self._lock:
+                self.schema_version += 1
+                self.plan_cache.clear()
+        for spec in dropped:
+            self.plugins.schema_changed(self, (spec, "dropped"))
 
     def release_memory(self) -> None:
         """``FREE MEMORY``, also run after a query hit the memory limit: the engine releases

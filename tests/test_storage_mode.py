@@ -38,6 +38,14 @@ class StreamEngine(InMemoryTransactionalEngine):
     store_kind = ""  # no in-place hand-over with the engine it derives from
 
 
+class NoDropEngine(InMemoryTransactionalEngine):
+    """A third-party-style engine without the optional ``drop_graph`` (``GraphDrop``)."""
+
+    name = "FAKE_NO_DROP"
+    store_kind = ""
+    drop_graph = None  # a protocol member set to None counts as absent
+
+
 class FailingEngine(InMemoryTransactionalEngine):
     """Fails when the kernel begins its third write transaction (two batches are in)."""
 
@@ -85,7 +93,7 @@ class InPlaceB(_HandOver, InMemoryTransactionalEngine):
 class _Engines:
     @mgcore.hookimpl
     def mg_register_engines(self, registry: Any) -> None:
-        for cls in (StreamEngine, FailingEngine, InPlaceA, InPlaceB):
+        for cls in (StreamEngine, NoDropEngine, FailingEngine, InPlaceA, InPlaceB):
             registry.register(cls.name, cls)
 
 
@@ -194,6 +202,35 @@ def test_switch_is_refused_in_an_explicit_transaction(db: Database) -> None:
             tx.run("STORAGE MODE FAKE_STREAM")
         tx.rollback()
     assert db.storage_mode == TX
+
+
+# ----------------------------------------------------------------------------- DROP GRAPH
+
+DROP_GRAPH_REFUSED = (
+    "Drop graph can only be used in the analytical mode. Switch to analytical mode by "
+    "executing 'STORAGE MODE IN_MEMORY_ANALYTICAL'"
+)
+
+
+def test_drop_graph_in_transactional_gets_memgraphs_refusal(db: Database) -> None:
+    fill(db, 5)
+    before = graph(db)
+    with pytest.raises(ClientError) as info:
+        run(db, "DROP GRAPH")
+    assert str(info.value) == DROP_GRAPH_REFUSED
+    assert graph(db) == before
+
+
+def test_drop_graph_on_an_engine_without_it_is_refused_by_the_kernel(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "data", "FAKE_NO_DROP")  # loads: drop_graph is optional
+    try:
+        run(db, "CREATE (:Kept)")
+        with pytest.raises(ClientError) as info:
+            run(db, "DROP GRAPH")
+        assert str(info.value) == "DROP GRAPH is not supported by the FAKE_NO_DROP storage mode."
+        assert run(db, "MATCH (n:Kept) RETURN count(n)") == [(1,)]
+    finally:
+        db.close()
 
 
 # ------------------------------------------------------------------------------ streaming
@@ -565,3 +602,26 @@ def test_analytical_switch_waits_for_an_open_transaction(db: Database) -> None:
     switch.join(10)
     assert db.storage_mode == AN
     assert run(db, "MATCH (n:Pending) RETURN n.k") == [(7,)]
+
+
+@analytical
+def test_drop_graph_in_analytical_is_durable_after_switching_back(tmp_path: Path) -> None:
+    directory = tmp_path / "data"
+    empty: dict[str, Any] = {"nodes": [], "relationships": [], "indexes": [], "constraints": []}
+    db = open_db(directory)
+    try:
+        fill_without_constraints(db, 10)
+        run(db, "STORAGE MODE IN_MEMORY_ANALYTICAL")
+        assert run(db, "DROP GRAPH") == []
+        assert graph(db) == empty
+        run(db, "STORAGE MODE IN_MEMORY_TRANSACTIONAL")  # writes the emptied store's snapshot
+        assert graph(db) == empty
+    finally:
+        db.close()
+    db = open_db(directory)
+    try:
+        assert db.storage_mode == TX and graph(db) == empty
+        run(db, "CREATE (:After)")
+        assert run(db, "MATCH (n) RETURN labels(n)") == [(["After"],)]
+    finally:
+        db.close()

@@ -3,8 +3,8 @@
 One short pipeline (DuckDB's shape): parse → bind → plan → rewrite rules → physical plan.
 ``prepare`` is a pure function of the query text and the schema, so the Database caches its
 result by (text, schema version). Statements that are not queries (transaction control,
-EXPLAIN, PROFILE, DDL, SHOW STORAGE INFO, isolation levels, STORAGE MODE, CREATE SNAPSHOT) get
-their own small PreparedQuery classes here.
+EXPLAIN, PROFILE, DDL, SHOW STORAGE INFO, isolation levels, STORAGE MODE, CREATE SNAPSHOT,
+DROP GRAPH) get their own small PreparedQuery classes here.
 """
 
 from __future__ import annotations
@@ -225,6 +225,13 @@ class CypherProcessor:
                 (), lambda ctx: self.database.release_memory(),
                 explicit_transaction_message=(
                     "Free memory query not allowed in multicommand transactions."
+                ),
+            )
+        if isinstance(statement, ast.DropGraph):
+            return StaticQuery(
+                (), lambda ctx: self.database.drop_graph(), QueryKind.WRITE,
+                explicit_transaction_message=(
+                    "Dropping the graph is not allowed in multicommand transactions."
                 ),
             )
         if isinstance(statement, ast.CreateIndex | ast.DropIndex):

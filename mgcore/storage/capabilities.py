@@ -32,6 +32,8 @@ class Capabilities:
     """Committed data survives closing and reopening the engine on the same data directory."""
     snapshots: bool = False
     """``create_snapshot()`` is supported."""
+    drop_graph: bool = False
+    """``drop_graph()`` (``DROP GRAPH``) is supported: the engine implements ``GraphDrop``."""
     label_index: bool = False
     label_property_index: bool = False
     existence_constraint: bool = False

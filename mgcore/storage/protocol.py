@@ -318,6 +318,10 @@ class StorageEngine(Protocol):
         """Finish background work, flush what must be durable and release the data directory.
         Transactions still open are rolled back."""
 
+    # Optional methods are not members of this protocol, so that an engine without them still
+    # satisfies it: ``drop_graph`` (``GraphDrop``), ``hand_over`` / ``take_over``
+    # (``StoreHandOver``). The kernel checks for them before it calls them.
+
 
 @runtime_checkable
 class StoreHandOver(Protocol):
@@ -339,6 +343,27 @@ class StoreHandOver(Protocol):
         before it returns."""
 
 
+@runtime_checkable
+class GraphDrop(Protocol):
+    """Optional: ``StorageEngine.drop_graph``, for ``DROP GRAPH``; capability ``drop_graph``.
+    An engine declaring ``drop_graph`` implements it and it succeeds. An engine not declaring it
+    either lacks the method (the kernel then refuses ``DROP GRAPH`` with a generic
+    ``UnsupportedOperation``) or has it raise ``UnsupportedOperation``."""
+
+    def drop_graph(self) -> None:
+        """``DROP GRAPH``: delete every node, relationship, index and constraint at once. The
+        kernel calls it with no transaction of the calling session open and no ``STORAGE MODE``
+        switch under way; the engine makes it atomic towards other transactions (waiting for the
+        running ones, as Memgraph's unique access does, or refusing). Afterwards the engine is
+        empty and usable: new data, indexes and constraints can be created. It is as durable as
+        the engine's other writes (an engine without a WAL: from its next snapshot on).
+
+        An engine that does not support it (at all, or in its current state) raises
+        ``UnsupportedOperation`` and deletes nothing; the message is what the user sees, so an
+        engine words it as its storage mode should (Memgraph's IN_MEMORY_TRANSACTIONAL: "Drop
+        graph can only be used in the analytical mode. ...")."""
+
+
 TRANSACTION_METHODS: tuple[str, ...] = tuple(
     name for name in Transaction.__dict__ if not name.startswith("_") and callable(
         Transaction.__dict__[name])
@@ -351,6 +376,8 @@ ENGINE_METHODS: tuple[str, ...] = (
     "open", "begin", "statistics", "set_isolation_level", "create_snapshot", "info",
     "free_memory", "close",
 )
+"""The required methods of ``StorageEngine`` (the registry checks them when it loads an engine).
+The optional ones (``GraphDrop``, ``StoreHandOver``) are deliberately not listed."""
 
 
 def missing_members(obj: object, names: Iterable[str]) -> list[str]:

@@ -283,6 +283,14 @@ class InMemoryTransactionalEngine:
         gc.collect()
         _malloc_trim()
 
+    def drop_graph(self) -> None:
+        """``DROP GRAPH`` (``GraphDrop``) is refused in this mode, in Memgraph's words; nothing
+        is deleted. IN_MEMORY_ANALYTICAL overrides it."""
+        raise UnsupportedOperation(
+            "Drop graph can only be used in the analytical mode. Switch to analytical mode by "
+            "executing 'STORAGE MODE IN_MEMORY_ANALYTICAL'"
+        )
+
     # ---------------------------------------------------------------- garbage collection
 
     def _gc_once(self) -> None:
