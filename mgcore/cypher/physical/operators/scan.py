@@ -114,25 +114,28 @@ class SeekByProperty(Unary):
             v = value(row, ctx)
             if v is None:
                 continue
-            if in_list:
-                if v.__class__ is not list:
-                    yield from _fallback(ctx, row, name, self.predicates)
+            if not in_list:
+                if _is_nan(v):
                     continue
-                values = [x for x in v if x is not None and not _is_nan(x)]
-            elif _is_nan(v):
+                for node in tx.nodes_by_property(name, key, v):  # type: ignore[union-attr]
+                    n += 1
+                    if n % DEADLINE_EVERY == 0:
+                        ctx.check_deadline()
+                    yield (*row, node)
                 continue
-            else:
-                values = [v]
+            if v.__class__ is not list:
+                yield from _fallback(ctx, row, name, self.predicates)
+                continue
+            values = [x for x in v if x is not None and not _is_nan(x)]
             seen: set[Any] = set()
             for x in values:
                 for node in tx.nodes_by_property(name, key, x):  # type: ignore[union-attr]
                     n += 1
                     if n % DEADLINE_EVERY == 0:
                         ctx.check_deadline()
-                    if in_list:
-                        if node in seen:
-                            continue
-                        seen.add(node)
+                    if node in seen:
+                        continue
+                    seen.add(node)
                     yield (*row, node)
 
 
