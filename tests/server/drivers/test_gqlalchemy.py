@@ -279,6 +279,7 @@ def test_index_round_trip(db: Memgraph) -> None:
     assert db.get_indexes() == []
 
 
+@pytest.mark.requires("existence_constraint", "unique_constraint")
 def test_constraint_round_trip(db: Memgraph) -> None:
     exists = MemgraphConstraintExists("Person", "name")
     unique = MemgraphConstraintUnique("Person", ("name",))
@@ -290,6 +291,7 @@ def test_constraint_round_trip(db: Memgraph) -> None:
     assert db.get_constraints() == []
 
 
+@pytest.mark.requires("unique_constraint")
 def test_unique_constraint_violation_is_a_database_error(db: Memgraph) -> None:
     """A second node with a constrained value fails at commit with Memgraph's text; the first
     stays, and the connection goes on working. ``save`` reads its result through
@@ -346,13 +348,13 @@ def test_get_procedures(db: Memgraph) -> None:
     )
 
 
-def test_storage_mode_and_info(db: Memgraph) -> None:
+def test_storage_mode_and_info(db: Memgraph, storage_mode: str) -> None:
     db.execute("CREATE (:Counted)-[:R]->(:Counted);")
-    assert db.get_storage_mode() == "IN_MEMORY_TRANSACTIONAL"
+    assert db.get_storage_mode() == storage_mode
     info = {row["storage info"]: row["value"] for row in db.get_storage_info()}
     assert info["vertex_count"] == 2
     assert info["edge_count"] == 1
-    assert info["storage_mode"] == "IN_MEMORY_TRANSACTIONAL"
+    assert info["storage_mode"] == storage_mode
 
 
 # ----------------------------------------------------------------------------------- errors
@@ -376,6 +378,7 @@ def test_execute_and_fetch_error_surfaces_while_iterating(db: Memgraph) -> None:
     assert _value(db, "RETURN 'after' AS a;") == "after"
 
 
+@pytest.mark.requires("write_conflicts_at_write")
 def test_write_conflict_is_a_transient_error(db: Memgraph, module_serve_process) -> None:
     db.execute("CREATE (:X {v: 0});")
     holder = mgclient.connect(host=module_serve_process.host, port=module_serve_process.port)

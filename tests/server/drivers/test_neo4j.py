@@ -488,6 +488,7 @@ def test_explicit_transaction_commit(driver) -> None:
     assert _count(driver, "Tx") == 1
 
 
+@pytest.mark.requires("transactional")
 def test_explicit_transaction_rollback(driver) -> None:
     with driver.session() as session:
         tx = session.begin_transaction()
@@ -497,6 +498,7 @@ def test_explicit_transaction_rollback(driver) -> None:
     assert _count(driver, "Tx") == 0
 
 
+@pytest.mark.requires("transactional")
 def test_transaction_context_manager(driver) -> None:
     with driver.session() as session:
         with session.begin_transaction() as tx:
@@ -510,6 +512,7 @@ def test_transaction_context_manager(driver) -> None:
     assert _count(driver, "Ctx") == 1
 
 
+@pytest.mark.requires("transactional")
 def test_uncommitted_writes_are_invisible_to_other_sessions(driver) -> None:
     with driver.session() as writer, driver.session() as reader:
         tx = writer.begin_transaction()
@@ -520,6 +523,19 @@ def test_uncommitted_writes_are_invisible_to_other_sessions(driver) -> None:
         assert reader.run("MATCH (n:Hidden) RETURN count(n) AS c").single()["c"] == 1
 
 
+@pytest.mark.requires("!transactional")
+def test_without_transactions_writes_are_seen_at_once_and_rollback_keeps_them(driver) -> None:
+    """An engine that is not transactional (IN_MEMORY_ANALYTICAL, as in Memgraph): another
+    session sees a write of an open transaction, and rolling that transaction back keeps it."""
+    with driver.session() as writer, driver.session() as reader:
+        tx = writer.begin_transaction()
+        tx.run("CREATE (:Shared)").consume()
+        assert reader.run("MATCH (n:Shared) RETURN count(n) AS c").single()["c"] == 1
+        tx.rollback()
+    assert _count(driver, "Shared") == 1
+
+
+@pytest.mark.requires("transactional")
 def test_transaction_left_open_is_rolled_back_when_the_driver_closes(server) -> None:
     drv = _driver(server.uri)
     session = drv.session()
@@ -546,13 +562,22 @@ def test_execute_read_and_execute_write(driver) -> None:
         assert session.execute_write(create, ["b", "a", "c"]) == 3
         assert session.execute_read(names) == ["a", "b", "c"]
 
+
+@pytest.mark.requires("transactional")
+def test_execute_write_rolls_back_when_the_work_raises(driver) -> None:
+    with driver.session() as session:
+        session.execute_write(lambda tx: tx.run("CREATE (:W {name: 'kept'})").consume())
+
         def fails(tx: Any) -> None:
             tx.run("CREATE (:W {name: 'never'})").consume()
             raise ValueError("rolled back")
 
         with pytest.raises(ValueError):
             session.execute_write(fails)
-        assert session.execute_read(names) == ["a", "b", "c"]
+        names = session.execute_read(
+            lambda tx: [r["n"] for r in tx.run("MATCH (w:W) RETURN w.name AS n")]
+        )
+        assert names == ["kept"]
 
 
 def test_several_results_open_in_one_transaction(driver) -> None:
@@ -576,6 +601,7 @@ def test_several_results_open_in_one_transaction(driver) -> None:
     assert _count(driver, "Multi") == 1
 
 
+@pytest.mark.requires("write_conflicts_at_write")
 def test_execute_write_retries_a_serialization_conflict(driver) -> None:
     driver.execute_query("CREATE (:X {v: 0})")
     holder = driver.session()
@@ -627,6 +653,7 @@ def test_execute_write_retries_a_serialization_conflict(driver) -> None:
     assert _value(driver, "MATCH (n:X) RETURN n.v AS v") == 11
 
 
+@pytest.mark.requires("write_conflicts_at_write")
 def test_auto_commit_conflict_is_not_retried(driver) -> None:
     driver.execute_query("CREATE (:Y {v: 0})")
     with driver.session() as holder, driver.session() as other:
@@ -748,12 +775,14 @@ def test_failure_in_the_middle_of_a_stream(driver) -> None:
         assert session.run("RETURN 3 AS x").single()["x"] == 3
 
 
+@pytest.mark.requires("transactional")
 def test_failed_write_leaves_nothing_behind(driver) -> None:
     with driver.session() as session, pytest.raises(ClientError):
         session.run("UNWIND [1, 0] AS v CREATE (:Partial {v: 1 / v})").consume()
     assert _count(driver, "Partial") == 0
 
 
+@pytest.mark.requires("transactional")
 def test_error_inside_an_explicit_transaction_rolls_it_back(driver) -> None:
     with driver.session() as session:
         tx = session.begin_transaction()
@@ -806,6 +835,7 @@ def test_partly_read_auto_commit_write_is_committed_when_the_session_closes(driv
     assert _value(driver, "MATCH (n:Lazy) RETURN max(n.i) AS m") == 1000
 
 
+@pytest.mark.requires("transactional")
 def test_partly_read_auto_commit_write_is_rolled_back_when_the_driver_closes(server) -> None:
     """driver.close() drops the connection without consuming: the server rolls the unfinished
     auto-commit write back whole, although the client saw some of its rows."""
@@ -821,6 +851,7 @@ def test_partly_read_auto_commit_write_is_rolled_back_when_the_driver_closes(ser
         assert _count(other, "Dropped") == 0
 
 
+@pytest.mark.requires("transactional")
 def test_partly_read_write_in_an_open_transaction_is_rolled_back(driver) -> None:
     with driver.session(fetch_size=10) as session:
         tx = session.begin_transaction()

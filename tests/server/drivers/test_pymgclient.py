@@ -322,6 +322,7 @@ def test_variable_length_path(connect: Connect) -> None:
 # ---------------------------------------------------------------------------- transactions
 
 
+@pytest.mark.requires("transactional")
 def test_default_transaction_is_visible_only_after_commit(connect: Connect, observer: Any) -> None:
     conn = connect()
     cursor = conn.cursor()
@@ -335,6 +336,7 @@ def test_default_transaction_is_visible_only_after_commit(connect: Connect, obse
     assert _count(observer, "Pending") == 1
 
 
+@pytest.mark.requires("transactional")
 def test_several_statements_commit_together(connect: Connect, observer: Any) -> None:
     conn = connect()
     cursor = conn.cursor()
@@ -349,6 +351,7 @@ def test_several_statements_commit_together(connect: Connect, observer: Any) -> 
     ]
 
 
+@pytest.mark.requires("transactional")
 def test_rollback_discards_the_transaction(connect: Connect, observer: Any) -> None:
     _rows(observer, "CREATE (:Kept {v: 0})")
     conn = connect()
@@ -376,6 +379,7 @@ def test_autocommit_commits_every_statement(connect: Connect, observer: Any) -> 
     assert _count(observer, "Auto") == 2
 
 
+@pytest.mark.requires("transactional")
 def test_autocommit_can_be_switched_between_transactions(connect: Connect, observer: Any) -> None:
     conn = connect()
     _rows(conn, "CREATE (:Switch {phase: 1})")
@@ -392,6 +396,7 @@ def test_autocommit_can_be_switched_between_transactions(connect: Connect, obser
     assert _count(observer, "Switch") == 2
 
 
+@pytest.mark.requires("transactional")
 @pytest.mark.parametrize("end, kept", [("COMMIT", 1), ("ROLLBACK", 0)])
 def test_transaction_statements_as_query_text(
     connect: Connect, observer: Any, end: str, kept: int
@@ -410,6 +415,7 @@ def test_transaction_statements_as_query_text(
     assert _count(conn, "ByText") == kept
 
 
+@pytest.mark.requires("transactional")
 def test_closed_connection_rolls_back_its_transaction(module_serve_process, observer: Any) -> None:
     """pymgclient never sends GOODBYE: closing the socket must end the open transaction, so its
     writes are gone and hold no lock on what they touched."""
@@ -472,6 +478,7 @@ def test_query_errors_are_database_errors(connect: Connect, query: str, params: 
     assert _value(conn, "RETURN 'still alive'") == "still alive"
 
 
+@pytest.mark.requires("transactional")
 def test_error_inside_a_transaction_rolls_it_back(connect: Connect, observer: Any) -> None:
     conn = connect()
     cursor = conn.cursor()
@@ -499,6 +506,7 @@ def test_errors_in_a_row_each_recover(connect: Connect) -> None:
     assert cursor.fetchall() == [("ok",)]
 
 
+@pytest.mark.requires("write_conflicts_at_write")
 def test_write_write_conflict_is_a_transient_error(connect: Connect, observer: Any) -> None:
     _rows(observer, "CREATE (:X {v: 0})")
     a = connect()
@@ -514,6 +522,7 @@ def test_write_write_conflict_is_a_transient_error(connect: Connect, observer: A
     assert _value(observer, "MATCH (n:X) RETURN n.v") == 2
 
 
+@pytest.mark.requires("write_conflicts_at_write", "transactional")
 def test_conflict_rolls_back_the_losing_transaction(connect: Connect, observer: Any) -> None:
     _rows(observer, "CREATE (:X {v: 0})")
     a, b = connect(), connect()
@@ -605,11 +614,8 @@ def test_lazy_connection_error_in_the_stream(connect: Connect) -> None:
 # ------------------------------------------------------------------------ routing, auth
 
 
-def test_routing_connection_and_managed_write_retry(
-    module_serve_process, connect: Connect, observer: Any
-) -> None:
-    """pymgclient's client-side routing: a ROUTE request names this server for every role, and
-    ``Router.execute_write`` retries the work after the server's TransientError."""
+def test_routing_connection(module_serve_process, connect: Connect) -> None:
+    """pymgclient's client-side routing: a ROUTE request names this server for every role."""
     host, port = module_serve_process.host, module_serve_process.port
     routed = mgclient.connect(host=host, port=port, routing=True)
     try:
@@ -620,6 +626,14 @@ def test_routing_connection_and_managed_write_retry(
     assert {s["role"] for s in table["servers"]} == {"WRITE", "READ", "ROUTE"}
     assert all(s["addresses"] == [f"{host}:{port}"] for s in table["servers"])
 
+
+@pytest.mark.requires("write_conflicts_at_write")
+def test_router_execute_write_retries_after_a_transient_error(
+    module_serve_process, connect: Connect, observer: Any
+) -> None:
+    """``Router.execute_write`` retries the work after the server's TransientError (a
+    write-write conflict with an open transaction)."""
+    host, port = module_serve_process.host, module_serve_process.port
     _rows(observer, "CREATE (:X {v: 0})")
     holder = connect()
     holder.cursor().execute("MATCH (n:X) SET n.v = 1")

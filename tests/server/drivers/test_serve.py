@@ -14,11 +14,13 @@ import pytest
 neo4j = pytest.importorskip("neo4j")
 
 
-def test_ready_line_names_address_engine_and_data_directory(serve_process, tmp_path) -> None:
+def test_ready_line_names_address_engine_and_data_directory(
+    serve_process, tmp_path, storage_mode
+) -> None:
     proc = serve_process(f"--data-directory={tmp_path / 'here'}")
     line = next(x for x in proc.log if "listening" in x)
     assert f"127.0.0.1:{proc.port}" in line
-    assert "IN_MEMORY_TRANSACTIONAL" in line
+    assert f"(engine {storage_mode}," in line
     assert str(tmp_path / "here") in line
     assert proc.stop() == 0
 
