@@ -8,6 +8,7 @@ mode switching and shutdown need.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import gc
@@ -496,7 +497,9 @@ class Database:
                     shutil.rmtree(old_directory, ignore_errors=True)
             level = self._global_isolation
             if level is not None and level in new.capabilities.isolation_levels:
-                new.set_isolation_level(level)
+                # an engine with a single level may refuse any change
+                with contextlib.suppress(UnsupportedOperation):
+                    new.set_isolation_level(level)
             with self._lock:
                 self.engine = new
                 self.engine_directory = new_directory

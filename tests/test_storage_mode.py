@@ -535,6 +535,18 @@ def test_isolation_change_in_analytical_gets_the_engines_refusal(db: Database, s
 
 
 @analytical
+def test_global_isolation_in_analytical_is_refused_for_every_level(db: Database) -> None:
+    """Memgraph's SetIsolationLevel fails in analytical mode whatever the level, its own READ
+    UNCOMMITTED included; the global level set before is kept for the switch back."""
+    run(db, "SET GLOBAL TRANSACTION ISOLATION LEVEL READ COMMITTED")
+    run(db, "STORAGE MODE IN_MEMORY_ANALYTICAL")
+    with pytest.raises(ClientError, match="Isolation level cannot be modified when storage mode"):
+        run(db, "SET GLOBAL TRANSACTION ISOLATION LEVEL READ UNCOMMITTED")
+    run(db, "STORAGE MODE IN_MEMORY_TRANSACTIONAL")
+    assert db.engine.begin().isolation.value == "READ_COMMITTED"
+
+
+@analytical
 def test_switch_to_analytical_is_refused_while_constraints_exist(db: Database) -> None:
     """As Memgraph (v3.8+): constraints must be dropped first; the database stays as it was."""
     fill_without_constraints(db)

@@ -300,7 +300,9 @@ class StorageEngine(Protocol):
         """Change the default level of later transactions (``SET GLOBAL TRANSACTION ...``). A
         level not in ``capabilities.isolation_levels`` raises ``UnsupportedOperation`` and
         changes nothing; its message is what the user sees for any ``SET ... ISOLATION LEVEL``
-        of that level, so an engine words it as its storage mode should."""
+        of that level, so an engine words it as its storage mode should. An engine with a
+        single level (nothing to choose) may refuse every call the same way, as Memgraph's
+        analytical mode does; its transactions then run at that level."""
 
     def create_snapshot(self) -> str:
         """Write a snapshot and return its path. Capability ``snapshots``; otherwise raises

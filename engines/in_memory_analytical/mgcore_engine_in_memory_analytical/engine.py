@@ -290,12 +290,10 @@ class InMemoryAnalyticalEngine(InMemoryTransactionalEngine):
             )
 
     def set_isolation_level(self, level: IsolationLevel) -> None:
-        """Refused with Memgraph's message: this mode has no isolation to choose. Setting the
-        one level it runs at changes nothing and is accepted (the kernel carries a global
-        READ_UNCOMMITTED over a ``STORAGE MODE`` switch; users get Memgraph's refusal from the
-        kernel, which refuses every ``SET GLOBAL ... ISOLATION`` in this mode)."""
-        if level is not IsolationLevel.READ_UNCOMMITTED:
-            raise UnsupportedOperation(ISOLATION_MESSAGE)
+        """Refused with Memgraph's message for every level, its own included: this mode has
+        no isolation to choose (Memgraph's ``SetIsolationLevel`` fails in analytical mode
+        whatever the level)."""
+        raise UnsupportedOperation(ISOLATION_MESSAGE)
 
     def _exclusively(self, work: Any) -> Any:
         """Run ``work()`` with the gate held exclusively (no other transaction running)."""
