@@ -22,7 +22,9 @@ from mgcore.storage.kit.codec import (
     encode_many,
     equality_bounds,
     index_key,
+    key_point_part,
     key_prefix,
+    point_part,
     prefix_bounds,
     prefix_successor,
     range_bounds,
@@ -550,3 +552,29 @@ def test_decode_many_and_split_reject_malformed() -> None:
         decode_many(encode_many([1]) + b"\x00")
     with pytest.raises(ValueError):
         split_index_key(b"\x00" * 8)
+
+
+@given(st.one_of(st.booleans(), ints, floats, texts), st.one_of(st.booleans(), ints, floats, texts),
+       st.integers(0, 2**63 - 1))
+@settings(max_examples=400)
+def test_point_part_is_shared_by_exactly_the_keys_of_equal_values(
+        stored: Any, query: Any, gid: int) -> None:
+    """A one-property index's point table is keyed by ``key_point_part``: an equality seek of
+    ``query`` probes ``point_part(query)``, so the two must agree exactly when the values are
+    equal under Cypher equality (1 and 1.0 alike; NaN equal to nothing)."""
+    key = index_key((stored,), gid)
+    stored_part = key_point_part(key)
+    query_part = point_part(query)
+    assert stored_part is not None or stored != stored
+    assert query_part is not None
+    equal = cmp_module.equals(stored, query) is True
+    assert (bool(query_part) and stored_part == query_part) == equal
+    if equal:
+        assert key.startswith(query_part)
+
+
+@pytest.mark.parametrize("v", [[1], {"a": 1}, None, [], Node(1, (), {})])
+def test_point_part_covers_only_strings_booleans_and_numbers(v: Any) -> None:
+    assert point_part(v) is None
+    if v is not None and not isinstance(v, Node):
+        assert key_point_part(index_key((v,), 7)) is None

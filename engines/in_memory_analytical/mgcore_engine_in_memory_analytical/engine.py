@@ -95,7 +95,7 @@ CONSTRAINT_MESSAGES = {
     ConstraintKind.UNIQUE: "Unique constraints are not supported in analytical storage mode.",
 }
 
-FREEZE_EVERY = 50_000
+FREEZE_EVERY = 10_000
 """After this many objects created, the cyclic GC's tracked objects are collected once and then
 frozen (``gc.freeze``), so later collections no longer traverse the imported graph: during an
 import the collector's full passes over millions of store objects cost about as much as the

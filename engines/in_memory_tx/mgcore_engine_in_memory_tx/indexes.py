@@ -29,6 +29,15 @@ their vertices, so nothing ever scans a whole index:
    case. An index created while the transaction ran is missing from its log; then the versions
    its deltas undo are collected before the undo instead (``dirty``, ``drop_unreachable``).
 
+A one-property index also keeps a point table (``PropertyIndex.points``) for string, boolean and
+number values: the codec's ``key_point_part`` of an entry (shared by exactly the entries of equal
+values, ``1`` and ``1.0`` alike) maps to that entry when it is the only one, else to ``MANY``.
+An equality seek of such a value probes the table once (``point_part``) instead of bisecting
+twice over scattered keys, the larger part of a point lookup in a big index, and uses the
+``KeyList`` for ``MANY`` and for other values. It costs a small bytes object and a dict slot per
+distinct value; ``add``/``discard``/``load`` keep it in step under the latch, and a reader racing
+a writer finds at worst what the ``KeyList`` would have shown it a moment earlier or later.
+
 Readers take no lock except to copy a bounded batch of keys out of a ``KeyList`` (it is not
 safe to iterate during a concurrent insertion) and re-bisect after the batch's last key; a label
 index is copied with ``list()``, atomic under the GIL. Under snapshot isolation a seek is exact:
@@ -47,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgpack
 
-from mgcore.storage.kit.codec import index_key
+from mgcore.storage.kit.codec import index_key, key_point_part, point_part
 from mgcore.storage.records import IndexInfo, IndexSpec, IndexStatistics
 from mgcore_engine_in_memory_tx.objects import (
     ABORTED,
@@ -270,10 +279,15 @@ class KeyList:
             idx = 0
 
 
-class PropertyIndex:
-    """A label+property index: sorted codec keys and the number of distinct value tuples."""
+MANY = b""
+"""``PropertyIndex.points`` value of a point part that several entries hold."""
 
-    __slots__ = ("distinct", "entries", "kids", "label", "spec")
+
+class PropertyIndex:
+    """A label+property index: sorted codec keys, the number of distinct value tuples and, with
+    one property, the point table (module docstring)."""
+
+    __slots__ = ("distinct", "entries", "kids", "label", "points", "spec")
 
     def __init__(self, spec: IndexSpec, kids: tuple[int, ...]) -> None:
         self.spec = spec
@@ -281,6 +295,41 @@ class PropertyIndex:
         self.kids = kids
         self.entries = KeyList()
         self.distinct = 0
+        self.points: dict[bytes, bytes] | None = {} if len(kids) == 1 else None
+
+    def point_keys(self, value: Any) -> list[bytes] | None:
+        """The entries whose value equals ``value`` (Cypher equality) when the point table
+        knows them (none, or the only one); ``None`` when the ``KeyList`` must answer (no
+        table, several entries, a value other than a string, boolean or number)."""
+        points = self.points
+        if points is None:
+            return None
+        part = point_part(value)
+        if part is None:
+            return None
+        key = points.get(part) if part else None
+        if key is None:
+            return []
+        return [key] if key else None
+
+    def _point_added(self, key: bytes) -> None:
+        part = key_point_part(key)
+        if part is not None:
+            points = self.points
+            assert points is not None
+            points[part] = key if part not in points else MANY
+
+    def _point_removed(self, key: bytes) -> None:
+        part = key_point_part(key)
+        if part is not None:
+            points = self.points
+            assert points is not None
+            if points.get(part) == key:
+                del points[part]
+            else:
+                rest = self.entries.prefixed(part, 2)
+                if len(rest) == 1:
+                    points[part] = rest[0]
 
     def key_of(self, data: dict[int, Any], gid: int) -> bytes | None:
         """The entry of a version whose decoded props are ``data``; None without every key."""
@@ -301,18 +350,26 @@ class PropertyIndex:
     def add(self, key: bytes) -> bool:
         """Insert ``key`` unless present (the caller holds the latch); True when inserted."""
         added = self.entries.insert(key)
-        if added == 2:
-            self.distinct += 1
+        if added:
+            if added == 2:
+                self.distinct += 1
+            if self.points is not None:
+                self._point_added(key)
         return added != 0
 
     def discard(self, key: bytes) -> None:
         """Remove ``key`` when present (the caller holds the latch)."""
-        if self.entries.discard(key) == 2:
-            self.distinct -= 1
+        removed = self.entries.discard(key)
+        if removed:
+            if removed == 2:
+                self.distinct -= 1
+            if self.points is not None:
+                self._point_removed(key)
 
     def load(self, keys: Iterable[bytes]) -> None:
         """Fill an empty index at once (index creation)."""
         entries = self.entries = KeyList(keys)
+        points: dict[bytes, bytes] | None = {} if len(self.kids) == 1 else None
         distinct = 0
         last = None
         for key in entries:
@@ -320,7 +377,12 @@ class PropertyIndex:
             if value != last:
                 distinct += 1
                 last = value
+            if points is not None:
+                part = key_point_part(key)
+                if part is not None:
+                    points[part] = key if part not in points else MANY
         self.distinct = distinct
+        self.points = points
 
     def seek(self, lock: threading.Lock, lo: bytes, hi: bytes | None) -> Iterator[bytes]:
         """Keys in ``[lo, hi)`` (``hi`` None: to the end), copied in batches under the latch."""

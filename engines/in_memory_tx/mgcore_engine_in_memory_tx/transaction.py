@@ -453,17 +453,22 @@ class InMemoryTransaction:
         if engine._indexed:
             index = engine._indexes.single.get((label, key))
             if index is not None:
-                try:
-                    prefix = equality_prefix((value,))
-                except CypherTypeError:
-                    prefix = b""  # a value no key can hold (not a property value): scan
-                if prefix is None:
-                    return iter(())
-                if prefix:
-                    with self._lock:
-                        keys = index.entries.prefixed(prefix, BATCH)
-                    if len(keys) != 1:
-                        return self._equal_keys(index, label, (value,), prefix, keys)
+                keys = index.point_keys(value)
+                if keys is None:
+                    try:
+                        prefix = equality_prefix((value,))
+                    except CypherTypeError:
+                        prefix = b""  # a value no key can hold (not a property value): scan
+                    if prefix is None:
+                        return iter(())
+                    if prefix:
+                        with self._lock:
+                            keys = index.entries.prefixed(prefix, BATCH)
+                        if len(keys) != 1:
+                            return self._equal_keys(index, label, (value,), prefix, keys)
+                elif len(keys) != 1:  # the point table's few keys are all of them
+                    return self._equal_keys(index, label, (value,), b"", keys)
+                if keys is not None:
                     # a point seek: one candidate, verified in a few attribute loads
                     v = self._vertices[int.from_bytes(keys[0][-8:], "big")]
                     if v is None:

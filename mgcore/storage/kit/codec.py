@@ -88,6 +88,7 @@ _MASK64 = (1 << 64) - 1
 _NUM = struct.Struct(">BQH")
 _NUM_KIND = struct.Struct(">BQHB")
 _INT_KEY = struct.Struct(">BQHBBQ")
+_NUM_END = struct.Struct(">BQHB")
 _F64 = struct.Struct(">d")
 _U64 = struct.Struct(">Q")
 _f64_pack = _F64.pack
@@ -498,6 +499,39 @@ def equality_prefix(values: Sequence[Any]) -> bytes | None:
     if any(_never_equal(v) for v in values):
         return None
     return key_prefix(values)
+
+
+def point_part(value: Any) -> bytes | None:
+    """For a string, boolean or number: the bytes that begin exactly the one-value index keys
+    whose value equals it under Cypher equality (its CANON and the end marker, so ``1`` and
+    ``1.0`` share it), the key of a point table; ``b""`` for NaN (equal to nothing); ``None``
+    for other values."""
+    t = type(value)
+    if t is int and -_EXACT <= value <= _EXACT:
+        u = _u64_unpack(_f64_pack(float(value)))[0]
+        return _NUM_END.pack(TAG_NUMBER, u ^ _MASK64 if u >> 63 else u | _SIGN64, _DELTA_ZERO,
+                             TAG_END)
+    if t is str:
+        return _str_canon(value) + _END_BYTES
+    if t is int or t is float or t is bool:
+        if value != value:
+            return b""
+        if t is int and not -(2**63) <= value < 2**63:
+            return None
+        return key_prefix((value,)) + _END_BYTES
+    return None
+
+
+def key_point_part(key: bytes) -> bytes | None:
+    """``point_part`` of the value of a one-value index key (``index_key((v,), gid)``): the
+    key without its gid and, for a number, without its one tie-break byte; ``None`` when the
+    value is not a string, boolean or number (or is NaN)."""
+    tag = key[0]
+    if tag == TAG_NUMBER:
+        return key[:-9]
+    if tag in (TAG_STRING, TAG_TRUE, TAG_FALSE):
+        return key[:-8]
+    return None
 
 
 def _family(v: Any) -> int:

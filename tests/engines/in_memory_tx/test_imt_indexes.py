@@ -286,3 +286,53 @@ def test_free_memory_returns_rss_after_large_update_and_delete(engine: Any) -> N
     assert len(engine._indexes.props[PROP].entries) == 0
     assert dict(engine.info())["unreleased_delta_objects"] == 0
     assert rss_mib() < before, (before, rss_mib())
+
+
+POINT_VALUES = [1, 1.0, -0.0, 0, 2, 2.5, float("nan"), "a", "b", True, False, [1], [1.0]]
+
+
+def point_table_expected(index: Any) -> dict[bytes, bytes]:
+    """The point table an index must have: what its KeyList holds, grouped by point part."""
+    from mgcore.storage.kit.codec import key_point_part
+    from mgcore_engine_in_memory_tx.indexes import MANY
+
+    expected: dict[bytes, bytes] = {}
+    for key in index.entries:
+        part = key_point_part(key)
+        if part is not None:
+            expected[part] = key if part not in expected else MANY
+    return expected
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_point_table_follows_the_key_list(seed: int) -> None:
+    """Random insertions and removals of keys of equal and unequal values (1 / 1.0 / -0.0 / 0,
+    NaN, lists) keep the point table equal to the KeyList grouped by point part, a rebuild
+    (``load``) gives the same table, and ``point_keys`` answers every value as a KeyList scan
+    with Cypher equality would (or defers to it)."""
+    import random
+
+    from mgcore.storage.kit.codec import index_key
+    from mgcore_engine_in_memory_tx._values import cypher_equals
+    from mgcore_engine_in_memory_tx.indexes import PropertyIndex
+
+    rng = random.Random(seed)
+    index = PropertyIndex(IndexSpec("L", ("p",)), (0,))
+    keys = [index_key((v,), gid) for v in POINT_VALUES for gid in range(4)]
+    for _ in range(600):
+        key = rng.choice(keys)
+        if rng.random() < 0.55:
+            index.add(key)
+        else:
+            index.discard(key)
+        assert index.points == point_table_expected(index)
+    rebuilt = PropertyIndex(IndexSpec("L", ("p",)), (0,))
+    rebuilt.load(list(index.entries))
+    assert rebuilt.points == index.points
+    for value in POINT_VALUES:
+        found = index.point_keys(value)
+        if found is None:
+            continue
+        equal = [k for k in index.entries
+                 if cypher_equals(split_index_key(k)[0][0], value) is True]
+        assert found == equal, value
