@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tck_support import ENGINE, database_factory, inline_scenario, q
+import tck_support as shared
+from tck_support import ENGINE, check, database_factory, inline_scenario, q
 
 import mgcore
 from mgcore import errors
@@ -180,53 +181,22 @@ def test_rows_show_each_record_as_it_was_sent(run_scenario: RunScenario) -> None
 
 
 def test_compile_time_errors(run_scenario: RunScenario) -> None:
-    run_scenario(f"""
-        Given any graph
-        When executing query:
-        {q("RETURN 1 +")}
-        Then a SyntaxError should be raised at compile time: UnexpectedSyntax
-        """)
-    with pytest.raises(ScenarioFailure, match="at runtime; got SyntaxError at compile time"):
-        run_scenario(f"""
-            Given any graph
-            When executing query:
-            {q("RETURN 1 +")}
-            Then a SyntaxError should be raised at runtime: UnexpectedSyntax
-            """)
+    check(
+        run_scenario, shared.SYNTAX_ERROR_AT_COMPILE_TIME, shared.SYNTAX_ERROR_EXPECTED_AT_RUNTIME
+    )
 
 
 def test_runtime_error_rolls_back(run_scenario: RunScenario) -> None:
-    run_scenario(f"""
-        Given an empty graph
-        When executing query:
-        {q("UNWIND [1, 0] AS i CREATE ({v: 1 / i})")}
-        Then a ArithmeticError should be raised at runtime: DivisionByZero
-        And no side effects
-        """)
-    with pytest.raises(ScenarioFailure, match="at compile time; got ArithmeticError at runtime"):
-        run_scenario(f"""
-            Given any graph
-            When executing query:
-            {q("RETURN 1 / 0 AS x")}
-            Then a ArithmeticError should be raised at compile time: DivisionByZero
-            """)
-    with pytest.raises(ScenarioFailure, match="no error was expected; got ArithmeticError"):
-        run_scenario(f"""
-            Given any graph
-            When executing query:
-            {q("RETURN 1 / 0 AS x")}
-            Then no side effects
-            """)
+    check(
+        run_scenario,
+        shared.RUNTIME_ERROR_ROLLS_BACK,
+        shared.RUNTIME_ERROR_EXPECTED_AT_COMPILE_TIME,
+        shared.UNCHECKED_ERROR,
+    )
 
 
 def test_error_of_the_wrong_kind(run_scenario: RunScenario) -> None:
-    with pytest.raises(ScenarioFailure, match=r"expected TypeError .*got ArithmeticError"):
-        run_scenario(f"""
-            Given any graph
-            When executing query:
-            {q("RETURN 1 / 0 AS x")}
-            Then a TypeError should be raised at runtime: InvalidArgumentType
-            """)
+    check(run_scenario, shared.ERROR_OF_THE_WRONG_KIND)
 
 
 def test_tck_procedures_are_plugins_of_the_served_database(run_scenario: RunScenario) -> None:
@@ -247,34 +217,12 @@ def test_tck_procedures_are_plugins_of_the_served_database(run_scenario: RunScen
 
 def test_procedure_not_found_detail(run_scenario: RunScenario) -> None:
     """ProcedureNotFound has a code of its own, so the detail is checked over Bolt too."""
-    query = q("CALL no.such.procedure()")
-    run_scenario(f"""
-        Given any graph
-        When executing query:
-        {query}
-        Then a ProcedureError should be raised at compile time: ProcedureNotFound
-        """)
-    with pytest.raises(ScenarioFailure, match=r"expected ProcedureError \(InvalidArgumentType\)"):
-        run_scenario(f"""
-            Given any graph
-            When executing query:
-            {query}
-            Then a ProcedureError should be raised at compile time: InvalidArgumentType
-            """)
+    check(run_scenario, shared.PROCEDURE_NOT_FOUND, shared.PROCEDURE_ERROR_OF_THE_WRONG_DETAIL)
 
 
 def test_failing_setup(run_scenario: RunScenario) -> None:
     with pytest.raises(ScenarioFailure, match=r"set-up query failed with \w+ \(SyntaxError\)"):
-        run_scenario(f"""
-            Given an empty graph
-            And having executed:
-            {q("CREATE (")}
-            When executing query:
-            {q("RETURN 1 AS x")}
-            Then the result should be, in any order:
-              | x |
-              | 1 |
-            """)
+        run_scenario(shared.FAILING_SETUP_STEPS)
 
 
 def test_a_detail_the_code_does_not_name_is_checked_only_embedded(

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tck_support import database_factory, inline_scenario, q
+import tck_support as shared
+from tck_support import check, database_factory, inline_scenario, q
 
 from mgcore.conformance.tck import ENV_TCK, find_tck
 from mgcore.conformance.tck.gherkin import (
@@ -884,12 +885,7 @@ def test_runner_expected_error_passes(run_scenario: RunScenario) -> None:
         {q("RETURN 1 / 0 AS x")}
         Then a ArithmeticError should be raised at runtime: DivisionByZero
         """)
-    run_scenario(f"""
-        Given any graph
-        When executing query:
-        {q("RETURN 1 +")}
-        Then a SyntaxError should be raised at compile time: UnexpectedSyntax
-        """)
+    check(run_scenario, shared.SYNTAX_ERROR_AT_COMPILE_TIME)
     run_scenario(f"""
         Given any graph
         When executing query:
@@ -906,26 +902,14 @@ def test_runner_expected_error_passes(run_scenario: RunScenario) -> None:
 
 
 def test_runner_error_with_a_named_detail(run_scenario: RunScenario) -> None:
-    query = q("CALL no.such.procedure()")
+    check(run_scenario, shared.PROCEDURE_NOT_FOUND)
     run_scenario(f"""
         Given any graph
         When executing query:
-        {query}
-        Then a ProcedureError should be raised at compile time: ProcedureNotFound
-        """)
-    run_scenario(f"""
-        Given any graph
-        When executing query:
-        {query}
+        {q("CALL no.such.procedure()")}
         Then a ProcedureError should be raised at compile time: *
         """)
-    with pytest.raises(ScenarioFailure, match=r"expected ProcedureError \(InvalidArgumentType\)"):
-        run_scenario(f"""
-            Given any graph
-            When executing query:
-            {query}
-            Then a ProcedureError should be raised at compile time: InvalidArgumentType
-            """)
+    check(run_scenario, shared.PROCEDURE_ERROR_OF_THE_WRONG_DETAIL)
 
 
 def test_runner_expected_error_that_does_not_occur(run_scenario: RunScenario) -> None:
@@ -940,30 +924,15 @@ def test_runner_expected_error_that_does_not_occur(run_scenario: RunScenario) ->
 
 
 def test_runner_error_of_the_wrong_kind(run_scenario: RunScenario) -> None:
-    with pytest.raises(ScenarioFailure, match=r"expected TypeError .*got ArithmeticError"):
-        run_scenario(f"""
-            Given any graph
-            When executing query:
-            {q("RETURN 1 / 0 AS x")}
-            Then a TypeError should be raised at runtime: InvalidArgumentType
-            """)
+    check(run_scenario, shared.ERROR_OF_THE_WRONG_KIND)
 
 
 def test_runner_error_in_the_wrong_phase(run_scenario: RunScenario) -> None:
-    with pytest.raises(ScenarioFailure, match=r"at compile time; got ArithmeticError at runtime"):
-        run_scenario(f"""
-            Given any graph
-            When executing query:
-            {q("RETURN 1 / 0 AS x")}
-            Then a ArithmeticError should be raised at compile time: DivisionByZero
-            """)
-    with pytest.raises(ScenarioFailure, match=r"at runtime; got SyntaxError at compile time"):
-        run_scenario(f"""
-            Given any graph
-            When executing query:
-            {q("RETURN 1 +")}
-            Then a SyntaxError should be raised at runtime: UnexpectedSyntax
-            """)
+    check(
+        run_scenario,
+        shared.RUNTIME_ERROR_EXPECTED_AT_COMPILE_TIME,
+        shared.SYNTAX_ERROR_EXPECTED_AT_RUNTIME,
+    )
 
 
 def test_runner_unexpected_error(run_scenario: RunScenario) -> None:
@@ -985,37 +954,16 @@ def test_runner_unexpected_error(run_scenario: RunScenario) -> None:
             Then the result should be empty
             """)
     # An error that no step looks at fails the scenario when it ends.
-    with pytest.raises(ScenarioFailure, match="no error was expected; got ArithmeticError"):
-        run_scenario(f"""
-            Given any graph
-            When executing query:
-            {q("RETURN 1 / 0 AS x")}
-            Then no side effects
-            """)
+    check(run_scenario, shared.UNCHECKED_ERROR)
 
 
 def test_runner_runtime_error_rolls_back(run_scenario: RunScenario) -> None:
-    run_scenario(f"""
-        Given an empty graph
-        When executing query:
-        {q("UNWIND [1, 0] AS i CREATE ({v: 1 / i})")}
-        Then a ArithmeticError should be raised at runtime: DivisionByZero
-        And no side effects
-        """)
+    check(run_scenario, shared.RUNTIME_ERROR_ROLLS_BACK)
 
 
 def test_runner_failing_setup(run_scenario: RunScenario) -> None:
     with pytest.raises(ScenarioFailure, match="set-up query failed with CypherSyntaxError"):
-        run_scenario(f"""
-            Given an empty graph
-            And having executed:
-            {q("CREATE (")}
-            When executing query:
-            {q("RETURN 1 AS x")}
-            Then the result should be, in any order:
-              | x |
-              | 1 |
-            """)
+        run_scenario(shared.FAILING_SETUP_STEPS)
 
 
 def test_runner_unknown_step(run_scenario: RunScenario) -> None:
