@@ -174,7 +174,7 @@ def _parameter_value(v: Any, name: str, depth: int) -> Any:
             "lists and maps)."
         )
     if t is list or t is tuple:
-        return [_parameter_value(x, name, depth + 1) for x in v]
+        return _parameter_list(v, name, depth)
     if t is dict:
         return _parameter_map(v, name, depth)
     if t in _TYPE_NAMES or isinstance(v, NodeHandle | RelationshipHandle):
@@ -189,6 +189,21 @@ def _parameter_value(v: Any, name: str, depth: int) -> Any:
         f"Parameter ${name} has a value of unsupported Python type {type(v).__name__}; "
         f"{_PARAMETER_TYPES}."
     )
+
+
+def _parameter_list(v: list[Any] | tuple[Any, ...], name: str, depth: int) -> list[Any]:
+    """A list parameter as a fresh list of Cypher values; plain scalars are taken without a
+    call each (a batch of rows is most of what large parameters hold)."""
+    out: list[Any] = []
+    append = out.append
+    for x in v:
+        t = type(x)
+        if (t is int and INT64_MIN <= x <= INT64_MAX) or t is float or t is bool or x is None or (
+                t is str and x.isascii()):
+            append(x)
+        else:
+            append(_parameter_value(x, name, depth + 1))
+    return out
 
 
 _BASE_TYPE: dict[str, type] = {"BOOLEAN": bool, "INTEGER": int, "FLOAT": float, "STRING": str}

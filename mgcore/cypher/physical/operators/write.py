@@ -14,7 +14,7 @@ from mgcore.cypher.physical.row import Row
 from mgcore.errors import CypherSemanticError, CypherTypeError
 from mgcore.storage.errors import NodeHasRelationshipsError
 from mgcore.values.graph import NodeHandle, Path, RelationshipHandle
-from mgcore.values.types import validate_property_value
+from mgcore.values.types import INT64_MAX, INT64_MIN, validate_property_value
 
 if TYPE_CHECKING:
     from mgcore.execution import QueryContext
@@ -54,6 +54,9 @@ appended to the working row."""
 
 
 def _props(ctx: QueryContext, fn: Compiled | None, row: list[Any]) -> dict[str, Any]:
+    """The properties CREATE gives an element: the map's non-null values, validated. A map of
+    strings, floats, booleans and int64s only (the usual case) is used as it is: the engine
+    reads it at once and keeps nothing of it."""
     if fn is None:
         return {}
     value = fn(tuple(row), ctx)
@@ -61,6 +64,13 @@ def _props(ctx: QueryContext, fn: Compiled | None, row: list[Any]) -> dict[str, 
         return {}
     if not isinstance(value, dict):
         value = properties_of(ctx, value)
+    for v in value.values():
+        t = v.__class__
+        if not (t is str or t is float or t is bool
+                or (t is int and INT64_MIN <= v <= INT64_MAX)):
+            break
+    else:
+        return value
     return {k: validate_property_value(v) for k, v in value.items() if v is not None}
 
 
