@@ -368,16 +368,9 @@ class InMemoryAnalyticalEngine(InMemoryTransactionalEngine):
         ]
 
     def close(self) -> None:
-        """End the transactions still open (nothing to undo) and release the directory."""
-        durability = self._durability
-        with self._lock:
-            self._closed = True
-            open_txns = list(self._active)
-        for txn in open_txns:
-            txn.rollback()
-        if durability is not None:
-            durability.before_close()
-            durability.close()
+        """Close as the transactional engine does (open transactions end, nothing to undo; no
+        snapshot on exit here), then unfreeze what the import froze."""
+        super().close()
         self._unfreeze()
 
     # ---------------------------------------------------------------------- StoreHandOver
