@@ -100,6 +100,31 @@ def test_expressions(s: Session, expr: str, expected: Any) -> None:
     assert value(s, f"RETURN {expr} AS v") == expected
 
 
+def test_literal_list_index_of_a_variable(s: Session) -> None:
+    """``r[k]`` with a literal ``k`` on a bound variable (the UNWIND import's fast path) keeps
+    Cypher's rules: negative from the end, out of range null, null subject null, a map a type
+    error, parameters alike."""
+    assert rows(s, "UNWIND [[1, 2, 3]] AS r RETURN r[0], r[-1], r[2], r[3], r[-3], r[-4]") == [
+        [1, 3, 3, None, 1, None]
+    ]
+    assert rows(s, "UNWIND $rows AS r RETURN r[1]", rows=[[1, "a"], [2], None]) == [
+        ["a"], [None], [None]
+    ]
+    assert value(s, "WITH {`0`: 1} AS m RETURN m['0'] AS v") == 1
+    with pytest.raises(CypherTypeError):
+        rows(s, "WITH {a: 1} AS m RETURN m[0]")
+    with pytest.raises(CypherTypeError):
+        rows(s, "WITH 'abc' AS t RETURN t[0]")
+
+
+def test_create_properties_read_the_elements_created_before_them(s: Session) -> None:
+    s.run("CREATE (:X {v: 7})").consume()
+    got = rows(s, "MATCH (a:X) CREATE (a)-[r:R {w: a.v}]->(b:Y {z: a.v + 1}) "
+                  "RETURN r.w, b.z")
+    assert got == [[7, 8]]
+    assert value(s, "MATCH (:X)-[r:R]->(b:Y) RETURN r.w + b.z AS v") == 15
+
+
 def test_float_division_by_zero_follows_ieee(s: Session) -> None:
     assert value(s, "RETURN 1.0 / 0 AS v") == math.inf
     assert math.isnan(value(s, "RETURN 0.0 / 0 AS v"))

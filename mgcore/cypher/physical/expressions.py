@@ -492,6 +492,14 @@ class _Compilation:
     def _MapLiteral(self, e: ast.MapLiteral) -> Compiled:
         entries = [(k, self.expr(v)) for k, v in e.items]
 
+        if len(entries) == 1:
+            (k1, f1), = entries
+
+            def map_literal_1(row: Row, ctx: QueryContext) -> Any:
+                return {k1: f1(row, ctx)}
+
+            return map_literal_1
+
         def map_literal(row: Row, ctx: QueryContext) -> Any:
             return {k: f(row, ctx) for k, f in entries}
 
@@ -521,12 +529,37 @@ class _Compilation:
 
     def _Subscript(self, e: ast.Subscript) -> Compiled:
         subject = self.expr(e.subject)
+        if isinstance(e.index, ast.Literal) and type(e.index.value) is int:
+            return self._list_index(e, subject, e.index.value)
         index = self.expr(e.index)
 
         def subscript_(row: Row, ctx: QueryContext) -> Any:
             return subscript(ctx, subject(row, ctx), index(row, ctx))
 
         return subscript_
+
+    def _list_index(self, e: ast.Subscript, subject: Compiled, k: int) -> Compiled:
+        """``subject[k]`` for a literal integer ``k`` (``row[0]`` of an UNWIND import): a list
+        is indexed in place, anything else goes through ``subscript``."""
+        slot = self.layout.slot(e.subject.name) if isinstance(e.subject, ast.Variable) else None
+        if slot is not None and not self.subst:
+            i = slot
+
+            def slot_index(row: Row, ctx: QueryContext) -> Any:
+                v = row[i]
+                if v.__class__ is list:
+                    return v[k] if -len(v) <= k < len(v) else None
+                return subscript(ctx, v, k)
+
+            return slot_index
+
+        def list_index(row: Row, ctx: QueryContext) -> Any:
+            v = subject(row, ctx)
+            if v.__class__ is list:
+                return v[k] if -len(v) <= k < len(v) else None
+            return subscript(ctx, v, k)
+
+        return list_index
 
     def _Slice(self, e: ast.Slice) -> Compiled:
         subject = self.expr(e.subject)

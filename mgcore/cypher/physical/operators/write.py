@@ -53,13 +53,13 @@ CreateStep = tuple[int | None, NewNode | NewRelationship | NewPath | None]
 appended to the working row."""
 
 
-def _props(ctx: QueryContext, fn: Compiled | None, row: list[Any]) -> dict[str, Any]:
+def _props(ctx: QueryContext, fn: Compiled | None, row: Row) -> dict[str, Any]:
     """The properties CREATE gives an element: the map's non-null values, validated. A map of
     strings, floats, booleans and int64s only (the usual case) is used as it is: the engine
     reads it at once and keeps nothing of it."""
     if fn is None:
         return {}
-    value = fn(tuple(row), ctx)
+    value = fn(row, ctx)
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -97,13 +97,15 @@ class Create(Unary):
                         )
                     continue
                 if type(what) is NewNode:
-                    props = _props(ctx, what.properties, work)
+                    props = _props(ctx, what.properties, row if len(work) == len(row)
+                                   else tuple(work))
                     work.append(tx.create_node(what.labels, props))
                     counters.nodes_created += 1
                     counters.labels_added += len(what.labels)
                     counters.properties_set += len(props)
                 elif type(what) is NewRelationship:
-                    props = _props(ctx, what.properties, work)
+                    props = _props(ctx, what.properties, row if len(work) == len(row)
+                                   else tuple(work))
                     start, end = work[what.start], work[what.end]
                     if start is None or end is None:
                         raise CypherSemanticError(
