@@ -57,10 +57,10 @@ from mgcore.storage.kit.codec import (
     range_bounds,
     string_prefix_bounds,
 )
+from mgcore.storage.kit.lookups import cypher_equals, in_range, range_family
 from mgcore.storage.protocol import TRANSACTION_METHODS
 from mgcore.storage.records import Direction, IndexSpec, IsolationLevel, PropertyRange
 from mgcore.values.graph import NodeHandle, RelationshipHandle
-from mgcore_engine_in_memory_tx._values import cypher_equals, in_range, range_family
 from mgcore_engine_in_memory_tx.indexes import BATCH
 from mgcore_engine_in_memory_tx.objects import (
     ABORTED,

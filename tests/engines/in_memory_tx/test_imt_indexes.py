@@ -313,7 +313,7 @@ def test_point_table_follows_the_key_list(seed: int) -> None:
     import random
 
     from mgcore.storage.kit.codec import index_key
-    from mgcore_engine_in_memory_tx._values import cypher_equals
+    from mgcore.storage.kit.lookups import cypher_equals
     from mgcore_engine_in_memory_tx.indexes import PropertyIndex
 
     rng = random.Random(seed)

@@ -1,4 +1,5 @@
-"""Value predicates for the scan-and-filter lookups: Cypher equality, range membership, prefix.
+"""Value predicates of the engine contract's lookups (``nodes_by_property`` and friends): Cypher
+equality and range membership, for engines that verify index candidates or scan and filter.
 
 Equality comes from ``mgcore.values.compare`` (the kernel's single definition). Range membership
 follows ``PropertyRange``: a value takes part only when it is of the bounds' type family
