@@ -148,15 +148,15 @@ def test_writes_to_different_nodes_do_not_conflict(engine: Any) -> None:
     assert (read_k(engine, a), read_k(engine, b)) == (1, 2)
 
 
-@pytest.mark.requires("write_conflicts_at_write")
-def test_relationships_on_one_node_conflict(engine: Any) -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_relationships_on_one_node_conflict(engine: Any, mode: str) -> None:
     """Creating relationships at the same node from two transactions conflicts, because creating a
     relationship writes both endpoints (Memgraph's supernode behaviour); so does deleting one
     while another transaction adds a relationship to the same node."""
     hub, a, b = committed_nodes(engine)
     first, second = engine.begin(), engine.begin()
     first.create_relationship(first.node(hub), first.node(a), "R")
-    conflict("write", first, second,
+    conflict(mode, first, second,
              lambda tx: tx.create_relationship(tx.node(b), tx.node(hub), "R"))
     retry = engine.begin()
     retry.create_relationship(retry.node(b), retry.node(hub), "R")
@@ -168,12 +168,27 @@ def test_relationships_on_one_node_conflict(engine: Any) -> None:
 
     first, second = engine.begin(), engine.begin()
     first.delete_relationship(first.relationship(rels[0].gid))
-    conflict("write", first, second,
+    conflict(mode, first, second,
              lambda tx: tx.create_relationship(tx.node(hub), tx.node(hub), "LOOP"))
 
 
-@pytest.mark.requires("write_conflicts_at_write")
-def test_relationship_property_writes_conflict(engine: Any, capabilities: Any) -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_deleting_a_node_conflicts_with_a_new_relationship_to_it(engine: Any, mode: str) -> None:
+    """A node deleted by one transaction cannot gain a relationship in a concurrent one (no
+    relationship may outlive its endpoint)."""
+    lonely, other, _ = committed_nodes(engine)
+    first, second = engine.begin(), engine.begin()
+    first.delete_node(first.node(lonely))
+    conflict(mode, first, second,
+             lambda tx: tx.create_relationship(tx.node(other), tx.node(lonely), "R"))
+    tx = engine.begin()
+    assert tx.node(lonely) is None
+    assert tx.degree(tx.node(other), Direction.BOTH) == 0
+    tx.rollback()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_relationship_property_writes_conflict(engine: Any, capabilities: Any, mode: str) -> None:
     """Two transactions setting a property of one relationship conflict."""
     if not capabilities.properties_on_edges:
         pytest.skip("the engine declares no properties on edges")
@@ -182,7 +197,7 @@ def test_relationship_property_writes_conflict(engine: Any, capabilities: Any) -
     tx.commit()
     first, second = engine.begin(), engine.begin()
     first.set_relationship_property(first.relationship(rel.gid), "w", 1)
-    conflict("write", first, second,
+    conflict(mode, first, second,
              lambda tx: tx.set_relationship_property(tx.relationship(rel.gid), "w", 2))
 
 
