@@ -131,10 +131,12 @@ class VState:
     """A vertex this transaction wrote: current and snapshot (``orig_*``) state."""
 
     __slots__ = ("blob", "created", "deleted", "gid", "labels", "orig_blob", "orig_key",
-                 "orig_labels")
+                 "orig_labels", "seq")
 
     def __init__(self, gid: int, labels: tuple[int, ...], blob: bytes | None, created: bool,
-                 orig_key: bytes | None) -> None:
+                 orig_key: bytes | None, seq: int) -> None:
+        self.seq = seq
+        """Order of first caching in the transaction (scans started before it skip it)."""
         self.gid = gid
         self.labels = labels
         self.blob = blob
@@ -208,6 +210,12 @@ class DiskTransaction:
         """Vertices written, including both endpoints of every created or deleted edge."""
         self._pids: set[int] = set()
         """Property ids this transaction stored (for ``statistics().property_keys``)."""
+        self._seq = 0
+        self._by_label: dict[int, set[int]] = {}
+        """Cached vertices by current label: the candidates of a label scan's cache pass."""
+        self._eq: dict[tuple[int, int], dict[bytes, set[int]]] = {}
+        """Cached vertices by (label, property, equality key of the value), built for a pair
+        the first time an equality lookup needs it and kept current by every write after."""
         self._mem = 0
         self._limit = engine._tx_memory_limit
         self.closed = False
@@ -340,34 +348,87 @@ class DiskTransaction:
     # --------------------------------------------------------------------------- scans
 
     def _merge_nodes(
-        self, snapshot: Iterable[int | DiskNode], matches: Any
+        self, snapshot: Iterable[int | DiskNode], matches: Any, cached: Iterable[int] | None
     ) -> Iterator[NodeHandle]:
-        """Snapshot candidates (gids or handles) merged with the cache: a cached vertex is
-        judged by ``matches(state)`` on its cached state instead. Cached vertices at the start
-        come last; vertices first cached during the scan are judged when the scan reaches
-        them."""
+        """Snapshot candidates (gids or handles) merged with the cache. A vertex cached before
+        the scan started is judged by ``matches`` on its cached state, in the cache pass over
+        ``cached`` (gids of every cached vertex that may match; None: all of them), taken when
+        the scan starts; one first cached during the scan is judged when the snapshot pass
+        reaches it."""
         vs = self._vs
-        cached = list(vs.values()) if vs else []
-        before = set(vs) if vs else ()
+        mark = self._seq
+        if not vs:
+            candidates: list[VState] = []
+        elif cached is None:
+            candidates = list(vs.values())
+        else:
+            candidates = [vs[gid] for gid in cached]
         for item in snapshot:
             gid = item if item.__class__ is int else item.gid  # type: ignore[union-attr]
             if vs:
-                if gid in before:
-                    continue
                 w = vs.get(gid)
                 if w is not None:
-                    if not w.deleted and matches(w):
+                    if w.seq >= mark and not w.deleted and matches(w):
                         yield DiskNode(gid, None, None)
                     continue
             yield item if item.__class__ is DiskNode else DiskNode(gid)
-        for w in cached:
+        for w in candidates:
             if not w.deleted and matches(w):
                 yield DiskNode(w.gid, None, None)
+
+    def _cached_with_label(self, lid: int) -> list[int]:
+        found = self._by_label.get(lid)
+        return list(found) if found else []
+
+    def _cached_equal(self, lid: int, pid: int, value: Any) -> list[int]:
+        """Gids of cached vertices with label ``lid`` whose ``pid`` may equal ``value``."""
+        if not self._vs:
+            return []
+        table = self._eq.get((lid, pid))
+        if table is None:
+            table = self._eq[(lid, pid)] = {}
+            for w in self._vs.values():
+                if not w.deleted and lid in w.labels:
+                    key = _eq_key(_props(w.blob).get(pid))
+                    if key is not None:
+                        table.setdefault(key, set()).add(w.gid)
+        key = _eq_key(value)
+        found = table.get(key) if key is not None else None
+        return list(found) if found else []
+
+    def _track(self, w: VState, old_labels: tuple[int, ...], old_blob: bytes | None) -> None:
+        """Keep the cache's label and equality maps current after ``w`` changed from
+        (``old_labels``, ``old_blob``); a vertex just cached or created comes from ((), None)."""
+        gid = w.gid
+        new_labels = () if w.deleted else w.labels
+        if old_labels != new_labels:
+            by_label = self._by_label
+            for lid in old_labels:
+                if lid not in new_labels:
+                    by_label[lid].discard(gid)
+            for lid in new_labels:
+                if lid not in old_labels:
+                    by_label.setdefault(lid, set()).add(gid)
+        if self._eq:
+            new_blob = None if w.deleted else w.blob
+            if old_labels == new_labels and old_blob is new_blob:
+                return
+            old_data = _props(old_blob)
+            new_data = _props(new_blob)
+            for (lid, pid), table in self._eq.items():
+                if lid in old_labels:
+                    key = _eq_key(old_data.get(pid))
+                    if key is not None and key in table:
+                        table[key].discard(gid)
+                if lid in new_labels:
+                    key = _eq_key(new_data.get(pid))
+                    if key is not None:
+                        table.setdefault(key, set()).add(gid)
 
     def nodes(self) -> Iterator[NodeHandle]:
         """Every visible node, in gid order for the snapshot's, then the new ones."""
         scan = (DiskNode(*_vertex_entry(k, v)) for k, v in self._scan("vertex", b"", None))
-        return self._merge_nodes(scan, _always)
+        return self._merge_nodes(scan, _always, None)
 
     def relationships(self) -> Iterator[RelationshipHandle]:
         """Every visible relationship."""
@@ -402,12 +463,12 @@ class DiskTransaction:
         if lid in self._label_indexes:
             prefix = id_bytes(lid)
             gids = (gid_at_end(k) for k, _ in self._prefixed("label", prefix))
-            return self._merge_nodes(gids, has)
+            return self._merge_nodes(gids, has, self._cached_with_label(lid))
         scan = (
             DiskNode(*_vertex_entry(k, v)) for k, v in self._scan("vertex", b"", None)
             if lid in vertex_labels(k)
         )
-        return self._merge_nodes(scan, has)
+        return self._merge_nodes(scan, has, self._cached_with_label(lid))
 
     def _labelled(self, lid: int) -> Iterator[tuple[DiskNode, dict[int, Any]]]:
         """Snapshot vertices with label ``lid`` and their properties (a scan of the vertex
@@ -417,11 +478,13 @@ class DiskTransaction:
             if lid in labels:
                 yield DiskNode(GID.unpack_from(k)[0], labels, v or None), _props(v)
 
-    def _lookup(self, label: str, keys: tuple[str, ...], test: Any,
-                bounds: Any) -> Iterator[NodeHandle]:
-        """Nodes with ``label`` whose values of ``keys`` pass ``test(values)``. ``bounds(spec)``
+    def _lookup(self, label: str, keys: tuple[str, ...], test: Any, bounds: Any,
+                equal: Any = None) -> Iterator[NodeHandle]:
+        """Nodes with ``label`` whose values of ``keys`` pass ``test(values)``. ``bounds()``
         gives the index key range (without the index id) of an index on exactly ``keys``, or
-        None when no key can match; without such an index the vertices are scanned."""
+        None when no key can match; without such an index the vertices are scanned. ``equal``
+        is the value an equality lookup on one key compares with (its cache candidates come
+        from the equality map)."""
         catalog = self._catalog
         found_lid = catalog.labels.ids.get(label)
         found_pids = [catalog.properties.ids.get(k) for k in keys]
@@ -437,11 +500,17 @@ class DiskTransaction:
             values = [data.get(p) for p in pids]
             return None not in values and bool(test(values))
 
+        if not self._vs:
+            cached: list[int] = []
+        elif equal is not None:
+            cached = self._cached_equal(lid, pids[0], equal)
+        else:
+            cached = self._cached_with_label(lid)
         iid = self._indexes.get(IndexSpec(label, keys))
         if iid is not None:
             found = bounds()
             if found is None:
-                return self._merge_nodes((), matches)
+                return self._merge_nodes((), matches, cached)
             lo, hi = found
             prefix = id_bytes(iid)
 
@@ -452,7 +521,7 @@ class DiskTransaction:
                     if test(values):
                         yield gid
 
-            return self._merge_nodes(candidates(), matches)
+            return self._merge_nodes(candidates(), matches, cached)
 
         def scanned() -> Iterator[DiskNode]:
             for node, data in self._labelled(lid):
@@ -460,7 +529,7 @@ class DiskTransaction:
                 if None not in values and test(values):
                     yield node
 
-        return self._merge_nodes(scanned(), matches)
+        return self._merge_nodes(scanned(), matches, cached)
 
     def nodes_by_property(self, label: str, key: str, value: Any) -> Iterator[NodeHandle]:
         """Visible nodes with ``label`` whose ``key`` equals ``value`` (Cypher equality)."""
@@ -474,7 +543,7 @@ class DiskTransaction:
                 return None
             return None if prefix is None else (prefix, successor(prefix))
 
-        return self._lookup(label, (key,), lambda vs: cypher_equals(vs[0], value), bounds)
+        return self._lookup(label, (key,), lambda vs: cypher_equals(vs[0], value), bounds, value)
 
     def nodes_by_properties(
         self, label: str, keys: tuple[str, ...], values: tuple[Any, ...]
@@ -643,6 +712,10 @@ class DiskTransaction:
 
     # --------------------------------------------------------------------------- writes
 
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq - 1
+
     def _writable(self) -> None:
         if self.read_only:
             raise ReadOnlyTransactionError("Cannot write in a read-only transaction.")
@@ -669,7 +742,8 @@ class DiskTransaction:
             orig_key = self._load_vertex(n)
             if orig_key is None:
                 raise _deleted("node", gid)
-            w = self._vs[gid] = VState(gid, n.labels, n.blob, False, orig_key)
+            w = self._vs[gid] = VState(gid, n.labels, n.blob, False, orig_key, self._next_seq())
+            self._track(w, (), None)
             self._grow(VSTATE_BYTES + (len(n.blob) if n.blob else 0))
         elif w.deleted:
             raise _deleted("node", gid)
@@ -709,7 +783,8 @@ class DiskTransaction:
         label_ids = tuple(dict.fromkeys(catalog.label_id(name) for name in labels))
         blob = self._encode(properties)
         gid = catalog.new_gid()
-        self._vs[gid] = VState(gid, label_ids, blob, True, None)
+        w = self._vs[gid] = VState(gid, label_ids, blob, True, None, self._next_seq())
+        self._track(w, (), None)
         self._touched.add(gid)
         self._grow(VSTATE_BYTES + (len(blob) if blob else 0))
         return DiskNode(gid, None, None)
@@ -746,9 +821,11 @@ class DiskTransaction:
         self._writable()
         w = self._vwrite(node)
         lid = self._catalog.label_id(label)
-        if lid in w.labels:
+        old = w.labels
+        if lid in old:
             return False
-        w.labels = (*w.labels, lid)
+        w.labels = (*old, lid)
+        self._track(w, old, w.blob)
         return True
 
     def remove_label(self, node: NodeHandle, label: str) -> bool:
@@ -756,9 +833,11 @@ class DiskTransaction:
         self._writable()
         w = self._vwrite(node)
         lid = self._catalog.labels.ids.get(label)
-        if lid is None or lid not in w.labels:
+        old = w.labels
+        if lid is None or lid not in old:
             return False
-        w.labels = tuple(x for x in w.labels if x != lid)
+        w.labels = tuple(x for x in old if x != lid)
+        self._track(w, old, w.blob)
         return True
 
     def _set(self, blob: bytes | None, key: str, value: Any) -> tuple[bytes | None, bool]:
@@ -781,6 +860,7 @@ class DiskTransaction:
         old = w.blob
         w.blob, changed = self._set(old, key, value)
         if changed:
+            self._track(w, w.labels, old)
             self._grow((len(w.blob) if w.blob else 0) - (len(old) if old else 0))
 
     def set_relationship_property(self, rel: RelationshipHandle, key: str, value: Any) -> None:
@@ -816,6 +896,7 @@ class DiskTransaction:
         for _ in self._expand(node.gid, node, Direction.BOTH, None):
             raise NodeHasRelationshipsError()
         w.deleted = True
+        self._track(w, w.labels, w.blob)
         return True
 
     def detach_delete_node(self, node: NodeHandle) -> int:
@@ -829,6 +910,7 @@ class DiskTransaction:
         for rel in rels:
             self.delete_relationship(rel)
         w.deleted = True
+        self._track(w, w.labels, w.blob)
         return len(rels)
 
     # ------------------------------------------------------------------------------ end
@@ -858,6 +940,8 @@ class DiskTransaction:
         self._new_out = {}
         self._new_in = {}
         self._touched = set()
+        self._by_label = {}
+        self._eq = {}
 
     def _written(self) -> tuple[dict[int, VState], dict[int, EState], set[int]]:
         return self._vs, self._es, self._touched
@@ -865,6 +949,17 @@ class DiskTransaction:
 
 def _always(_: Any) -> bool:
     return True
+
+
+def _eq_key(value: Any) -> bytes | None:
+    """The equality map's key of a value: shared by exactly the values equal to it under
+    Cypher equality (``1`` and ``1.0``); None for null, NaN and what no property holds."""
+    if value is None:
+        return None
+    try:
+        return equality_prefix((value,))
+    except CypherTypeError:
+        return None
 
 
 def _vertex_entry(key: bytes, value: bytes) -> tuple[int, tuple[int, ...], bytes | None]:
