@@ -44,6 +44,8 @@ from mgcore.storage.kit.codec import (
 from mgcore.storage.kit.lookups import cypher_equals, in_range, range_family
 from mgcore.storage.records import Direction, IndexSpec, IsolationLevel, PropertyRange
 from mgcore.values.graph import NodeHandle, RelationshipHandle
+from mgcore_engine_on_disk.cache import CacheIndex, props_of
+from mgcore_engine_on_disk.handles import UNLOADED, DiskNode, DiskRel, EState, VState
 from mgcore_engine_on_disk.keys import (
     GID,
     gid_at_end,
@@ -65,16 +67,6 @@ _unpackb = msgpack.unpackb
 _pack = serde.pack
 
 
-class _Unloaded:
-    """What a handle holds before the snapshot has been read for it."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "UNLOADED"
-
-
-UNLOADED: Any = _Unloaded()
 VSTATE_BYTES = 240
 """Estimated bytes of one cached vertex beside its property blob (the memory limit's unit)."""
 ESTATE_BYTES = 280
@@ -83,94 +75,7 @@ FIRST_BATCH = 16
 MAX_BATCH = 1024
 
 
-class DiskNode(NodeHandle):
-    """A node handle: the gid and, once read, the snapshot's labels (ids; None when the
-    snapshot has no such vertex) and property blob. Equal to every handle of the same gid."""
-
-    __slots__ = ("blob", "gid", "labels")
-
-    def __init__(self, gid: int, labels: Any = UNLOADED, blob: bytes | None = None) -> None:
-        self.gid = gid
-        self.labels = labels
-        self.blob = blob
-
-    def __eq__(self, other: object) -> bool:
-        return other.__class__ is DiskNode and other.gid == self.gid  # type: ignore[attr-defined,unused-ignore]
-
-    def __hash__(self) -> int:
-        return hash(self.gid)
-
-    def __repr__(self) -> str:
-        return f"DiskNode({self.gid})"
-
-
-class DiskRel(RelationshipHandle):
-    """A relationship handle: gid, endpoints and type id (fixed for life) and, once read, the
-    snapshot's property blob."""
-
-    __slots__ = ("blob", "dst", "gid", "src", "type")
-
-    def __init__(self, gid: int, src: int, rel_type: int, dst: int, blob: Any = UNLOADED) -> None:
-        self.gid = gid
-        self.src = src
-        self.type = rel_type
-        self.dst = dst
-        self.blob = blob
-
-    def __eq__(self, other: object) -> bool:
-        return other.__class__ is DiskRel and other.gid == self.gid  # type: ignore[attr-defined,unused-ignore]
-
-    def __hash__(self) -> int:
-        return hash(self.gid)
-
-    def __repr__(self) -> str:
-        return f"DiskRel({self.gid})"
-
-
-class VState:
-    """A vertex this transaction wrote: current and snapshot (``orig_*``) state."""
-
-    __slots__ = ("blob", "created", "deleted", "gid", "labels", "orig_blob", "orig_key",
-                 "orig_labels", "seq")
-
-    def __init__(self, gid: int, labels: tuple[int, ...], blob: bytes | None, created: bool,
-                 orig_key: bytes | None, seq: int) -> None:
-        self.seq = seq
-        """Order of first caching in the transaction (scans started before it skip it)."""
-        self.gid = gid
-        self.labels = labels
-        self.blob = blob
-        self.deleted = False
-        self.created = created
-        self.orig_key = orig_key
-        self.orig_labels = labels
-        self.orig_blob = blob
-
-
-class EState:
-    """A relationship this transaction created, changed or deleted."""
-
-    __slots__ = ("blob", "created", "deleted", "dst", "gid", "orig_blob", "orig_key", "src",
-                 "type")
-
-    def __init__(self, gid: int, src: int, rel_type: int, dst: int, blob: bytes | None,
-                 created: bool, orig_key: bytes | None) -> None:
-        self.gid = gid
-        self.src = src
-        self.type = rel_type
-        self.dst = dst
-        self.blob = blob
-        self.deleted = False
-        self.created = created
-        self.orig_key = orig_key
-        self.orig_blob = blob
-
-
-def _props(blob: bytes | None) -> dict[int, Any]:
-    return _unpackb(blob, strict_map_key=False) if blob else {}
-
-
-def _pack_props(data: dict[int, Any]) -> bytes | None:
+def _packprops_of(data: dict[int, Any]) -> bytes | None:
     """A property blob (None when empty); values that cannot be stored raise
     ``CypherTypeError``."""
     if not data:
@@ -211,11 +116,7 @@ class DiskTransaction:
         self._pids: set[int] = set()
         """Property ids this transaction stored (for ``statistics().property_keys``)."""
         self._seq = 0
-        self._by_label: dict[int, set[int]] = {}
-        """Cached vertices by current label: the candidates of a label scan's cache pass."""
-        self._eq: dict[tuple[int, int], dict[bytes, set[int]]] = {}
-        """Cached vertices by (label, property, equality key of the value), built for a pair
-        the first time an equality lookup needs it and kept current by every write after."""
+        self._index = CacheIndex()
         self._mem = 0
         self._limit = engine._tx_memory_limit
         self.closed = False
@@ -376,55 +277,6 @@ class DiskTransaction:
             if not w.deleted and matches(w):
                 yield DiskNode(w.gid, None, None)
 
-    def _cached_with_label(self, lid: int) -> list[int]:
-        found = self._by_label.get(lid)
-        return list(found) if found else []
-
-    def _cached_equal(self, lid: int, pid: int, value: Any) -> list[int]:
-        """Gids of cached vertices with label ``lid`` whose ``pid`` may equal ``value``."""
-        if not self._vs:
-            return []
-        table = self._eq.get((lid, pid))
-        if table is None:
-            table = self._eq[(lid, pid)] = {}
-            for w in self._vs.values():
-                if not w.deleted and lid in w.labels:
-                    key = _eq_key(_props(w.blob).get(pid))
-                    if key is not None:
-                        table.setdefault(key, set()).add(w.gid)
-        key = _eq_key(value)
-        found = table.get(key) if key is not None else None
-        return list(found) if found else []
-
-    def _track(self, w: VState, old_labels: tuple[int, ...], old_blob: bytes | None) -> None:
-        """Keep the cache's label and equality maps current after ``w`` changed from
-        (``old_labels``, ``old_blob``); a vertex just cached or created comes from ((), None)."""
-        gid = w.gid
-        new_labels = () if w.deleted else w.labels
-        if old_labels != new_labels:
-            by_label = self._by_label
-            for lid in old_labels:
-                if lid not in new_labels:
-                    by_label[lid].discard(gid)
-            for lid in new_labels:
-                if lid not in old_labels:
-                    by_label.setdefault(lid, set()).add(gid)
-        if self._eq:
-            new_blob = None if w.deleted else w.blob
-            if old_labels == new_labels and old_blob is new_blob:
-                return
-            old_data = _props(old_blob)
-            new_data = _props(new_blob)
-            for (lid, pid), table in self._eq.items():
-                if lid in old_labels:
-                    key = _eq_key(old_data.get(pid))
-                    if key is not None and key in table:
-                        table[key].discard(gid)
-                if lid in new_labels:
-                    key = _eq_key(new_data.get(pid))
-                    if key is not None:
-                        table.setdefault(key, set()).add(gid)
-
     def nodes(self) -> Iterator[NodeHandle]:
         """Every visible node, in gid order for the snapshot's, then the new ones."""
         scan = (DiskNode(*_vertex_entry(k, v)) for k, v in self._scan("vertex", b"", None))
@@ -463,12 +315,12 @@ class DiskTransaction:
         if lid in self._label_indexes:
             prefix = id_bytes(lid)
             gids = (gid_at_end(k) for k, _ in self._prefixed("label", prefix))
-            return self._merge_nodes(gids, has, self._cached_with_label(lid))
+            return self._merge_nodes(gids, has, self._index.with_label(lid))
         scan = (
             DiskNode(*_vertex_entry(k, v)) for k, v in self._scan("vertex", b"", None)
             if lid in vertex_labels(k)
         )
-        return self._merge_nodes(scan, has, self._cached_with_label(lid))
+        return self._merge_nodes(scan, has, self._index.with_label(lid))
 
     def _labelled(self, lid: int) -> Iterator[tuple[DiskNode, dict[int, Any]]]:
         """Snapshot vertices with label ``lid`` and their properties (a scan of the vertex
@@ -476,7 +328,7 @@ class DiskTransaction:
         for k, v in self._scan("vertex", b"", None):
             labels = vertex_labels(k)
             if lid in labels:
-                yield DiskNode(GID.unpack_from(k)[0], labels, v or None), _props(v)
+                yield DiskNode(GID.unpack_from(k)[0], labels, v or None), props_of(v)
 
     def _lookup(self, label: str, keys: tuple[str, ...], test: Any, bounds: Any,
                 equal: Any = None) -> Iterator[NodeHandle]:
@@ -496,16 +348,16 @@ class DiskTransaction:
         def matches(w: VState) -> bool:
             if lid not in w.labels:
                 return False
-            data = _props(w.blob)
+            data = props_of(w.blob)
             values = [data.get(p) for p in pids]
             return None not in values and bool(test(values))
 
         if not self._vs:
             cached: list[int] = []
         elif equal is not None:
-            cached = self._cached_equal(lid, pids[0], equal)
+            cached = self._index.equal(self._vs, lid, pids[0], equal)
         else:
-            cached = self._cached_with_label(lid)
+            cached = self._index.with_label(lid)
         iid = self._indexes.get(IndexSpec(label, keys))
         if iid is not None:
             found = bounds()
@@ -613,7 +465,7 @@ class DiskTransaction:
     def node_properties(self, node: NodeHandle) -> dict[str, Any]:
         blob = self._node_state(node)[1]
         names = self._catalog.properties.names
-        return {names[k]: v for k, v in _props(blob).items()}
+        return {names[k]: v for k, v in props_of(blob).items()}
 
     def expand(
         self, node: NodeHandle, direction: Direction, types: tuple[str, ...] | None = None
@@ -697,7 +549,7 @@ class DiskTransaction:
 
     def relationship_properties(self, rel: RelationshipHandle) -> dict[str, Any]:
         names = self._catalog.properties.names
-        return {names[k]: v for k, v in _props(self._rel_blob(rel)).items()}
+        return {names[k]: v for k, v in props_of(self._rel_blob(rel)).items()}
 
     def is_deleted(self, entity: NodeHandle | RelationshipHandle) -> bool:
         """True when this transaction deleted the entity or it is not visible."""
@@ -743,7 +595,7 @@ class DiskTransaction:
             if orig_key is None:
                 raise _deleted("node", gid)
             w = self._vs[gid] = VState(gid, n.labels, n.blob, False, orig_key, self._next_seq())
-            self._track(w, (), None)
+            self._index.track(w, (), None)
             self._grow(VSTATE_BYTES + (len(n.blob) if n.blob else 0))
         elif w.deleted:
             raise _deleted("node", gid)
@@ -772,7 +624,7 @@ class DiskTransaction:
         pid = self._catalog.property_id
         data = {pid(k): v for k, v in properties.items() if v is not None}
         self._pids.update(data)
-        return _pack_props(data)
+        return _packprops_of(data)
 
     def create_node(
         self, labels: Iterable[str] = (), properties: Mapping[str, Any] | None = None
@@ -784,7 +636,7 @@ class DiskTransaction:
         blob = self._encode(properties)
         gid = catalog.new_gid()
         w = self._vs[gid] = VState(gid, label_ids, blob, True, None, self._next_seq())
-        self._track(w, (), None)
+        self._index.track(w, (), None)
         self._touched.add(gid)
         self._grow(VSTATE_BYTES + (len(blob) if blob else 0))
         return DiskNode(gid, None, None)
@@ -825,7 +677,7 @@ class DiskTransaction:
         if lid in old:
             return False
         w.labels = (*old, lid)
-        self._track(w, old, w.blob)
+        self._index.track(w, old, w.blob)
         return True
 
     def remove_label(self, node: NodeHandle, label: str) -> bool:
@@ -837,12 +689,12 @@ class DiskTransaction:
         if lid is None or lid not in old:
             return False
         w.labels = tuple(x for x in old if x != lid)
-        self._track(w, old, w.blob)
+        self._index.track(w, old, w.blob)
         return True
 
     def _set(self, blob: bytes | None, key: str, value: Any) -> tuple[bytes | None, bool]:
         """``blob`` with ``key`` set (None: removed), and whether it changed."""
-        data = _props(blob)
+        data = props_of(blob)
         if value is None:
             pid = self._catalog.properties.ids.get(key)
             if pid is None or data.pop(pid, None) is None:
@@ -851,7 +703,7 @@ class DiskTransaction:
             pid = self._catalog.property_id(key)
             data[pid] = value
             self._pids.add(pid)
-        return _pack_props(data), True
+        return _packprops_of(data), True
 
     def set_node_property(self, node: NodeHandle, key: str, value: Any) -> None:
         """Set (None: remove) a node property."""
@@ -860,7 +712,7 @@ class DiskTransaction:
         old = w.blob
         w.blob, changed = self._set(old, key, value)
         if changed:
-            self._track(w, w.labels, old)
+            self._index.track(w, w.labels, old)
             self._grow((len(w.blob) if w.blob else 0) - (len(old) if old else 0))
 
     def set_relationship_property(self, rel: RelationshipHandle, key: str, value: Any) -> None:
@@ -896,7 +748,7 @@ class DiskTransaction:
         for _ in self._expand(node.gid, node, Direction.BOTH, None):
             raise NodeHasRelationshipsError()
         w.deleted = True
-        self._track(w, w.labels, w.blob)
+        self._index.track(w, w.labels, w.blob)
         return True
 
     def detach_delete_node(self, node: NodeHandle) -> int:
@@ -910,7 +762,7 @@ class DiskTransaction:
         for rel in rels:
             self.delete_relationship(rel)
         w.deleted = True
-        self._track(w, w.labels, w.blob)
+        self._index.track(w, w.labels, w.blob)
         return len(rels)
 
     # ------------------------------------------------------------------------------ end
@@ -940,8 +792,7 @@ class DiskTransaction:
         self._new_out = {}
         self._new_in = {}
         self._touched = set()
-        self._by_label = {}
-        self._eq = {}
+        self._index = CacheIndex()
 
     def _written(self) -> tuple[dict[int, VState], dict[int, EState], set[int]]:
         return self._vs, self._es, self._touched
@@ -949,17 +800,6 @@ class DiskTransaction:
 
 def _always(_: Any) -> bool:
     return True
-
-
-def _eq_key(value: Any) -> bytes | None:
-    """The equality map's key of a value: shared by exactly the values equal to it under
-    Cypher equality (``1`` and ``1.0``); None for null, NaN and what no property holds."""
-    if value is None:
-        return None
-    try:
-        return equality_prefix((value,))
-    except CypherTypeError:
-        return None
 
 
 def _vertex_entry(key: bytes, value: bytes) -> tuple[int, tuple[int, ...], bytes | None]:
