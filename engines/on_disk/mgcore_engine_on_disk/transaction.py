@@ -75,7 +75,7 @@ FIRST_BATCH = 16
 MAX_BATCH = 1024
 
 
-def _packprops_of(data: dict[int, Any]) -> bytes | None:
+def _pack_props(data: dict[int, Any]) -> bytes | None:
     """A property blob (None when empty); values that cannot be stored raise
     ``CypherTypeError``."""
     if not data:
@@ -624,7 +624,7 @@ class DiskTransaction:
         pid = self._catalog.property_id
         data = {pid(k): v for k, v in properties.items() if v is not None}
         self._pids.update(data)
-        return _packprops_of(data)
+        return _pack_props(data)
 
     def create_node(
         self, labels: Iterable[str] = (), properties: Mapping[str, Any] | None = None
@@ -703,7 +703,7 @@ class DiskTransaction:
             pid = self._catalog.property_id(key)
             data[pid] = value
             self._pids.add(pid)
-        return _packprops_of(data), True
+        return _pack_props(data), True
 
     def set_node_property(self, node: NodeHandle, key: str, value: Any) -> None:
         """Set (None: remove) a node property."""
