@@ -62,6 +62,8 @@ from mgcore_engine_on_disk.store import Store
 from mgcore_engine_on_disk.transaction import DiskTransaction, VState
 
 FORMAT_VERSION = 1
+COMPACT_AFTER = 100_000
+"""The fewest deletions in a column family that trigger its full compaction."""
 DB_DIR = "rocksdb"
 SNAPSHOT_DIR = "snapshots"
 ISOLATION_MESSAGE = (
@@ -95,6 +97,8 @@ class OnDiskEngine:
         self._tx_memory_limit = 0
         self._retention = 3
         self._transactions: dict[int, DiskTransaction] = {}
+        self._garbage: Counter[str] = Counter()
+        """Keys deleted per column family since its last full compaction."""
         self._snapshot_lock = threading.Lock()
         self._snapshot_ts: int | None = None
         """The commit timestamp the last checkpoint of this run holds."""
@@ -209,6 +213,25 @@ class OnDiskEngine:
             self._recent.record(ts, touched, es, oldest)
         tx._release()
         store.committer.wait(seq)
+        garbage = self._garbage
+        if garbage and max(garbage.values()) >= COMPACT_AFTER:
+            self._collect_garbage()
+
+    def _collect_garbage(self) -> None:
+        """Start a full compaction of a family in which more keys were deleted since its last
+        one than it holds live (at least ``COMPACT_AFTER``): RocksDB drops an old version only
+        when a compaction rewrites the file holding it, and a file moved to the last level
+        unchanged keeps its deletion markers, so without this, rewrites of the same data could
+        leave disk use growing. The cost is proportional to the family, so amortised over the
+        deletions that triggered it."""
+        stats = self._catalog.stats
+        with self._commit_lock:
+            for family, deleted in self._garbage.items():
+                live = stats.relationships if family in ("out", "in", "edge") else stats.nodes
+                if deleted >= max(COMPACT_AFTER, live) and self.store.compact_in_background(
+                        family):
+                    self._garbage[family] = 0
+                    return
 
     def _entries(self, gid: int, labels: tuple[int, ...], blob: bytes | None,
                  out: dict[tuple[str, bytes], bytes]) -> None:
@@ -296,6 +319,7 @@ class OnDiskEngine:
                         unique: Mapping[int, tuple[dict[bytes, Any], dict[bytes, Any]]]) -> None:
         h = self.store.handle
         hv = h["vertex"]
+        garbage = self._garbage
         labels_delta: Counter[int] = Counter()
         entries_delta: Counter[int] = Counter()
         for w in vs.values():
@@ -307,6 +331,7 @@ class OnDiskEngine:
             if not w.created:
                 self._entries(gid, w.orig_labels, w.orig_blob, old)
                 batch.delete(w.orig_key, hv)
+                garbage["vertex"] += 1
                 labels_delta.subtract(w.orig_labels)
             if w.deleted:
                 stats.nodes -= 1
@@ -318,6 +343,7 @@ class OnDiskEngine:
                 labels_delta.update(w.labels)
             for family, key in old.keys() - new.keys():
                 batch.delete(key, h[family])
+                garbage[family] += 1
                 if family == "label_property":
                     entries_delta[_index_id(key)] -= 1
             for family, key in new.keys() - old.keys():
@@ -330,6 +356,7 @@ class OnDiskEngine:
                 hu = h["unique"]
                 for key in old_u.keys() - new_u.keys():
                     batch.delete(key, hu)
+                    garbage["unique"] += 1
                 for key in new_u.keys() - old_u.keys():
                     batch.put(key, GID.pack(gid), hu)
         for lid, n in labels_delta.items():
@@ -342,6 +369,7 @@ class OnDiskEngine:
     def _write_edges(self, batch: Any, tx: DiskTransaction, ts: int, stats: Stats) -> None:
         h = self.store.handle
         h_out, h_in, h_edge = h["out"], h["in"], h["edge"]
+        garbage = self._garbage
         types = stats.types
         for e in tx._es.values():
             if e.created:
@@ -356,10 +384,14 @@ class OnDiskEngine:
                 batch.delete(e.orig_key, h_out)
                 batch.delete(in_key(e.dst, e.type, e.src, e.gid), h_in)
                 batch.delete(GID.pack(e.gid), h_edge)
+                garbage["out"] += 1
+                garbage["in"] += 1
+                garbage["edge"] += 1
                 stats.relationships -= 1
                 types[e.type] = types.get(e.type, 0) - 1
             else:
                 batch.delete(e.orig_key, h_out)
+                garbage["out"] += 1
                 batch.put(out_key(e.src, e.type, e.dst, e.gid, ts), e.blob or b"", h_out)
 
     # ------------------------------------------------------------------------ schema views

@@ -20,8 +20,10 @@ from typing import Any
 
 from rocksdict import (
     BlockBasedOptions,
+    BottommostLevelCompaction,
     Cache,
     Checkpoint,
+    CompactOptions,
     DBRecoveryMode,
     Options,
     Rdict,
@@ -78,6 +80,7 @@ class Store:
         self._no_sync = WriteOptions()
         self._no_sync.sync = False
         self.committer = Committer(self.db, fsync)
+        self._compaction: threading.Thread | None = None
 
     def batch(self) -> WriteBatch:
         return WriteBatch(raw_mode=True)
@@ -110,11 +113,36 @@ class Store:
             raise StorageError(f"Cannot create a checkpoint in {target}: {exc}") from None
         os.replace(tmp, target)
 
+    def compact_in_background(self, family: str) -> bool:
+        """Start rewriting ``family`` completely, last level included (dropping old versions
+        and deletion markers no snapshot needs), in a thread; compaction releases the GIL.
+        False when a compaction is already running."""
+        running = self._compaction
+        if running is not None and running.is_alive():
+            return False
+        opts = CompactOptions()
+        opts.set_bottommost_level_compaction(BottommostLevelCompaction.force())
+        view = self.cf[family]
+
+        def run() -> None:
+            try:
+                view.compact_range(None, None, opts)
+            except Exception as exc:  # RocksDB's error; the data is unaffected
+                log.warning("compacting column family %s failed: %s", family, exc)
+
+        self._compaction = threading.Thread(target=run, name=f"mgcore-on-disk-compact-{family}",
+                                            daemon=True)
+        self._compaction.start()
+        return True
+
     def close(self) -> None:
         """Stop the committer, sync the WAL and close RocksDB. RocksDB releases its lock only
         when nothing refers to the database any more: every iterator, column family view and
         handle must be gone (the engine ends its transactions first)."""
         self.committer.stop()
+        if self._compaction is not None:
+            self._compaction.join()
+            self._compaction = None
         self.cf = {}
         self.handle = {}
         try:

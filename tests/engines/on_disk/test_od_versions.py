@@ -147,3 +147,54 @@ def test_old_snapshot_reads_old_version_then_compaction_drops_it(
     assert tx.node_property(tx.node(a), "x") == REWRITES // 2  # type: ignore[arg-type]
     assert list(tx.nodes_by_label("Filler")) == []
     tx.rollback()
+
+
+
+
+def _deletion_markers(engine: OnDiskEngine) -> int:
+    """Deletion markers in the table files of every column family."""
+    store = engine._store
+    assert store is not None
+    return sum(int(f["num_deletions"]) for f in store.db.live_files())
+
+
+def _rewrite_node(engine: OnDiskEngine, gid: int, first: int, times: int,
+                  flush: bool = True) -> None:
+    """Set the node's ``x`` ``times`` times (one commit each), flushing the vertex family every
+    ten commits (with ``flush``) so that old versions and their deletion markers reach table
+    files."""
+    store = engine._store
+    assert store is not None
+    for i in range(first, first + times):
+        tx = engine.begin()
+        tx.set_node_property(tx.node(gid), "x", i)
+        tx.commit()
+        if flush and i % 10 == 9:
+            store.cf["vertex"].flush()
+
+
+def test_many_deletions_start_a_full_compaction(
+    make_engine: Callable[..., OnDiskEngine], monkeypatch: object
+) -> None:
+    """Once a family has had more deletions than it holds live keys (at least COMPACT_AFTER),
+    the engine compacts it fully in the background, so old versions and their deletion markers
+    leave the files without any manual compaction; below the threshold nothing starts."""
+    import mgcore_engine_on_disk.engine as engine_module
+
+    monkeypatch.setattr(engine_module, "COMPACT_AFTER", 300)  # type: ignore[attr-defined]
+    engine = make_engine(**FAST)
+    a, _, _ = _graph(engine)
+    store = engine._store
+    assert store is not None
+    _rewrite_node(engine, a, 0, 250)  # 250 vertex deletions: below the threshold
+    assert store._compaction is None
+    assert _deletion_markers(engine) > 0
+    _rewrite_node(engine, a, 250, 50, flush=False)  # the 300th deletion starts it
+    assert store._compaction is not None
+    store._compaction.join(timeout=60)
+    assert _deletion_markers(engine) == 0
+    assert len(cf_keys(engine, "vertex")) == 2
+    assert engine._garbage["vertex"] == 0
+    tx = engine.begin()
+    assert tx.node_property(tx.node(a), "x") == 299
+    tx.rollback()
