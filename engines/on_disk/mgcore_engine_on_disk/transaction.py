@@ -38,7 +38,6 @@ from mgcore.storage.kit.codec import (
     equality_bounds,
     equality_prefix,
     range_bounds,
-    split_index_key,
     string_prefix_bounds,
 )
 from mgcore.storage.kit.lookups import cypher_equals, in_range, range_family
@@ -210,6 +209,17 @@ class DiskTransaction:
             raise _deleted("node", n.gid)
         return n.labels, n.blob
 
+    def _check_alive(self, node: NodeHandle) -> None:
+        """Raise ``DeletedObjectError`` unless ``node`` is visible, without reading it: a
+        handle this transaction made from the snapshot and has not read yet names a vertex of
+        the snapshot (scans, index entries and adjacency are consistent with it)."""
+        w = self._vs.get(node.gid) if self._vs else None
+        if w is not None:
+            if w.deleted:
+                raise _deleted("node", node.gid)
+        elif node.labels is None:  # type: ignore[attr-defined]
+            raise _deleted("node", node.gid)
+
     def _rel_blob(self, rel: RelationshipHandle) -> bytes | None:
         e = self._es.get(rel.gid) if self._es else None
         if e is not None:
@@ -334,9 +344,10 @@ class DiskTransaction:
                 equal: Any = None) -> Iterator[NodeHandle]:
         """Nodes with ``label`` whose values of ``keys`` pass ``test(values)``. ``bounds()``
         gives the index key range (without the index id) of an index on exactly ``keys``, or
-        None when no key can match; without such an index the vertices are scanned. ``equal``
-        is the value an equality lookup on one key compares with (its cache candidates come
-        from the equality map)."""
+        None when no key can match; without such an index the vertices are scanned. The range
+        is exact (the codec's equality, range and prefix bounds are, for the values a lookup
+        takes), so index entries are not re-tested. ``equal`` is the value an equality lookup
+        on one key compares with (its cache candidates come from the equality map)."""
         catalog = self._catalog
         found_lid = catalog.labels.ids.get(label)
         found_pids = [catalog.properties.ids.get(k) for k in keys]
@@ -365,15 +376,11 @@ class DiskTransaction:
                 return self._merge_nodes((), matches, cached)
             lo, hi = found
             prefix = id_bytes(iid)
-
-            def candidates() -> Iterator[int]:
-                for k, _ in self._scan("label_property", prefix + lo,
-                                       prefix + hi if hi is not None else successor(prefix)):
-                    values, gid = split_index_key(k[4:])
-                    if test(values):
-                        yield gid
-
-            return self._merge_nodes(candidates(), matches, cached)
+            entries = self._scan("label_property", prefix + lo,
+                                 prefix + hi if hi is not None else successor(prefix))
+            if not self._vs:
+                return (DiskNode(gid_at_end(k)) for k, _ in entries)
+            return self._merge_nodes((gid_at_end(k) for k, _ in entries), matches, cached)
 
         def scanned() -> Iterator[DiskNode]:
             for node, data in self._labelled(lid):
@@ -471,7 +478,7 @@ class DiskTransaction:
         self, node: NodeHandle, direction: Direction, types: tuple[str, ...] | None = None
     ) -> Iterator[tuple[RelationshipHandle, NodeHandle]]:
         """Visible relationships at ``node`` in ``direction`` (self-loops once with BOTH)."""
-        self._node_state(node)
+        self._check_alive(node)
         tids: list[int] | None = None
         if types is not None:
             ids = self._catalog.types.ids
@@ -654,8 +661,8 @@ class DiskTransaction:
             if any(value is not None for value in properties.values()):
                 raise PropertiesOnEdgesDisabled()
             properties = None
-        self._node_state(start)
-        self._node_state(end)
+        self._check_alive(start)
+        self._check_alive(end)
         tid = self._catalog.type_id(rel_type)
         blob = self._encode(properties)
         egid = self._catalog.new_egid()
