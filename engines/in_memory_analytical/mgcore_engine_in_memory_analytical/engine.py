@@ -47,6 +47,7 @@ from mgcore.storage.errors import (
     UnsupportedOperation,
 )
 from mgcore.storage.kit.marker import check_marker
+from mgcore.storage.kit.settings import setting_bool
 from mgcore.storage.protocol import API_VERSION, TRANSACTION_METHODS, EngineContext
 from mgcore.storage.records import ConstraintKind, ConstraintSpec, IsolationLevel
 from mgcore.values.graph import NodeHandle, RelationshipHandle
@@ -70,7 +71,6 @@ from mgcore_engine_in_memory_tx.objects import (
     share_blob,
 )
 from mgcore_engine_in_memory_tx.schema import Schema
-from mgcore_engine_in_memory_tx.settings import setting_bool
 from mgcore_engine_in_memory_tx.transaction import (
     ClosedTransaction,
     InMemoryTransaction,

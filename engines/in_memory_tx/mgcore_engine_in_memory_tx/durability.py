@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 from mgcore.errors import ClientError
 from mgcore.storage.errors import StorageError
 from mgcore.storage.kit import serde
+from mgcore.storage.kit.settings import setting_bool, setting_int
 from mgcore.storage.kit.snapshot import apply_retention, list_snapshots
 from mgcore.storage.kit.wal import (
     CommitTicket,
@@ -84,7 +85,6 @@ from mgcore_engine_in_memory_tx.objects import (
     adj_remove,
     share_blob,
 )
-from mgcore_engine_in_memory_tx.settings import setting_bool, setting_int
 from mgcore_engine_in_memory_tx.snapshot_io import (
     SchemaSpec,
     load_snapshot,

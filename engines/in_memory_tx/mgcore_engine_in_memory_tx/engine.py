@@ -52,6 +52,7 @@ from typing import Any, ClassVar
 from mgcore.storage.capabilities import Capabilities
 from mgcore.storage.errors import StorageError, UnsupportedOperation
 from mgcore.storage.kit.marker import check_marker
+from mgcore.storage.kit.settings import setting_bool
 from mgcore.storage.protocol import API_VERSION, EngineContext, SchemaManager
 from mgcore.storage.records import (
     ConstraintSpec,
@@ -73,7 +74,6 @@ from mgcore_engine_in_memory_tx.objects import (
     Vertex,
 )
 from mgcore_engine_in_memory_tx.schema import Schema
-from mgcore_engine_in_memory_tx.settings import setting_bool
 from mgcore_engine_in_memory_tx.transaction import InMemoryTransaction, TxStats, _undo
 
 """Marker in the data directory naming the engine and its on-disk format."""

@@ -36,6 +36,7 @@ from mgcore.storage.errors import (
 )
 from mgcore.storage.kit.codec import index_key, key_prefix
 from mgcore.storage.kit.marker import check_marker
+from mgcore.storage.kit.settings import setting_bool
 from mgcore.storage.protocol import API_VERSION, EngineContext
 from mgcore.storage.records import (
     ConstraintKind,
@@ -85,8 +86,6 @@ class OnDiskEngine:
 
     def __init__(self) -> None:
         self._commit_lock = threading.RLock()
-        self._active: dict[int, int] = {}
-        """Start timestamp of every running transaction, by ``id(tx)``."""
         self._recent = RecentWrites()
         self._store: Store | None = None
         self._catalog: Catalog = None  # type: ignore[assignment]
@@ -97,6 +96,7 @@ class OnDiskEngine:
         self._tx_memory_limit = 0
         self._retention = 3
         self._transactions: dict[int, DiskTransaction] = {}
+        """Every running transaction, by ``id(tx)``."""
         self._garbage: Counter[str] = Counter()
         """Keys deleted per column family since its last full compaction."""
         self._snapshot_lock = threading.Lock()
@@ -120,7 +120,7 @@ class OnDiskEngine:
         settings = ctx.settings
         self._ctx = ctx
         self._directory = directory
-        self._properties_on_edges = _bool(settings.get("storage_properties_on_edges"), True)
+        self._properties_on_edges = setting_bool(settings.get("storage_properties_on_edges"), True)
         self._tx_memory_limit = (
             int(setting(settings, "storage_on_disk_transaction_memory_mib")) * MIB
         )
@@ -165,16 +165,19 @@ class OnDiskEngine:
         with self._commit_lock:
             tx = DiskTransaction(self, self._catalog.ts, store.iterators(), self._lp_indexes,
                                  self._label_indexes, read_only)
-            self._active[id(tx)] = tx.start_ts
             self._transactions[id(tx)] = tx
         return tx
 
     def _finished(self, tx: DiskTransaction) -> None:
         """``tx`` ended without committing (or after its commit was applied)."""
         with self._commit_lock:
-            self._active.pop(id(tx), None)
             self._transactions.pop(id(tx), None)
-            self._recent.forget_before(min(self._active.values()) if self._active else None)
+            self._recent.forget_before(self._oldest_start())
+
+    def _oldest_start(self) -> int | None:
+        """Start timestamp of the oldest running transaction (None: none runs)."""
+        running = self._transactions
+        return min(tx.start_ts for tx in running.values()) if running else None
 
     def _commit(self, tx: DiskTransaction) -> None:
         """Validate ``tx`` and apply its writes in one batch (module docstring)."""
@@ -207,10 +210,8 @@ class OnDiskEngine:
                 catalog.ts = ts - 1
                 raise
             catalog.stats = stats
-            self._active.pop(id(tx), None)
             self._transactions.pop(id(tx), None)
-            oldest = min(self._active.values()) if self._active else None
-            self._recent.record(ts, touched, es, oldest)
+            self._recent.record(ts, touched, es, self._oldest_start())
         tx._release()
         store.committer.wait(seq)
         garbage = self._garbage
@@ -517,14 +518,6 @@ def _unique_violation(spec: ConstraintSpec) -> ConstraintViolation:
 
 def _index_id(key: bytes) -> int:
     return int.from_bytes(key[:4], "big")
-
-
-def _bool(value: Any, default: bool) -> bool:
-    if value is None:
-        return default
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
 
 
 def _directory_size(path: Path) -> int:

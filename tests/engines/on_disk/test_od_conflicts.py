@@ -188,7 +188,7 @@ def test_table_empty_when_no_transaction_runs(engine: OnDiskEngine) -> None:
     assert len(engine._recent) > 0
     long.rollback()
     assert len(engine._recent) == 0
-    assert engine._active == {}
+    assert engine._transactions == {}
 
 
 def test_concurrent_increments_lose_no_update(engine: OnDiskEngine) -> None:

@@ -203,7 +203,7 @@ def test_only_snapshot_isolation(engine: OnDiskEngine) -> None:
             engine.begin(level)
         with pytest.raises(UnsupportedOperation):
             engine.set_isolation_level(level)
-    assert engine._active == {}
+    assert engine._transactions == {}
     engine.set_isolation_level(IsolationLevel.SNAPSHOT_ISOLATION)
     tx = engine.begin(IsolationLevel.SNAPSHOT_ISOLATION)
     assert tx.isolation is IsolationLevel.SNAPSHOT_ISOLATION
@@ -226,7 +226,7 @@ def test_transaction_memory_limit(make_engine: MakeEngine) -> None:
     tx.rollback()
     assert engine.statistics().node_count == 0
     assert cf_keys(engine, "vertex") == []
-    assert engine._active == {}
+    assert engine._transactions == {}
     tx = engine.begin()
     for i in range(100):
         tx.create_node(["M"], {"i": i})

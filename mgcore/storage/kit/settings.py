@@ -1,4 +1,4 @@
-"""Parsing of the engine's settings (``EngineContext.settings``): a value comes as given by the
+"""Parsing of an engine's settings (``EngineContext.settings``): a value comes as given by the
 config file, an ``MGCORE_*`` variable or a flag (a string) or by the embedded API (a Python value),
 and ``None`` when it was not set."""
 
