@@ -153,18 +153,22 @@ class DiskSchema:
 
     def drop_index(self, spec: IndexSpec) -> bool:
         """Delete the index and its entries; False when it did not exist."""
+        return self._drop(spec, self._engine._catalog.indexes)
+
+    def _drop(self, spec: IndexSpec | ConstraintSpec, defined: dict[Any, int]) -> bool:
+        """Delete a definition (from ``defined``) and its entries in one batch."""
         engine = self._engine
         catalog = engine._catalog
         with engine._commit_lock:
-            sid = catalog.indexes.get(spec)
+            sid = defined.get(spec)
             if sid is None:
                 return False
             batch = engine.store.batch()
             self._remove(spec, sid, batch)
-            catalog.stats.index_entries.pop(sid, None)
-            batch.put(STATS, catalog.stats.pack(), engine.store.handle["meta"])
+            if catalog.stats.index_entries.pop(sid, None) is not None:
+                batch.put(STATS, catalog.stats.pack(), engine.store.handle["meta"])
             self._commit_batch(batch)
-            del catalog.indexes[spec]
+            del defined[spec]
             engine._publish_schema()
         return True
 
@@ -245,18 +249,7 @@ class DiskSchema:
 
     def drop_constraint(self, spec: ConstraintSpec) -> bool:
         """Stop enforcing the constraint; False when it did not exist."""
-        engine = self._engine
-        catalog = engine._catalog
-        with engine._commit_lock:
-            sid = catalog.constraints.get(spec)
-            if sid is None:
-                return False
-            batch = engine.store.batch()
-            self._remove(spec, sid, batch)
-            self._commit_batch(batch)
-            del catalog.constraints[spec]
-            engine._publish_schema()
-        return True
+        return self._drop(spec, self._engine._catalog.constraints)
 
     def constraints(self) -> list[ConstraintSpec]:
         """Every constraint, in the order created."""
