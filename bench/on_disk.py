@@ -25,6 +25,7 @@ Run from the repository root with the venv active::
     python bench/on_disk.py                                   # 1,000,000 / 10,000,000
     python bench/on_disk.py --nodes 100000 --rels 1000000
     python bench/on_disk.py --memory-cap-mib 384 --keep /tmp/mgdisk
+    python bench/on_disk.py --reads-only --keep /tmp/mgdisk     # reads again, uncapped
 """
 
 from __future__ import annotations
@@ -191,6 +192,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--memory-cap-mib", type=int, default=None)
     parser.add_argument("--keep", help="data directory to create and keep (default: temporary)")
+    parser.add_argument("--reads-only", action="store_true",
+                        help="skip the import: measure reads on what an earlier --keep run left")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -201,12 +204,19 @@ def main() -> None:
 
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="mgbench-disk-"))
     data = base / "data"
-    if data.exists():
+    if args.reads_only:
+        if not args.keep or not data.exists():
+            raise SystemExit("--reads-only needs the --keep directory of an earlier run")
+    elif data.exists():
         shutil.rmtree(data)
     cap = Cap(args.memory_cap_mib)
     try:
-        imported = run_phase("import", args, data, cap)
-        assert (imported["vertex_count"], imported["edge_count"]) == (args.nodes, args.rels)
+        if args.reads_only:
+            imported = {"import_s": 0.0, "nodes_s": 0.0, "peak_rss": 0,
+                        "disk_bytes": directory_bytes(data / "rocksdb")}
+        else:
+            imported = run_phase("import", args, data, cap)
+            assert (imported["vertex_count"], imported["edge_count"]) == (args.nodes, args.rels)
         reads = run_phase("reads", args, data, cap)
     finally:
         cap.close()
@@ -217,9 +227,11 @@ def main() -> None:
           f"{args.rels:,} relationships, UNWIND transactions of {args.batch:,}; "
           f"memory cap: {cap.how}"
           + (f" at {args.memory_cap_mib} MiB" if args.memory_cap_mib else ""))
-    print(f"import            {imported['import_s']:9.1f} s  (nodes {imported['nodes_s']:.1f} s; "
-          f"{args.rels / max(1e-9, imported['import_s'] - imported['nodes_s']):,.0f} "
-          f"relationships/s), peak RSS {imported['peak_rss'] / 2**20:,.0f} MiB")
+    if not args.reads_only:
+        print(f"import            {imported['import_s']:9.1f} s  (nodes "
+              f"{imported['nodes_s']:.1f} s; "
+              f"{args.rels / max(1e-9, imported['import_s'] - imported['nodes_s']):,.0f} "
+              f"relationships/s), peak RSS {imported['peak_rss'] / 2**20:,.0f} MiB")
     print(f"disk              {imported['disk_bytes'] / 2**20:9.1f} MiB, "
           f"{imported['disk_bytes'] / elements:.1f} bytes per node+relationship")
     print(f"point lookup      {reads['lookup_us']:9.1f} us median, {reads['lookup_p99_us']:.1f} "
