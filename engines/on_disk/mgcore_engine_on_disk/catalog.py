@@ -18,11 +18,13 @@ part-way through building one left (``building``).
 
 from __future__ import annotations
 
+import struct
 import threading
 from dataclasses import dataclass, field
 
 import msgpack
 
+from mgcore.storage.errors import StorageError
 from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec
 from mgcore_engine_on_disk.keys import ID, id_bytes
 from mgcore_engine_on_disk.store import Store
@@ -82,7 +84,14 @@ class Catalog:
         """Definitions whose entries were being written when the engine stopped."""
         self.stats = Stats()
         self._next_schema_id = 0
-        self._load()
+        try:
+            self._load()
+        except (ValueError, TypeError, KeyError, IndexError, struct.error,
+                msgpack.UnpackException) as exc:
+            raise StorageError(
+                f"The on-disk engine's metadata in {store.path} is damaged ({exc!r}); restore "
+                "the data directory from a checkpoint in snapshots/."
+            ) from None
 
     def _load(self) -> None:
         kinds = {LABEL: self.labels, TYPE: self.types, PROPERTY: self.properties}
@@ -92,7 +101,7 @@ class Catalog:
             assert isinstance(key, bytes) and isinstance(value, bytes)
             tag = key[:1]
             if tag == b"N":
-                names[key[1:2]][ID.unpack_from(key, 2)[0]] = value.decode("utf-8")
+                names[key[1:2]][ID.unpack_from(key, 2)[0]] = value.decode("utf-8", "surrogatepass")
             elif tag == b"I":
                 label, props, ready = msgpack.unpackb(value)
                 sid = ID.unpack_from(key, 1)[0]
@@ -133,7 +142,8 @@ class Catalog:
             if found is not None:
                 return found
             nid = len(table.names)
-            self._store.cf["meta"][b"N" + table.kind + id_bytes(nid)] = name.encode("utf-8")
+            record = name.encode("utf-8", "surrogatepass")
+            self._store.cf["meta"][b"N" + table.kind + id_bytes(nid)] = record
             table.names.append(name)
             table.ids[name] = nid
             return nid

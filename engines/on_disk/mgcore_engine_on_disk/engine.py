@@ -456,14 +456,14 @@ class OnDiskEngine:
         )
 
     def info(self) -> list[tuple[str, Any]]:
-        """Engine rows of SHOW STORAGE INFO, named as Memgraph names them."""
+        """Engine rows of SHOW STORAGE INFO, named as Memgraph names them (the kernel adds the
+        generic ones, disk usage among them)."""
         stats = self._catalog.stats
         nodes, rels = stats.nodes, stats.relationships
         return [
             ("vertex_count", nodes),
             ("edge_count", rels),
             ("average_degree", 2 * rels / nodes if nodes else 0.0),
-            ("disk_usage", _directory_size(self._directory / DB_DIR) if self._directory else 0),
             ("isolation_level", IsolationLevel.SNAPSHOT_ISOLATION.value),
         ]
 
@@ -519,13 +519,3 @@ def _unique_violation(spec: ConstraintSpec) -> ConstraintViolation:
 def _index_id(key: bytes) -> int:
     return int.from_bytes(key[:4], "big")
 
-
-def _directory_size(path: Path) -> int:
-    total = 0
-    for p in path.rglob("*"):
-        try:
-            if p.is_file():
-                total += p.stat().st_size
-        except OSError:
-            continue
-    return total

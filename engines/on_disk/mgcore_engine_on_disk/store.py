@@ -162,6 +162,9 @@ class Committer:
         self._requested = 0
         self._synced = 0
         self._written = 0
+        self._failed = 0
+        """The highest sequence number a failed sync was for: its waiters got the error; the
+        next commit tries again (a full disk may have been freed)."""
         self._error: BaseException | None = None
         self._stopping = False
         self._thread: threading.Thread | None = None
@@ -188,7 +191,7 @@ class Committer:
                 self._requested = seq
                 cond.notify()
             while self._synced < seq:
-                if self._error is not None:
+                if self._failed >= seq:
                     raise StorageError(
                         f"The commit was applied but could not be synced to disk: {self._error}"
                     )
@@ -201,28 +204,34 @@ class Committer:
         while True:
             with cond:
                 if self.fsync == "always":
-                    while self._requested <= self._synced and not self._stopping:
+                    while self._requested <= self._done() and not self._stopping:
                         cond.wait()
                 else:
                     cond.wait(BATCH_SYNC_SEC)
-                    if self._written <= self._synced and not self._stopping:
+                    if self._written <= self._done() and not self._stopping:
                         continue
-                if self._stopping and self._requested <= self._synced \
-                        and self._written <= self._synced:
+                if self._stopping and max(self._requested, self._written) <= self._done():
                     return
                 target = max(self._requested, self._written)
             try:
                 self._db.flush_wal(True)
-            except Exception as exc:  # an I/O error: waiters get it, the thread ends
+            except Exception as exc:  # an I/O error: the waiters up to target get it
                 log.error("syncing RocksDB's WAL failed: %s", exc)
                 with cond:
                     self._error = exc
+                    self._failed = max(self._failed, target)
                     cond.notify_all()
-                return
+                if self._stopping:
+                    return
+                continue
             with cond:
                 if target > self._synced:
                     self._synced = target
                 cond.notify_all()
+
+    def _done(self) -> int:
+        """The highest sequence number synced or given up on (the caller holds the lock)."""
+        return max(self._synced, self._failed)
 
     def stop(self) -> None:
         thread = self._thread

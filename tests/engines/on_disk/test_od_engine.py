@@ -19,7 +19,7 @@ from od_helpers import cf_keys
 
 from mgcore.errors import ClientError, MemoryLimitExceeded
 from mgcore.storage import Direction, IndexSpec
-from mgcore.storage.errors import UnsupportedOperation
+from mgcore.storage.errors import StorageError, UnsupportedOperation
 from mgcore.storage.kit.codec import index_key, key_prefix
 from mgcore.storage.kit.marker import MARKER_FILE
 from mgcore.storage.records import (
@@ -28,7 +28,7 @@ from mgcore.storage.records import (
     IsolationLevel,
     PropertyRange,
 )
-from mgcore_engine_on_disk.catalog import Catalog
+from mgcore_engine_on_disk.catalog import COUNTERS, Catalog
 from mgcore_engine_on_disk.engine import OnDiskEngine
 from mgcore_engine_on_disk.keys import GID, id_bytes
 
@@ -340,6 +340,23 @@ def test_half_built_index_is_removed_on_reopen(engine: OnDiskEngine, reopen: Reo
     tx.rollback()
     # The removed index can be built for real afterwards.
     assert engine.schema.create_index(half)
+
+
+def test_damaged_metadata_is_a_clear_error(make_engine: MakeEngine, tmp_path: Path) -> None:
+    """A metadata record that does not decode stops the open with a StorageError saying the
+    metadata is damaged (and where to restore from), not with a decoder's exception."""
+    directory = tmp_path / "damaged"
+    engine = make_engine(directory=directory)
+    tx = engine.begin()
+    tx.create_node(["A"], {"x": 1})
+    tx.commit()
+    store = engine._store
+    assert store is not None
+    store.cf["meta"][COUNTERS] = b"\xc1 not msgpack"
+    del store
+    engine.close()
+    with pytest.raises(StorageError, match=r"metadata .* is damaged"):
+        make_engine(directory=directory)
 
 
 # ---------------------------------------------------------------------- CREATE SNAPSHOT
