@@ -30,19 +30,7 @@ class RecentWrites:
 
     def conflicts(self, start_ts: int, vertices: Iterable[int], edges: Iterable[int]) -> bool:
         """True when a commit after ``start_ts`` wrote one of these vertices or edges."""
-        recent = self._vertices
-        if recent:
-            for gid in vertices:
-                ts = recent.get(gid)
-                if ts is not None and ts > start_ts:
-                    return True
-        recent = self._edges
-        if recent:
-            for gid in edges:
-                ts = recent.get(gid)
-                if ts is not None and ts > start_ts:
-                    return True
-        return False
+        return _newer(self._vertices, vertices, start_ts) or _newer(self._edges, edges, start_ts)
 
     def record(self, ts: int, vertices: Iterable[int], edges: Iterable[int],
                oldest_start: int | None) -> None:
@@ -80,3 +68,13 @@ class RecentWrites:
 
     def __len__(self) -> int:
         return len(self._vertices) + len(self._edges)
+
+
+def _newer(recent: dict[int, int], gids: Iterable[int], start_ts: int) -> bool:
+    """True when ``recent`` records a commit after ``start_ts`` for one of ``gids``."""
+    if recent:
+        for gid in gids:
+            ts = recent.get(gid)
+            if ts is not None and ts > start_ts:
+                return True
+    return False

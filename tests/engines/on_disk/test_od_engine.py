@@ -483,3 +483,23 @@ def test_commits_survive_process_exit_without_close(make_engine: MakeEngine, tmp
         == list(range(10))
     tx.rollback()
     assert engine.statistics().node_count == 10
+
+
+def test_settings_reach_the_engine_through_the_kernel(tmp_path: Path) -> None:
+    """The engine's settings are declared by its plugin (``mg_add_config``), so the kernel
+    accepts them like its own and passes them on: a 1 MiB transaction limit given to
+    ``mgcore.connect`` stops a large CREATE with Memgraph's message, and nothing of it stays."""
+    import mgcore
+
+    db = mgcore.connect(storage_mode="ON_DISK_TRANSACTIONAL", data_directory=str(tmp_path / "d"),
+                        storage_on_disk_transaction_memory_mib=1,
+                        storage_on_disk_block_cache_mib=8, log_level="ERROR")
+    try:
+        with db.session() as s:
+            with pytest.raises(MemoryLimitExceeded, match="Memory limit exceeded"):
+                s.run("UNWIND range(1, 20000) AS i CREATE (:A {i: i})").consume()
+            assert s.run("MATCH (n) RETURN count(n) AS c").value() == [0]
+            s.run("UNWIND range(1, 100) AS i CREATE (:A {i: i})").consume()
+            assert s.run("MATCH (n) RETURN count(n) AS c").value() == [100]
+    finally:
+        db.close()
