@@ -560,7 +560,7 @@ class AnalyticalTransaction(InMemoryTransaction):
                 for index in by_label:
                     key = index.key_of(data, v.gid)
                     if key is not None:
-                        index.discard(key)
+                        index.discard(key, data.get(index.kids[0]))
 
     def remove_label(self, node: NodeHandle, label: str) -> bool:
         """Remove ``label`` and its index entries; False when the node did not have it."""

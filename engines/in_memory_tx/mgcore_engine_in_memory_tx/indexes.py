@@ -29,14 +29,15 @@ their vertices, so nothing ever scans a whole index:
    case. An index created while the transaction ran is missing from its log; then the versions
    its deltas undo are collected before the undo instead (``dirty``, ``drop_unreachable``).
 
-A one-property index also keeps a point table (``PropertyIndex.points``) for string, boolean and
-number values: the codec's ``key_point_part`` of an entry (shared by exactly the entries of equal
-values, ``1`` and ``1.0`` alike) maps to that entry when it is the only one, else to ``MANY``.
-An equality seek of such a value probes the table once (``point_part``) instead of bisecting
-twice over scattered keys, the larger part of a point lookup in a big index, and uses the
-``KeyList`` for ``MANY`` and for other values. It costs a small bytes object and a dict slot per
-distinct value; ``add``/``discard``/``load`` keep it in step under the latch, and a reader racing
-a writer finds at worst what the ``KeyList`` would have shown it a moment earlier or later.
+A one-property index also keeps a point table (``PropertyIndex.points``) for integer, string
+and float values: the value itself (Python's ``==`` and ``hash`` on these types are Cypher
+equality, so ``1`` and ``1.0`` share a slot) maps to the vertex of the only entry with an equal
+value, or to ``MANY``. An equality seek of such a value probes the table once and reaches the
+vertex without building or bisecting keys, the larger part of a point lookup in a big index; it
+uses the ``KeyList`` for ``MANY`` and for other values (booleans, lists, ...). It costs a dict
+slot per distinct value (and the value object, where the int or string is not shared);
+``add``/``discard``/``load`` keep it in step under the latch, and a reader racing a writer finds
+at worst what the ``KeyList`` would have shown it a moment earlier or later.
 
 Readers take no lock except to copy a bounded batch of keys out of a ``KeyList`` (it is not
 safe to iterate during a concurrent insertion) and re-bisect after the batch's last key; a label
@@ -56,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgpack
 
-from mgcore.storage.kit.codec import index_key, key_point_part, point_part
+from mgcore.storage.kit.codec import index_key, key_point_part, split_index_key
 from mgcore.storage.records import IndexInfo, IndexSpec, IndexStatistics
 from mgcore_engine_in_memory_tx.objects import (
     ABORTED,
@@ -279,57 +280,80 @@ class KeyList:
             idx = 0
 
 
-MANY = b""
-"""``PropertyIndex.points`` value of a point part that several entries hold."""
+class _Many:
+    """``PropertyIndex.points`` value of a value that several entries hold."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MANY"
+
+
+MANY: Any = _Many()
+
+
+def pointable(value: Any) -> bool:
+    """True for the values a point table holds: integers, strings and floats other than NaN.
+    Python's ``==`` and ``hash`` on them are Cypher equality (``1 = 1.0``, ``-0.0 = 0``, exact
+    between integers and floats), so the value itself is the table's key; booleans stay out
+    (``True == 1`` in Python), and a NaN is equal to nothing."""
+    cls = value.__class__
+    return cls is int or cls is str or (cls is float and value == value)
+
+
+_NO_VALUE: Any = object()
 
 
 class PropertyIndex:
     """A label+property index: sorted codec keys, the number of distinct value tuples and, with
     one property, the point table (module docstring)."""
 
-    __slots__ = ("distinct", "entries", "kids", "label", "points", "spec")
+    __slots__ = ("distinct", "entries", "kids", "label", "points", "spec", "vertices")
 
-    def __init__(self, spec: IndexSpec, kids: tuple[int, ...]) -> None:
+    def __init__(
+        self, spec: IndexSpec, kids: tuple[int, ...], vertices: list[Vertex | None]
+    ) -> None:
         self.spec = spec
         self.label = spec.label
         self.kids = kids
         self.entries = KeyList()
         self.distinct = 0
-        self.points: dict[bytes, bytes] | None = {} if len(kids) == 1 else None
+        self.points: dict[Any, Vertex] | None = {} if len(kids) == 1 else None
+        self.vertices = vertices
+        """The engine's gid-indexed vertex list (the same list object for the store's life)."""
 
-    def point_keys(self, value: Any) -> list[bytes] | None:
-        """The entries whose value equals ``value`` (Cypher equality) when the point table
-        knows them (none, or the only one); ``None`` when the ``KeyList`` must answer (no
-        table, several entries, a value other than a string, boolean or number)."""
+    def _point_added(self, value: Any, v: Vertex) -> None:
+        if pointable(value):
+            points = self.points
+            assert points is not None
+            points[value] = MANY if value in points else v
+
+    def _point_removed(self, key: bytes, value: Any) -> None:
+        if value is _NO_VALUE:
+            values, _ = split_index_key(key)
+            value = values[0]
+        if not pointable(value):
+            return
         points = self.points
-        if points is None:
-            return None
-        part = point_part(value)
-        if part is None:
-            return None
-        key = points.get(part) if part else None
-        if key is None:
-            return []
-        return [key] if key else None
-
-    def _point_added(self, key: bytes) -> None:
+        assert points is not None
+        hit = points.get(value)
+        if hit is None:
+            return
+        if hit is not MANY:
+            if hit.gid == int.from_bytes(key[-8:], "big"):
+                del points[value]
+            return
         part = key_point_part(key)
-        if part is not None:
-            points = self.points
-            assert points is not None
-            points[part] = key if part not in points else MANY
-
-    def _point_removed(self, key: bytes) -> None:
-        part = key_point_part(key)
-        if part is not None:
-            points = self.points
-            assert points is not None
-            if points.get(part) == key:
-                del points[part]
-            else:
-                rest = self.entries.prefixed(part, 2)
-                if len(rest) == 1:
-                    points[part] = rest[0]
+        assert part is not None
+        rest = self.entries.prefixed(part, 2)
+        if len(rest) == 1:
+            gid = int.from_bytes(rest[0][-8:], "big")
+            vs = self.vertices
+            v = vs[gid] if gid < len(vs) else None
+            if v is not None:
+                points[value] = v
+        elif not rest:
+            del points[value]
 
     def key_of(self, data: dict[int, Any], gid: int) -> bytes | None:
         """The entry of a version whose decoded props are ``data``; None without every key."""
@@ -347,40 +371,43 @@ class PropertyIndex:
             values.append(value)
         return index_key(values, gid)
 
-    def add(self, key: bytes) -> bool:
-        """Insert ``key`` unless present (the caller holds the latch); True when inserted."""
+    def add(self, key: bytes, data: dict[int, Any], v: Vertex) -> bool:
+        """Insert ``key``, the entry of ``v`` whose decoded props are ``data``, unless present
+        (the caller holds the latch); True when inserted."""
         added = self.entries.insert(key)
         if added:
             if added == 2:
                 self.distinct += 1
             if self.points is not None:
-                self._point_added(key)
+                self._point_added(data[self.kids[0]], v)
         return added != 0
 
-    def discard(self, key: bytes) -> None:
-        """Remove ``key`` when present (the caller holds the latch)."""
+    def discard(self, key: bytes, value: Any = _NO_VALUE) -> None:
+        """Remove ``key`` when present (the caller holds the latch); ``value``, the entry's
+        value of a one-property index when the caller has it, saves decoding the key."""
         removed = self.entries.discard(key)
         if removed:
             if removed == 2:
                 self.distinct -= 1
             if self.points is not None:
-                self._point_removed(key)
+                self._point_removed(key, value)
 
-    def load(self, keys: Iterable[bytes]) -> None:
-        """Fill an empty index at once (index creation)."""
-        entries = self.entries = KeyList(keys)
-        points: dict[bytes, bytes] | None = {} if len(self.kids) == 1 else None
+    def load(self, entries: dict[bytes, tuple[Any, Vertex]]) -> None:
+        """Fill an empty index at once (index creation) from key -> (value of a one-property
+        index, vertex)."""
+        keys = self.entries = KeyList(entries)
+        points: dict[Any, Vertex] | None = {} if len(self.kids) == 1 else None
         distinct = 0
         last = None
-        for key in entries:
-            value = key[:-8]
-            if value != last:
+        for key in keys:
+            part = key[:-8]
+            if part != last:
                 distinct += 1
-                last = value
+                last = part
             if points is not None:
-                part = key_point_part(key)
-                if part is not None:
-                    points[part] = key if part not in points else MANY
+                value, v = entries[key]
+                if pointable(value):
+                    points[value] = MANY if value in points else v
         self.distinct = distinct
         self.points = points
 
@@ -473,16 +500,18 @@ class IndexSet:
             self.labels[label] = gids
         else:
             kids = tuple(self._engine._key_id(p) for p in spec.properties)
-            index = PropertyIndex(spec, kids)
-            keys: set[bytes] = set()
+            index = PropertyIndex(spec, kids, self._engine._vertices)
+            entries: dict[bytes, tuple[Any, Vertex]] = {}
             label = spec.label
+            kid = kids[0]
             for v in vertices:
                 for labels, props in _versions(v):
                     if props is not None and label in labels:
-                        key = index.key_of(_unpackb(props, strict_map_key=False), v.gid)
+                        data = _unpackb(props, strict_map_key=False)
+                        key = index.key_of(data, v.gid)
                         if key is not None:
-                            keys.add(key)
-            index.load(keys)
+                            entries[key] = (data.get(kid), v)
+            index.load(entries)
             self.props[spec] = index
             self._rebuild_maps()
         self.order.append(spec)
@@ -560,7 +589,7 @@ class IndexSet:
             if index.label in labels:
                 key = index.key_of(data, v.gid)
                 if key is not None:
-                    log.append((index, key, None if index.add(key) else v))
+                    log.append((index, key, None if index.add(key, data, v) else v))
 
     def _add_version(
         self, v: Vertex, which: tuple[str, ...], props: Any, log: list[LogItem]
@@ -582,7 +611,7 @@ class IndexSet:
                 for index in indexes:
                     key = index.key_of(data, gid)
                     if key is not None:
-                        log.append((index, key, None if index.add(key) else v))
+                        log.append((index, key, None if index.add(key, data, v) else v))
 
     # ------------------------------------------------------------ garbage collection
 
@@ -712,11 +741,11 @@ class IndexSet:
                     cls = now.__class__
                     if cls is was.__class__ and cls in _PLAIN:
                         if now != was:
-                            index.discard(index_key((was,), gid))
+                            index.discard(index_key((was,), gid), was)
                         continue
                     stale = index_key((was,), gid)
                     if now is None or index_key((now,), gid) != stale:
-                        index.discard(stale)
+                        index.discard(stale, was)
                 else:
                     stale_key = index.key_of(old_data, gid)
                     if stale_key is not None and stale_key != index.key_of(new_data, gid):  # type: ignore[arg-type]

@@ -61,7 +61,7 @@ from mgcore.storage.kit.lookups import cypher_equals, in_range, range_family
 from mgcore.storage.protocol import TRANSACTION_METHODS
 from mgcore.storage.records import Direction, IndexSpec, IsolationLevel, PropertyRange
 from mgcore.values.graph import NodeHandle, RelationshipHandle
-from mgcore_engine_in_memory_tx.indexes import BATCH
+from mgcore_engine_in_memory_tx.indexes import BATCH, MANY
 from mgcore_engine_in_memory_tx.objects import (
     ABORTED,
     ADD_IN_EDGE,
@@ -446,42 +446,40 @@ class InMemoryTransaction:
 
     def nodes_by_property(self, label: str, key: str, value: Any) -> Iterator[NodeHandle]:
         """Visible nodes with ``label`` whose ``key`` equals ``value`` under Cypher equality,
-        through a label+property index where there is one."""
+        through a label+property index where there is one: an integer, string or float the
+        point table knows as held by one vertex is that vertex, verified in a few attribute
+        loads; other values and values several entries hold go through the sorted keys."""
         if value is None:
             return iter(())
         engine = self._engine
         if engine._indexed:
             index = engine._indexes.single.get((label, key))
             if index is not None:
-                keys = index.point_keys(value)
-                if keys is None:
-                    try:
-                        prefix = equality_prefix((value,))
-                    except CypherTypeError:
-                        prefix = b""  # a value no key can hold (not a property value): scan
-                    if prefix is None:
-                        return iter(())
-                    if prefix:
-                        with self._lock:
-                            keys = index.entries.prefixed(prefix, BATCH)
-                        if len(keys) != 1:
-                            return self._equal_keys(index, label, (value,), prefix, keys)
-                elif len(keys) != 1:  # the point table's few keys are all of them
-                    return self._equal_keys(index, label, (value,), b"", keys)
-                if keys is not None:
-                    # a point seek: one candidate, verified in a few attribute loads
-                    v = self._vertices[int.from_bytes(keys[0][-8:], "big")]
+                cls = value.__class__
+                if cls is int or cls is str or (cls is float and value == value):
+                    v = index.points.get(value)  # type: ignore[union-attr]
                     if v is None:
                         return iter(())
-                    props = self._visible_in(v, label)
-                    if props is None:
+                    if v is not MANY:
+                        props = self._visible_in(v, label)
+                        if props is None:
+                            return iter(())
+                        stored = _unpackb(props, strict_map_key=False).get(index.kids[0])
+                        if stored.__class__ is cls:
+                            return iter((v,)) if stored == value else iter(())
+                        if stored is not None and cypher_equals(stored, value):
+                            return iter((v,))
                         return iter(())
-                    stored = _unpackb(props, strict_map_key=False).get(index.kids[0])
-                    if stored is None:
-                        return iter(())
-                    if stored.__class__ is value.__class__ and value.__class__ in _PLAIN_EQ:
-                        return iter((v,)) if stored == value else iter(())
-                    return iter((v,)) if cypher_equals(stored, value) else iter(())
+                try:
+                    prefix = equality_prefix((value,))
+                except CypherTypeError:
+                    prefix = b""  # a value no key can hold (not a property value): scan
+                if prefix is None:
+                    return iter(())
+                if prefix:
+                    with self._lock:
+                        keys = index.entries.prefixed(prefix, BATCH)
+                    return self._equal_keys(index, label, (value,), prefix, keys)
         return (v for v, stored in self._labelled_values(label, key)
                 if cypher_equals(stored, value))
 

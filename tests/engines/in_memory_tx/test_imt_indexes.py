@@ -122,14 +122,15 @@ def test_keylist_keeps_order_and_distinct_values() -> None:
     from mgcore.storage.kit.codec import index_key
     from mgcore_engine_in_memory_tx.indexes import PropertyIndex
 
-    index = PropertyIndex(PROP, (0,))
+    vertices = stand_in_vertices(40)
+    index = PropertyIndex(PROP, (0,), vertices)
     rng = random.Random(7)
     model: set[tuple[int, int]] = set()
     for _ in range(20_000):
         value, gid = rng.randrange(300), rng.randrange(40)
         key = index_key((value,), gid)
         if rng.random() < 0.55:
-            assert index.add(key) == ((value, gid) not in model)
+            assert index.add(key, {0: value}, vertices[gid]) == ((value, gid) not in model)
             model.add((value, gid))
         else:
             index.discard(key)
@@ -291,48 +292,74 @@ def test_free_memory_returns_rss_after_large_update_and_delete(engine: Any) -> N
 POINT_VALUES = [1, 1.0, -0.0, 0, 2, 2.5, float("nan"), "a", "b", True, False, [1], [1.0]]
 
 
-def point_table_expected(index: Any) -> dict[bytes, bytes]:
-    """The point table an index must have: what its KeyList holds, grouped by point part."""
-    from mgcore.storage.kit.codec import key_point_part
+def stand_in_vertices(n: int) -> list[Any]:
+    """``n`` vertices (gids 0..n-1) for PropertyIndex tests that drive the index directly."""
+    from mgcore_engine_in_memory_tx.objects import Vertex
+
+    return [Vertex(gid, ("L",), None) for gid in range(n)]
+
+
+def point_table_expected(index: Any) -> dict[Any, Any]:
+    """The point table an index must have: its KeyList's integer, string and non-NaN float
+    values under Cypher equality, each to the vertex of its only entry or MANY."""
+    from mgcore.storage.kit.lookups import cypher_equals
     from mgcore_engine_in_memory_tx.indexes import MANY
 
-    expected: dict[bytes, bytes] = {}
+    holders: list[tuple[Any, list[int]]] = []
     for key in index.entries:
-        part = key_point_part(key)
-        if part is not None:
-            expected[part] = key if part not in expected else MANY
-    return expected
+        (value,), gid = split_index_key(key)
+        if value.__class__ not in (int, str, float) or value != value:
+            continue
+        for known, gids in holders:
+            if cypher_equals(known, value):
+                gids.append(gid)
+                break
+        else:
+            holders.append((value, [gid]))
+    return {value: index.vertices[gids[0]] if len(gids) == 1 else MANY
+            for value, gids in holders}
 
 
 @pytest.mark.parametrize("seed", range(5))
 def test_point_table_follows_the_key_list(seed: int) -> None:
     """Random insertions and removals of keys of equal and unequal values (1 / 1.0 / -0.0 / 0,
-    NaN, lists) keep the point table equal to the KeyList grouped by point part, a rebuild
-    (``load``) gives the same table, and ``point_keys`` answers every value as a KeyList scan
-    with Cypher equality would (or defers to it)."""
+    NaN, booleans, lists) keep the point table equal to the KeyList grouped under Cypher
+    equality, a rebuild (``load``) gives the same table, and a probe of the table answers every
+    value as a KeyList scan with Cypher equality would (or defers to it with MANY)."""
     import random
 
     from mgcore.storage.kit.codec import index_key
     from mgcore.storage.kit.lookups import cypher_equals
-    from mgcore_engine_in_memory_tx.indexes import PropertyIndex
+    from mgcore_engine_in_memory_tx.indexes import MANY, PropertyIndex, pointable
 
     rng = random.Random(seed)
-    index = PropertyIndex(IndexSpec("L", ("p",)), (0,))
-    keys = [index_key((v,), gid) for v in POINT_VALUES for gid in range(4)]
+    vertices = stand_in_vertices(4)
+    index = PropertyIndex(IndexSpec("L", ("p",)), (0,), vertices)
+    pairs = [(v, gid) for v in POINT_VALUES for gid in range(4)]
     for _ in range(600):
-        key = rng.choice(keys)
+        value, gid = rng.choice(pairs)
+        key = index_key((value,), gid)
         if rng.random() < 0.55:
-            index.add(key)
-        else:
+            index.add(key, {0: value}, vertices[gid])
+        elif rng.random() < 0.5:
             index.discard(key)
+        else:
+            index.discard(key, value)
         assert index.points == point_table_expected(index)
-    rebuilt = PropertyIndex(IndexSpec("L", ("p",)), (0,))
-    rebuilt.load(list(index.entries))
+    rebuilt = PropertyIndex(IndexSpec("L", ("p",)), (0,), vertices)
+    rebuilt.load({k: (split_index_key(k)[0][0], vertices[split_index_key(k)[1]])
+                  for k in index.entries})
     assert rebuilt.points == index.points
     for value in POINT_VALUES:
-        found = index.point_keys(value)
-        if found is None:
+        if not pointable(value):
+            assert value.__class__ in (bool, list) or value != value
             continue
-        equal = [k for k in index.entries
+        hit = index.points.get(value)
+        equal = [split_index_key(k)[1] for k in index.entries
                  if cypher_equals(split_index_key(k)[0][0], value) is True]
-        assert found == equal, value
+        if hit is None:
+            assert equal == [], value
+        elif hit is MANY:
+            assert len(equal) > 1, value
+        else:
+            assert equal == [hit.gid], value
