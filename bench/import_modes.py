@@ -19,6 +19,10 @@ Run from the repository root with the venv active::
     python bench/import_modes.py                                  # 1,000,000 / 10,000,000
     python bench/import_modes.py --nodes 100000 --rels 1000000 --batch 100000
     python bench/import_modes.py --commit once
+    python bench/import_modes.py --commit once --parallel         # both modes at once
+
+On a shared machine whose speed drifts over minutes, ``--parallel`` measures both modes under
+the same conditions (each process on its own core; they share memory bandwidth).
 """
 
 from __future__ import annotations
@@ -101,6 +105,9 @@ def main() -> None:
     parser.add_argument("--commit", choices=("batch", "once"), default="batch",
                         help="commit every UNWIND query, or the whole import once")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--parallel", action="store_true",
+                        help="run the modes at the same time, one process each (on a machine "
+                             "with a core per mode: both see the same machine speed)")
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated modes")
     parser.add_argument("--mode", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -108,17 +115,26 @@ def main() -> None:
         print(json.dumps(run_import(args)))
         return
 
-    results = []
+    children = []
     for mode in args.modes.split(","):
         cmd = [sys.executable, __file__, "--mode", mode, "--nodes", str(args.nodes),
                "--rels", str(args.rels), "--batch", str(args.batch), "--seed", str(args.seed),
                "--commit", args.commit]
-        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
-        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        if not args.parallel:
+            child.wait()
+        children.append(child)
+    results = []
+    for child in children:
+        out, _ = child.communicate()
+        if child.returncode:
+            raise SystemExit(f"{child.args[3]} failed with exit code {child.returncode}")
+        figures = json.loads(out.strip().splitlines()[-1])
         assert (figures["vertex_count"], figures["edge_count"]) == (args.nodes, args.rels)
         results.append(figures)
     print(f"python {sys.version.split()[0]}, {args.nodes:,} nodes, {args.rels:,} relationships, "
-          f"UNWIND batches of {args.batch:,}, commit {args.commit}")
+          f"UNWIND batches of {args.batch:,}, commit {args.commit}"
+          f"{', modes run at the same time' if args.parallel else ''}")
     base = next((r for r in results if r["mode"] == MODES[0]), results[0])
     for r in results:
         print(

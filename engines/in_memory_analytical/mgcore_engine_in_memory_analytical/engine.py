@@ -111,6 +111,10 @@ collections, so they are treated like every object alive at a freeze: one that l
 cyclic garbage is kept until ``close`` / ``hand_over`` / ``drop_graph`` unfreeze (as after the
 transactional engine's recovery)."""
 
+BLOB_CACHE_SIZE = 1024
+"""Entries of a transaction's ``_blob_cache`` before it starts over (bounded for imports of
+many distinct values, where it stops helping)."""
+
 _unpackb = msgpack.unpackb
 _NO_INFO = CommitInfo(0)
 """The ``CommitInfo`` every analytical transaction carries (no delta ever points to it)."""
@@ -418,7 +422,7 @@ class AnalyticalTransaction(InMemoryTransaction):
     """A transaction of the analytical mode: reads as in the transactional engine (every delta
     head is None, so always the newest version), writes in place without deltas."""
 
-    __slots__ = ("_gated", "_wrote")
+    __slots__ = ("_blob_cache", "_gated", "_wrote")
 
     _engine: InMemoryAnalyticalEngine
 
@@ -433,6 +437,10 @@ class AnalyticalTransaction(InMemoryTransaction):
         super().__init__(engine, info, start, isolation, read_only)
         self._gated = False
         self._wrote = False
+        self._blob_cache: dict[tuple[str, Any], Any] = {}
+        """(key, value) -> blob of the one-property maps with an integer or string value
+        written so far (``BLOB_CACHE_SIZE``); safe per transaction, as the key ids it encodes
+        change only under DROP GRAPH, which runs with no transaction open."""
 
     @property
     def delta_count(self) -> int:
@@ -453,9 +461,26 @@ class AnalyticalTransaction(InMemoryTransaction):
             raise DeletedObjectError(f"The {kind} with id {obj.gid} was deleted.")
 
     def _blob(self, engine: InMemoryAnalyticalEngine, properties: Mapping[str, Any] | None) -> Any:
-        """A props blob (None values skipped); the caller holds the latch."""
+        """A props blob (None values skipped); the caller holds the latch. A one-property map
+        with an integer or string value, the common shape of an import's relationship
+        properties, is packed once per transaction (``_blob_cache``)."""
         if not properties:
             return None
+        if len(properties) == 1:
+            for key, value in properties.items():
+                cls = value.__class__
+                if cls is int or cls is str:
+                    cache = self._blob_cache
+                    blob = cache.get((key, value))
+                    if blob is None:
+                        blob = self._pack_blob(engine, properties)
+                        if len(cache) >= BLOB_CACHE_SIZE:
+                            cache.clear()
+                        cache[(key, value)] = blob
+                    return blob
+        return self._pack_blob(engine, properties)
+
+    def _pack_blob(self, engine: InMemoryAnalyticalEngine, properties: Mapping[str, Any]) -> Any:
         key_ids = self._key_ids
         data = {}
         for key, value in properties.items():

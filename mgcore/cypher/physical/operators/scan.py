@@ -107,21 +107,31 @@ class SeekByProperty(Unary):
         self.predicates = predicates
 
     def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        if self.in_list:
+            yield from self._run_list(ctx, arg)
+            return
+        lookup = ctx.tx.nodes_by_property  # type: ignore[union-attr]
+        name, key, value = self.label_name, self.key, self.value
+        left = DEADLINE_EVERY
+        for row in self.input.run(ctx, arg):
+            v = value(row, ctx)
+            if v is None or (v.__class__ is float and v != v):
+                continue
+            for node in lookup(name, key, v):
+                left -= 1
+                if not left:
+                    left = DEADLINE_EVERY
+                    ctx.check_deadline()
+                yield (*row, node)
+
+    def _run_list(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        """``in_list``: the nodes whose property equals some element of the list value."""
         tx = ctx.tx
-        name, key, value, in_list = self.label_name, self.key, self.value, self.in_list
+        name, key, value = self.label_name, self.key, self.value
         n = 0
         for row in self.input.run(ctx, arg):
             v = value(row, ctx)
             if v is None:
-                continue
-            if not in_list:
-                if _is_nan(v):
-                    continue
-                for node in tx.nodes_by_property(name, key, v):  # type: ignore[union-attr]
-                    n += 1
-                    if n % DEADLINE_EVERY == 0:
-                        ctx.check_deadline()
-                    yield (*row, node)
                 continue
             if v.__class__ is not list:
                 yield from _fallback(ctx, row, name, self.predicates)

@@ -84,6 +84,13 @@ class Create(Unary):
         self.steps = steps
 
     def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
+        steps = self.steps
+        last = steps[-1][1]
+        if type(last) is NewRelationship and all(
+            what is None and slot in (last.start, last.end) for slot, what in steps[:-1]
+        ):
+            yield from self._relationships(ctx, arg, last)
+            return
         tx = ctx.tx
         assert tx is not None
         counters = ctx.counters
@@ -117,6 +124,23 @@ class Create(Unary):
                 elif type(what) is NewPath:
                     work.append(build_path(tx, [work[i] for i in what.elements]))
             yield tuple(work)
+
+    def _relationships(self, ctx: QueryContext, arg: Row, new: NewRelationship) -> Iterator[Row]:
+        """``run`` for the usual shape of an import, one relationship between bound nodes per
+        row (``MATCH (a ...), (b ...) CREATE (a)-[:T {...}]->(b)``): no working row."""
+        create = ctx.tx.create_relationship  # type: ignore[union-attr]
+        counters = ctx.counters
+        start_slot, end_slot, rel_type, properties = new.start, new.end, new.type, new.properties
+        for row in self.input.run(ctx, arg):
+            start, end = row[start_slot], row[end_slot]
+            if start is None or end is None:
+                raise CypherSemanticError("Trying to create a relationship with a null node.")
+            props = _props(ctx, properties, row)
+            rel = create(start, end, rel_type, props)
+            counters.relationships_created += 1
+            if props:
+                counters.properties_set += len(props)
+            yield (*row, rel)
 
 
 def _entity(v: Any, what: str) -> Any:
