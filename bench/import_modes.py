@@ -22,7 +22,8 @@ Run from the repository root with the venv active::
     python bench/import_modes.py --commit once --parallel         # both modes at once
 
 On a shared machine whose speed drifts over minutes, ``--parallel`` measures both modes under
-the same conditions (each process on its own core; they share memory bandwidth).
+the same conditions (each process on its own core; they share memory bandwidth). Issue 6's
+figures come from ``--commit once --parallel`` (and ``--commit batch --parallel`` beside them).
 """
 
 from __future__ import annotations
