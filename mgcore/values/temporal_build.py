@@ -53,6 +53,7 @@ UTC: ZoneSpec = (None, 0)
 __all__ = [
     "UTC",
     "ZoneSpec",
+    "clock",
     "current",
     "datetime_from_epoch",
     "datetime_from_epoch_millis",
@@ -182,8 +183,10 @@ def _date_part(m: dict[str, Any], base: int | None) -> int | None:
     return date_of_fields(y, mo, bd if day is None else day)
 
 
-def _time_part(m: dict[str, Any], base: int | None) -> int | None:
-    """Nanoseconds of day from the time fields of ``m``, unset ones taken from ``base``."""
+def _time_part(m: dict[str, Any], base: int | None, keep_sub: bool = False) -> int | None:
+    """Nanoseconds of day from the time fields of ``m``, unset ones taken from ``base``;
+    sub-second fields replace ``base``'s fraction, or add to it with ``keep_sub`` (truncation
+    to milli- or microseconds keeps the truncated fraction)."""
     if not any(k in m for k in _TIME_KEYS):
         return base
     if base is None:
@@ -199,7 +202,7 @@ def _time_part(m: dict[str, Any], base: int | None) -> int | None:
     s = s if (v := _int(m, "second")) is None else v
     ms, us, ns = _int(m, "millisecond"), _int(m, "microsecond"), _int(m, "nanosecond")
     if ms is not None or us is not None or ns is not None:
-        sub = 0
+        sub = sub if keep_sub else 0
         if ms is not None:
             _check_range("Millisecond", ms, 999)
             sub += ms * 1_000_000
@@ -297,6 +300,22 @@ def current(kind: str, now: int, zone: ZoneSpec = UTC) -> Temporal:
     if kind == "datetime":
         return dt
     raise CypherArgumentError(f"Unknown temporal kind: {kind}.")
+
+
+def clock(kind: str, now: int, timezone: Any = None, default_zone: ZoneSpec = UTC) -> Temporal:
+    """``date.transaction()``, ``localtime.statement('Europe/Berlin')``,
+    ``datetime.realtime({timezone: '+01:00'})``: the caller picks ``now`` (the transaction's,
+    the statement's or the real clock's instant); ``timezone`` is a zone string or a map
+    holding one, else ``default_zone`` applies."""
+    if timezone is None:
+        return current(kind, now, default_zone)
+    if isinstance(timezone, Mapping):
+        if not _clock_only(timezone):
+            raise CypherArgumentError(f"{kind}: the clock takes only a timezone.")
+        timezone = next(iter(timezone.values()))
+    if not isinstance(timezone, str):
+        raise CypherTypeError(f"timezone must be a string, got {type(timezone).__name__}.")
+    return current(kind, now, parse_zone(timezone))
 
 
 def _dispatch(kind: str, arg: Any, now: int | None, zone: ZoneSpec) -> Temporal | None:
@@ -465,8 +484,9 @@ def make_datetime(
             raise CypherArgumentError("datetime: year must be specified.")
         if convert and isinstance(tsrc, Time | DateTime) and base_nanos is not None:
             assert tz is not None
-            instant = days * NANOS_PER_DAY + base_nanos - tsrc.offset * NANOS_PER_SECOND
-            base_nanos = DateTime.from_instant(instant, tz[0], tz[1]).local().nanos
+            src_zone_id = tsrc.zone if isinstance(tsrc, DateTime) else None
+            placed = DateTime.from_local(LocalDateTime(days, base_nanos), src_zone_id, tsrc.offset)
+            base_nanos = DateTime.from_instant(placed.epoch_nanos(), tz[0], tz[1]).local().nanos
         if tz is not None:
             zone, keep = tz, None
         elif src_zone is not None:
@@ -606,7 +626,7 @@ def truncate(
     tz = _zone_arg(m)
     if days is not None and wants_date:
         days = _date_part(m, days)
-    nanos = _time_part(m, nanos or 0)
+    nanos = _time_part(m, nanos or 0, keep_sub=True)
     assert nanos is not None
     if kind == "date":
         assert days is not None
