@@ -222,16 +222,16 @@ def zone_offset_at_instant(zone: str, epoch_seconds: int) -> int:
     return int(off.total_seconds())
 
 
-def zone_offset_for_local(zone: str, local_seconds: int) -> int:
-    """UTC offset of a named zone for a local date-time, as Java resolves it: in an overlap
-    the earlier offset, in a gap the offset after it (the local time moves forward)."""
+def zone_instant_for_local(zone: str, local_seconds: int) -> tuple[int, int]:
+    """(epoch seconds, offset) of a local date-time in a named zone, resolved as Java does:
+    in an overlap the earlier offset; in a gap the local time moves forward by the gap."""
     days, sod = divmod(local_seconds, SECONDS_PER_DAY)
     shifted = _shift_into_zoneinfo_range(days)
     local = (_EPOCH + _dt.timedelta(days=shifted, seconds=sod)).replace(tzinfo=_zoneinfo(zone))
     off = local.utcoffset()
     assert off is not None
-    guess = int(off.total_seconds())
-    return zone_offset_at_instant(zone, local_seconds - guess)
+    instant = local_seconds - int(off.total_seconds())
+    return instant, zone_offset_at_instant(zone, instant)
 
 
 class Zone:
@@ -293,6 +293,10 @@ class Temporal:
     """Base of the six temporal value classes (for isinstance checks only)."""
 
     __slots__ = ()
+    _ARGS: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return (type(self), tuple(getattr(self, name) for name in self._ARGS))
 
     def order_key(self) -> Any:
         """A key ordering values of this type as ORDER BY does; equal exactly when ``==``."""
@@ -332,6 +336,7 @@ class Date(Temporal):
     """A calendar date, stored as days since 1970-01-01."""
 
     __slots__ = ("days",)
+    _ARGS = ("days",)
     days: int
 
     def __init__(self, days: int) -> None:
@@ -370,6 +375,7 @@ class LocalTime(Temporal):
     """A time of day without zone, stored as nanoseconds since midnight."""
 
     __slots__ = ("nanos",)
+    _ARGS = ("nanos",)
     nanos: int
 
     def __init__(self, nanos: int) -> None:
@@ -412,6 +418,7 @@ class Time(Temporal):
     """A time of day with a fixed UTC offset: local nanoseconds of day and offset seconds."""
 
     __slots__ = ("nanos", "offset")
+    _ARGS = ("nanos", "offset")
     nanos: int
     offset: int
 
@@ -442,6 +449,7 @@ class LocalDateTime(Temporal):
     """A date and time of day without zone: days since 1970-01-01 and nanoseconds of day."""
 
     __slots__ = ("days", "nanos")
+    _ARGS = ("days", "nanos")
     days: int
     nanos: int
 
@@ -481,6 +489,7 @@ class DateTime(Temporal):
     force and the zone id (None for a fixed offset)."""
 
     __slots__ = ("epoch_seconds", "nanos", "offset", "zone")
+    _ARGS = ("epoch_seconds", "nanos", "offset", "zone")
     epoch_seconds: int
     nanos: int
     offset: int
@@ -509,7 +518,8 @@ class DateTime(Temporal):
         or at a fixed ``offset`` when ``zone`` is None."""
         local_secs, nanos = divmod(local.epoch_nanos(), NANOS_PER_SECOND)
         if zone is not None:
-            offset = zone_offset_for_local(zone, local_secs)
+            instant, offset = zone_instant_for_local(zone, local_secs)
+            return cls(instant, nanos, offset, zone)
         return cls(local_secs - offset, nanos, offset, zone)
 
     def epoch_nanos(self) -> int:
@@ -557,6 +567,7 @@ class Duration(Temporal):
     converted into another: one month is not 30 days, one day is not 86,400 seconds."""
 
     __slots__ = ("days", "months", "nanos", "seconds")
+    _ARGS = ("months", "days", "seconds", "nanos")
     months: int
     days: int
     seconds: int
