@@ -35,8 +35,12 @@ MAX_OFFSET_SECONDS = 18 * 3600
 _DAYS_PER_400_YEARS = 146_097
 
 __all__ = [
+    "AVG_SECONDS_PER_MONTH",
+    "MAX_YEAR",
+    "MIN_YEAR",
     "NANOS_PER_DAY",
     "NANOS_PER_SECOND",
+    "SECONDS_PER_DAY",
     "Date",
     "DateTime",
     "Duration",
@@ -45,6 +49,8 @@ __all__ = [
     "Temporal",
     "Time",
     "Zone",
+    "check_offset",
+    "check_year",
     "civil_from_days",
     "day_of_week",
     "days_from_civil",
@@ -52,9 +58,13 @@ __all__ = [
     "format_offset",
     "is_leap_year",
     "iso_week",
+    "time_of_day",
     "to_string",
     "week_start",
+    "weeks_in_year",
     "zone_from_name",
+    "zone_instant_for_local",
+    "zone_offset_at_instant",
 ]
 
 

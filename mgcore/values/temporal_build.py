@@ -73,7 +73,7 @@ _NAMES = {
     for k in [
         *("year", "month", "day", "week", "dayOfWeek", "quarter", "dayOfQuarter", "ordinalDay"),
         *("hour", "minute", "second", "millisecond", "microsecond", "nanosecond"),
-        *("timezone", "date", "time", "datetime"),
+        *("timezone", "date", "time", "datetime", "epochSeconds", "epochMillis"),
     ]
 }
 _ALLOWED = {
@@ -81,7 +81,9 @@ _ALLOWED = {
     "localtime": set(_TIME_KEYS) | {"time", "timezone"},
     "time": set(_TIME_KEYS) | {"time", "timezone"},
     "localdatetime": set(_DATE_KEYS) | set(_TIME_KEYS) | {"date", "time", "datetime", "timezone"},
-    "datetime": set(_DATE_KEYS) | set(_TIME_KEYS) | {"date", "time", "datetime", "timezone"},
+    "datetime": set(_DATE_KEYS)
+    | set(_TIME_KEYS)
+    | {"date", "time", "datetime", "timezone", "epochseconds", "epochmillis"},
 }
 
 
@@ -468,6 +470,8 @@ def make_datetime(
         return parse_datetime(arg, default_zone)
     if isinstance(arg, Mapping):
         m = _normalise(arg, "datetime")
+        if "epochseconds" in m or "epochmillis" in m:
+            return _from_epoch_map(m, default_zone)
         base_days, tsrc = _sources(m)
         tz = _zone_arg(m)
         src_zone = _zone_of(tsrc)
@@ -502,6 +506,26 @@ def make_datetime(
     if isinstance(arg, Date):
         return DateTime.from_local(LocalDateTime(arg.days, 0), default_zone[0], default_zone[1])
     raise _type_error("datetime", arg)
+
+
+def _from_epoch_map(m: dict[str, Any], default_zone: ZoneSpec) -> DateTime:
+    """``datetime({epochSeconds: s, nanosecond: n, timezone: z})`` or ``{epochMillis: ms}``."""
+    allowed = {"epochseconds", "epochmillis", "millisecond", "microsecond", "nanosecond",
+               "timezone"}
+    extra = sorted(_NAMES[k] for k in m if k not in allowed)
+    if extra or ("epochseconds" in m and "epochmillis" in m):
+        raise CypherArgumentError(
+            f"datetime: epochSeconds or epochMillis cannot be combined with {extra or 'both'}."
+        )
+    instant = 0
+    for key, scale in (("epochseconds", NANOS_PER_SECOND), ("epochmillis", 1_000_000)):
+        v = _int(m, key)
+        if v is not None:
+            instant += v * scale
+    sub = _time_part({k: m[k] for k in ("millisecond", "microsecond", "nanosecond") if k in m}
+                     | {"hour": 0, "minute": 0, "second": 0}, None)
+    tz = _zone_arg(m) or default_zone
+    return DateTime.from_instant(instant + (sub or 0), tz[0], tz[1])
 
 
 _DURATION_UNITS = {

@@ -1,8 +1,9 @@
 """Parsing the ISO 8601 string forms of openCypher temporal values (TCK Temporal2).
 
 Dates: calendar (``2015-07-21``, ``20150721``, ``2015-07``, ``201507``, ``2015``), week
-(``2015-W30-2``, ``2015W302``, ``2015-W30``), ordinal (``2015-202``, ``2015202``), with an
-optional sign and more than four digits for extreme years (``-999999999-01-01``). Times:
+(``2015-W30-2``, ``2015W302``, ``2015-W30``), ordinal (``2015-202``, ``2015202``), quarter
+(``2015-Q3-21``, ``2015Q321``, ``2015-Q3``); a year has four digits or a sign and up to nine
+(``-999999999-01-01``, ``+10000-01-01``). Times:
 ``21:40:32.142``, ``214032.142``, ``21:40``, ``2140``, ``21``, up to nine fraction digits.
 Offsets: ``Z``, ``+01``, ``+0100``, ``+01:00``, ``+01:00:00``; zone ids in brackets. Durations:
 ``P[nY][nM][nW][nD][T[nH][nM][nS]]`` with signed and fractional numbers, or
@@ -44,14 +45,16 @@ __all__ = [
     "parse_zone",
 ]
 
-_YEAR = r"(?P<year>[+-]?\d{4,9})"
+_YEAR = r"(?P<year>\d{4}|[+-]\d{1,9})"
 _DATE_RES = [
     re.compile(rf"{_YEAR}-(?P<month>\d{{2}})-(?P<day>\d{{2}})"),
     re.compile(rf"{_YEAR}-W(?P<week>\d{{2}})(?:-(?P<dow>\d))?"),
+    re.compile(rf"{_YEAR}-Q(?P<quarter>[1-4])(?:-(?P<doq>\d{{2}}))?"),
     re.compile(rf"{_YEAR}-(?P<ordinal>\d{{3}})"),
     re.compile(rf"{_YEAR}-(?P<month>\d{{2}})"),
     re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})"),
     re.compile(r"(?P<year>\d{4})W(?P<week>\d{2})(?P<dow>\d)?"),
+    re.compile(r"(?P<year>\d{4})Q(?P<quarter>[1-4])(?P<doq>\d{2})?"),
     re.compile(r"(?P<year>\d{4})(?P<ordinal>\d{3})"),
     re.compile(r"(?P<year>\d{4})(?P<month>\d{2})"),
     re.compile(_YEAR),
@@ -63,7 +66,8 @@ _TIME_RES = [
 _OFFSET_RE = re.compile(
     r"(?P<sign>[+-])(?P<h>\d{2})(?::?(?P<m>\d{2})(?::?(?P<s>\d{2}))?)?"
 )
-_ZONE_SUFFIX_RE = re.compile(r"(?P<body>.*?)(?P<offset>Z|[+-][\d:]+)?(?:\[(?P<zone>[^\]]+)\])?")
+_ZONE_ID_SUFFIX_RE = re.compile(r"(?P<body>.*)\[(?P<zone>[^\]]+)\]")
+_OFFSET_SUFFIX_RE = re.compile(r"(?P<body>[^+\-Z]*)(?P<offset>Z|[+-][\d:]+)?")
 
 
 def _invalid(kind: str, text: str) -> CypherArgumentError:
@@ -131,13 +135,11 @@ def _date_days(text: str) -> int | None:
             continue
         g = m.groupdict()
         year = int(g["year"])
-        if len(g["year"].lstrip("+-")) > 4 and g["year"][0] not in "+-":
-            return None
 
         n = {k: (None if v is None else int(v)) for k, v in g.items()}
         return date_of_fields(
             year, n.get("month"), n.get("day"), week=n.get("week"), dow=n.get("dow"),
-            ordinal=n.get("ordinal"),
+            ordinal=n.get("ordinal"), quarter=n.get("quarter"), day_of_quarter=n.get("doq"),
         )
     return None
 
@@ -171,13 +173,20 @@ def parse_zone(text: str) -> tuple[str | None, int]:
 
 
 def _split_zone(text: str, kind: str) -> tuple[str, tuple[str | None, int] | None, str | None]:
-    """(body, parsed offset or None, zone id or None) of a string with an optional zone."""
-    m = _ZONE_SUFFIX_RE.fullmatch(text)
-    if m is None:
+    """(body, parsed offset or None, zone id or None) of a string with an optional zone; an
+    offset can only follow a time (``2015-07-21`` is a date, not ``2015-07`` at -21:00)."""
+    zone = None
+    m = _ZONE_ID_SUFFIX_RE.fullmatch(text)
+    if m is not None:
+        text, zone = m.group("body"), zone_from_name(m.group("zone"))
+    head, sep, tail = text.rpartition("T") if kind == "DateTime" else ("", "", text)
+    if kind == "DateTime" and not sep:
+        return text, None, zone
+    m = _OFFSET_SUFFIX_RE.fullmatch(tail)
+    if m is None or not m.group("body"):
         raise _invalid(kind, text)
     offset = parse_zone(m.group("offset")) if m.group("offset") else None
-    zone = zone_from_name(m.group("zone")) if m.group("zone") else None
-    return m.group("body"), offset, zone
+    return head + sep + m.group("body"), offset, zone
 
 
 def parse_date(text: str) -> Date:

@@ -92,6 +92,11 @@ def test_extreme_years() -> None:
         ("0000-01-01", "0000-01-01"),
         ("-0001-12-31", "-0001-12-31"),
         ("+10000-01-01", "+10000-01-01"),
+        ("2015-Q3-21", "2015-07-21"),
+        ("2015Q321", "2015-07-21"),
+        ("2016-Q1-91", "2016-03-31"),
+        ("2015-Q4", "2015-10-01"),
+        ("+15-06-01", "0015-06-01"),
     ],
 )
 def test_week_year_and_year_boundaries(text: str, expected: str) -> None:
@@ -191,6 +196,13 @@ def test_duration_strings(text: str, expected: str) -> None:
     assert str(parse_duration(text)) == expected
 
 
+def test_datetime_strings_without_time_or_offset() -> None:
+    assert str(parse_datetime("2015-07-21")) == "2015-07-21T00:00Z"
+    assert str(parse_datetime("2015-W30")) == "2015-07-20T00:00Z"
+    assert str(parse_datetime("-0001-12-31T23:00-01:00")) == "-0001-12-31T23:00-01:00"
+    assert str(parse_local_datetime("2015")) == "2015-01-01T00:00"
+
+
 @pytest.mark.parametrize(
     ("text", "zone"),
     [("Z", (None, 0)), ("+01", (None, 3600)), ("-0130", (None, -5400)),
@@ -208,6 +220,9 @@ def test_parse_zone(text: str, zone: tuple[str | None, int]) -> None:
         (parse_date, "2015-W54-1"),
         (parse_date, "2014-W53-1"),
         (parse_date, "2015-366"),
+        (parse_date, "2015-Q1-91"),
+        (parse_date, "2015-Q5-01"),
+        (parse_date, "10000-01-01"),
         (parse_date, "15-01-01"),
         (parse_date, "123456"),
         (parse_date, "2015-07-21x"),
@@ -437,6 +452,17 @@ def test_clock_functions_use_the_given_instant() -> None:
         "2015-07-21T16:40:32.142000001"
     )
     assert str(tb.clock("date", NOW, default_zone=("Asia/Tokyo", 0))) == "2015-07-22"
+
+
+def test_datetime_from_epoch_maps() -> None:
+    assert str(tb.make_datetime({"epochSeconds": 416779, "nanosecond": 999999999})) == (
+        "1970-01-05T19:46:19.999999999Z"
+    )
+    assert str(tb.make_datetime({"epochMillis": 237821673987, "timezone": "+02:00"})) == (
+        "1977-07-15T15:34:33.987+02:00"
+    )
+    with pytest.raises(CypherArgumentError):
+        tb.make_datetime({"epochSeconds": 1, "year": 1970})
 
 
 def test_epoch_constructors() -> None:
