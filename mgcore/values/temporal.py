@@ -48,10 +48,10 @@ __all__ = [
     "LocalTime",
     "Temporal",
     "Time",
-    "Zone",
     "check_offset",
     "check_year",
     "civil_from_days",
+    "compare",
     "day_of_week",
     "days_from_civil",
     "days_in_month",
@@ -185,7 +185,9 @@ def _zoneinfo(name: str) -> ZoneInfo:
     if _ZONE_ID_RE.fullmatch(name) is None:
         raise CypherArgumentError(f"Invalid value for TimeZone: Text '{name}'.")
     try:
-        resource = importlib.resources.files("tzdata.zoneinfo").joinpath(*name.split("/"))
+        resource = importlib.resources.files("tzdata.zoneinfo")
+        for part in name.split("/"):
+            resource = resource.joinpath(part)
         with resource.open("rb") as f:
             return ZoneInfo.from_file(f, key=name)
     except (ModuleNotFoundError, OSError, ValueError):
@@ -242,16 +244,6 @@ def zone_instant_for_local(zone: str, local_seconds: int) -> tuple[int, int]:
     assert off is not None
     instant = local_seconds - int(off.total_seconds())
     return instant, zone_offset_at_instant(zone, instant)
-
-
-class Zone:
-    """A time zone of a DateTime: a fixed offset (``name`` None) or a named zone id."""
-
-    __slots__ = ("name", "offset")
-
-    def __init__(self, offset: int, name: str | None = None) -> None:
-        self.offset = offset
-        self.name = name
 
 
 # ------------------------------------------------------------------------------------ formats
@@ -660,6 +652,16 @@ def _fraction(nanos: int) -> str:
     if not nanos:
         return ""
     return "." + f"{nanos:09d}".rstrip("0")
+
+
+def compare(a: Temporal, b: Temporal) -> int | None:
+    """Cypher's ``<``/``>`` between two temporals: -1, 0 or 1 within one type (by instant
+    for Time and DateTime, then offset and zone), None across types and for Durations,
+    which are not comparable."""
+    if type(a) is not type(b) or isinstance(a, Duration):
+        return None
+    ka, kb = a.order_key(), b.order_key()
+    return -1 if ka < kb else (1 if ka > kb else 0)
 
 
 def to_string(value: Temporal) -> str:

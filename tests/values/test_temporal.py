@@ -24,6 +24,7 @@ from mgcore.values.temporal import (
     LocalTime,
     Time,
     civil_from_days,
+    compare,
     days_from_civil,
     is_leap_year,
     iso_week,
@@ -336,6 +337,15 @@ def test_order_key_is_consistent_with_equality_and_instants(raw: list[tuple[int,
 @given(st.lists(_local_times, min_size=2, max_size=6))
 def test_local_time_sort(values: list[LocalTime]) -> None:
     assert [v.nanos for v in sorted(values)] == sorted(v.nanos for v in values)
+
+
+def test_cypher_compare() -> None:
+    a, b = tb.make_date("2020-01-01"), tb.make_date("2020-01-02")
+    assert (compare(a, b), compare(b, a), compare(a, a)) == (-1, 1, 0)
+    assert compare(a, LocalDateTime(a.days, 0)) is None
+    assert compare(Duration(1), Duration(2)) is None
+    early, late = tb.make_time("12:00+02:00"), tb.make_time("11:00Z")
+    assert compare(early, late) == -1
 
 
 def test_cross_type_comparison_is_unsupported() -> None:
