@@ -32,6 +32,7 @@ from mgcore.values.temporal import (
     days_from_civil,
     days_in_month,
     iso_week,
+    time_of_day,
     week_start,
     zone_offset_at_instant,
 )
@@ -151,7 +152,8 @@ def _date_part(m: dict[str, Any], base: int | None) -> int | None:
         clash("month", "day", "quarter", "dayofquarter", "ordinalday")
         if base is None:
             _require(m, "dayofweek", "week")
-            return date_of_fields(year or 0, week=week or 1, dow=dow or 1)
+            assert year is not None
+            return date_of_fields(year, week=week, dow=dow)
         wy, bw, bdow = iso_week(base)
         return date_of_fields(
             wy if year is None else year,
@@ -166,7 +168,7 @@ def _date_part(m: dict[str, Any], base: int | None) -> int | None:
         clash("month", "day")
         if base is None:
             _require(m, "dayofquarter", "quarter")
-            return date_of_fields(y, quarter=quarter or 1, day_of_quarter=doq or 1)
+            return date_of_fields(y, quarter=quarter, day_of_quarter=doq)
         bq = (bm - 1) // 3 + 1
         bdoq = base - days_from_civil(by, bq * 3 - 2, 1) + 1
         q = bq if quarter is None else quarter
@@ -215,8 +217,6 @@ def _time_part(m: dict[str, Any], base: int | None, keep_sub: bool = False) -> i
             top = 999 if us is not None else (999_999 if ms is not None else 999_999_999)
             _check_range("Nanosecond", ns, top)
             sub += ns
-    from mgcore.values.temporal import time_of_day
-
     return time_of_day(h, mi, s, sub)
 
 
