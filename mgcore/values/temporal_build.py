@@ -9,6 +9,8 @@ map)`` and its siblings (Temporal9); ``datetime_from_epoch``/``_millis`` the epo
 
 ``default_zone`` is the session's time zone for values created without one: a pair
 ``(zone_id, 0)`` or ``(None, offset_seconds)`` as ``parse_zone`` returns; UTC by default.
+A ``None`` argument means "no argument" (the clock): Cypher's ``date(null)`` is null, which
+the caller returns before calling in.
 """
 
 from __future__ import annotations
@@ -336,10 +338,10 @@ def _type_error(kind: str, arg: Any) -> CypherTypeError:
 
 def make_date(arg: Any = None, *, now: int | None = None, default_zone: ZoneSpec = UTC) -> Date:
     """``date(arg)``: from the clock, a string, a map or another temporal with a date."""
-    clock = _dispatch("date", arg, now, default_zone)
-    if clock is not None:
-        assert isinstance(clock, Date)
-        return clock
+    reading = _dispatch("date", arg, now, default_zone)
+    if reading is not None:
+        assert isinstance(reading, Date)
+        return reading
     if isinstance(arg, str):
         return parse_date(arg)
     if isinstance(arg, Mapping):
@@ -360,10 +362,10 @@ def make_local_time(
     arg: Any = None, *, now: int | None = None, default_zone: ZoneSpec = UTC
 ) -> LocalTime:
     """``localtime(arg)``: from the clock, a string, a map or another temporal with a time."""
-    clock = _dispatch("localtime", arg, now, default_zone)
-    if clock is not None:
-        assert isinstance(clock, LocalTime)
-        return clock
+    reading = _dispatch("localtime", arg, now, default_zone)
+    if reading is not None:
+        assert isinstance(reading, LocalTime)
+        return reading
     if isinstance(arg, str):
         return parse_local_time(arg)
     if isinstance(arg, Mapping):
@@ -382,10 +384,10 @@ def make_local_time(
 
 def make_time(arg: Any = None, *, now: int | None = None, default_zone: ZoneSpec = UTC) -> Time:
     """``time(arg)``; a named zone's offset is taken at the source's instant, else at ``now``."""
-    clock = _dispatch("time", arg, now, default_zone)
-    if clock is not None:
-        assert isinstance(clock, Time)
-        return clock
+    reading = _dispatch("time", arg, now, default_zone)
+    if reading is not None:
+        assert isinstance(reading, Time)
+        return reading
     if isinstance(arg, str):
         return parse_time(arg, _offset_of(default_zone, _now(now)))
     if isinstance(arg, Mapping):
@@ -421,10 +423,10 @@ def make_local_datetime(
     arg: Any = None, *, now: int | None = None, default_zone: ZoneSpec = UTC
 ) -> LocalDateTime:
     """``localdatetime(arg)``: clock, string, map, or a temporal with a date."""
-    clock = _dispatch("localdatetime", arg, now, default_zone)
-    if clock is not None:
-        assert isinstance(clock, LocalDateTime)
-        return clock
+    reading = _dispatch("localdatetime", arg, now, default_zone)
+    if reading is not None:
+        assert isinstance(reading, LocalDateTime)
+        return reading
     if isinstance(arg, str):
         return parse_local_datetime(arg)
     if isinstance(arg, Mapping):
@@ -462,10 +464,10 @@ def make_datetime(
     """``datetime(arg)``. A map's ``timezone`` converts a zoned ``time``/``datetime`` source
     to that zone (same instant) and is attached to anything else; without it the source's
     zone, else ``default_zone``, applies."""
-    clock = _dispatch("datetime", arg, now, default_zone)
-    if clock is not None:
-        assert isinstance(clock, DateTime)
-        return clock
+    reading = _dispatch("datetime", arg, now, default_zone)
+    if reading is not None:
+        assert isinstance(reading, DateTime)
+        return reading
     if isinstance(arg, str):
         return parse_datetime(arg, default_zone)
     if isinstance(arg, Mapping):
