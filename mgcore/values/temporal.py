@@ -524,6 +524,16 @@ class DateTime(Temporal):
             return cls(instant, nanos, offset, zone)
         return cls(local_secs - offset, nanos, offset, zone)
 
+    @classmethod
+    def from_local_preferring(cls, local: LocalDateTime, zone: str | None, offset: int) -> DateTime:
+        """``local`` in ``zone`` keeping ``offset`` where the zone allows it there (the later
+        offset of an overlap); with ``zone`` None, at the fixed ``offset``."""
+        fixed = cls.from_local(local, None, offset)
+        if zone is None:
+            return fixed
+        in_zone = cls.from_instant(fixed.epoch_nanos(), zone)
+        return in_zone if in_zone.offset == offset else cls.from_local(local, zone)
+
     def epoch_nanos(self) -> int:
         """Nanoseconds since 1970-01-01T00:00Z."""
         return self.epoch_seconds * NANOS_PER_SECOND + self.nanos

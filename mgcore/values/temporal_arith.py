@@ -43,8 +43,11 @@ __all__ = [
     "in_days",
     "in_months",
     "in_seconds",
+    "minus_duration",
     "multiply",
+    "plus_days",
     "plus_duration",
+    "plus_months",
     "subtract",
     "temporal_property",
     "to_fraction",
@@ -127,17 +130,6 @@ def _plus_months_days(days: int, months: int) -> int:
     return days_from_civil(ny, nm, min(d, days_in_month(ny, nm)))
 
 
-def _resolve(local: LocalDateTime, like: DateTime) -> DateTime:
-    """``local`` in ``like``'s zone, keeping ``like``'s offset when it is still valid."""
-    if like.zone is None:
-        return DateTime.from_local(local, None, like.offset)
-    kept = DateTime.from_local(local, None, like.offset)
-    candidate = DateTime.from_instant(kept.epoch_nanos(), like.zone)
-    if candidate.offset == like.offset:
-        return candidate
-    return DateTime.from_local(local, like.zone)
-
-
 def plus_months(value: Temporal, months: int) -> Temporal:
     """A date-bearing temporal moved by calendar months (times are returned unchanged)."""
     return _plus_calendar(value, months, 0)
@@ -156,7 +148,7 @@ def _plus_calendar(value: Temporal, months: int, days: int) -> Temporal:
     if isinstance(value, DateTime):
         local = value.local()
         moved = LocalDateTime(_plus_months_days(local.days, months) + days, local.nanos)
-        return _resolve(moved, value)
+        return DateTime.from_local_preferring(moved, value.zone, value.offset)
     return value
 
 

@@ -450,11 +450,8 @@ def make_local_datetime(
 
 def _place(local: LocalDateTime, zone: ZoneSpec, keep: DateTime | None) -> DateTime:
     """``local`` in ``zone``, keeping ``keep``'s offset in an overlap of the same zone."""
-    if keep is not None and keep.zone == zone[0] and zone[0] is not None:
-        fixed = DateTime.from_local(local, None, keep.offset)
-        again = DateTime.from_instant(fixed.epoch_nanos(), zone[0])
-        if again.offset == keep.offset:
-            return again
+    if keep is not None and keep.zone == zone[0]:
+        return DateTime.from_local_preferring(local, zone[0], keep.offset)
     return DateTime.from_local(local, zone[0], zone[1])
 
 

@@ -241,23 +241,13 @@ def parse_datetime(text: str, default_zone: tuple[str | None, int] = (None, 0)) 
     local = LocalDateTime(*_split_datetime(body, "DateTime"))
     if zone is not None:
         if offset is not None and offset[0] is None:
-            return _with_preferred_offset(local, zone, offset[1])
+            return DateTime.from_local_preferring(local, zone, offset[1])
         return DateTime.from_local(local, zone)
     if offset is not None:
         if offset[0] is not None:
             raise _invalid("DateTime", text)
         return DateTime.from_local(local, None, offset[1])
     return DateTime.from_local(local, default_zone[0], default_zone[1])
-
-
-def _with_preferred_offset(local: LocalDateTime, zone: str, offset: int) -> DateTime:
-    """A local time in ``zone`` keeping ``offset`` when it is valid there (an overlap)."""
-    candidate = DateTime.from_local(local, None, offset)
-    instant = candidate.epoch_nanos()
-    in_zone = DateTime.from_instant(instant, zone)
-    if in_zone.offset == offset:
-        return in_zone
-    return DateTime.from_local(local, zone)
 
 
 _DURATION_RE = re.compile(

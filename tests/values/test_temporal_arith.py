@@ -138,6 +138,16 @@ def test_named_zone_days_are_calendar_days_and_hours_are_elapsed() -> None:
     assert str(plus_duration(spring, parse("P1D"))) == "2017-03-26T03:30+02:00[Europe/Stockholm]"
 
 
+def test_overlap_offset_is_kept_when_still_valid() -> None:
+    late = tb.make_datetime("2017-10-29T02:30+01:00[Europe/Stockholm]")
+    assert plus_duration(late, parse("P0D")) == late
+    assert minus_duration(plus_duration(late, parse("P7D")), parse("P7D")) == late
+    assert tb.make_datetime({"datetime": late}) == late
+    assert tb.make_datetime({"datetime": late, "minute": 45}).offset == 3600
+    summer = tb.make_datetime("2017-10-28T02:30[Europe/Stockholm]")
+    assert str(plus_duration(summer, parse("P1D"))) == "2017-10-29T02:30+02:00[Europe/Stockholm]"
+
+
 def test_between_across_dst_uses_elapsed_time() -> None:
     a = tb.make_datetime("2017-10-29T00:00[Europe/Stockholm]")
     b = tb.make_datetime("2017-10-30T00:00[Europe/Stockholm]")
