@@ -541,3 +541,69 @@ def test_negative_duration_components_truncate_toward_zero() -> None:
     assert temporal_property(d, "minutesOfHour") == -30
     assert temporal_property(d, "seconds") == -5401
     assert temporal_property(d, "nanosecondsOfSecond") == 500_000_000
+
+
+# ------------------------------------------------------------------ map forms agree with props
+
+_any_days = st.integers(min_value=-800_000, max_value=3_000_000)
+
+
+@given(_any_days)
+def test_every_date_form_rebuilds_the_date(days: int) -> None:
+    d = Date(days)
+
+    def p(name: str) -> object:
+        return temporal_property(d, name)
+
+    assert tb.make_date({"year": p("year"), "month": p("month"), "day": p("day")}) == d
+    week_form = {"year": p("weekYear"), "week": p("week"), "dayOfWeek": p("dayOfWeek")}
+    assert tb.make_date(week_form) == d
+    assert tb.make_date({"year": p("year"), "ordinalDay": p("ordinalDay")}) == d
+    assert tb.make_date({"year": p("year"), "quarter": p("quarter"),
+                         "dayOfQuarter": p("dayOfQuarter")}) == d
+    assert tb.make_date({"date": d}) == d
+
+
+@given(_any_days, st.sampled_from(["millennium", "century", "decade", "year", "weekYear",
+                                   "quarter", "month", "week", "day"]))
+def test_truncated_dates_start_their_unit(days: int, unit: str) -> None:
+    d = Date(days)
+    t = tb.truncate("date", unit, d)
+    assert isinstance(t, Date)
+    assert t <= d
+    field = {"millennium": "year", "century": "year", "decade": "year", "year": "ordinalDay",
+             "weekYear": "week", "quarter": "dayOfQuarter", "month": "day",
+             "week": "dayOfWeek", "day": "day"}[unit]
+    value = temporal_property(t, field)
+    if unit in ("millennium", "century", "decade"):
+        size = {"millennium": 1000, "century": 100, "decade": 10}[unit]
+        assert value % size == 0  # type: ignore[operator]
+        assert temporal_property(t, "ordinalDay") == 1
+    elif unit == "weekYear":
+        assert (value, temporal_property(t, "dayOfWeek")) == (1, 1)
+    elif unit != "day":
+        assert value == 1
+    assert tb.truncate("date", unit, t) == t
+
+
+@given(st.integers(0, NANOS_PER_DAY - 1),
+       st.sampled_from(["hour", "minute", "second", "millisecond", "microsecond"]))
+def test_truncated_times(nanos: int, unit: str) -> None:
+    size = {"hour": 3600 * NANOS_PER_SECOND, "minute": 60 * NANOS_PER_SECOND,
+            "second": NANOS_PER_SECOND, "millisecond": 1_000_000, "microsecond": 1000}[unit]
+    t = tb.truncate("localtime", unit, LocalTime(nanos))
+    assert isinstance(t, LocalTime)
+    assert t.nanos == nanos - nanos % size
+    zoned = tb.truncate("time", unit, Time(nanos, -3600))
+    assert zoned == Time(t.nanos, -3600)
+
+
+def test_truncate_errors() -> None:
+    with pytest.raises(CypherArgumentError):
+        tb.truncate("date", "hour", Date(0))
+    with pytest.raises(CypherArgumentError):
+        tb.truncate("date", "fortnight", Date(0))
+    with pytest.raises(CypherArgumentError):
+        tb.truncate("datetime", "day", LocalTime(0))
+    with pytest.raises(CypherTypeError):
+        tb.truncate("date", "day", Duration(1))
