@@ -2,9 +2,9 @@
 
 Cypher values are plain Python values: ``None`` (null), ``bool``, ``int`` (64-bit), ``float``,
 ``str``, ``list`` (``tuple`` is accepted as a list), ``dict`` with ``str`` keys, and the graph
-values of ``mgcore.values.graph`` (``Node``, ``Relationship``, ``Path`` and the engines' handles).
-Temporal types arrive later: each one adds an entry to ``_TYPE_NAMES`` here, a rank in
-``compare`` and a tag in ``mgcore.storage.kit.codec``.
+values of ``mgcore.values.graph`` (``Node``, ``Relationship``, ``Path`` and the engines' handles),
+and the temporal values of ``mgcore.values.temporal`` (``Date``, ``LocalTime``, ``Time``,
+``LocalDateTime``, ``DateTime``, ``Duration``: immutable, storable as properties).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from mgcore.errors import ClientError, CypherArithmeticError, CypherTypeError
 from mgcore.values.graph import Node, NodeHandle, Path, Relationship, RelationshipHandle
+from mgcore.values.temporal import Date, DateTime, Duration, LocalDateTime, LocalTime, Time
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -30,9 +31,19 @@ _TYPE_NAMES: dict[type, str] = {
     Node: "NODE",
     Relationship: "RELATIONSHIP",
     Path: "PATH",
-    # Temporal types go here: Date "DATE", LocalTime "LOCAL_TIME", LocalDateTime
-    # "LOCAL_DATE_TIME", ZonedDateTime "ZONED_DATE_TIME", Duration "DURATION" (Memgraph's names).
+    Date: "DATE",
+    LocalTime: "LOCAL_TIME",
+    Time: "ZONED_TIME",
+    LocalDateTime: "LOCAL_DATE_TIME",
+    DateTime: "ZONED_DATE_TIME",
+    Duration: "DURATION",
 }
+"""Memgraph's ``valueType()`` names; Memgraph has no time with an offset, ``ZONED_TIME`` follows
+its naming of ``ZONED_DATE_TIME``."""
+
+TEMPORAL_TYPES: frozenset[type] = frozenset((Date, LocalTime, Time, LocalDateTime, DateTime,
+                                             Duration))
+"""The temporal value classes: immutable scalars, storable as properties."""
 
 
 def check_int(v: int) -> int:
@@ -85,6 +96,8 @@ def validate_property_value(v: Any) -> Any:
         return [validate_property_value(x) for x in v]
     if t is dict:
         return _validate_map(v)
+    if t in TEMPORAL_TYPES:
+        return v
     return _validate_other(v)
 
 
@@ -105,7 +118,8 @@ def _validate_other(v: Any) -> Any:
     if isinstance(v, NodeHandle | RelationshipHandle | Node | Relationship | Path):
         raise CypherTypeError(
             f"A value of type {type_name(v)} can't be stored as a property value; property "
-            "values are booleans, integers, floats, strings, and lists and maps of them."
+            "values are booleans, integers, floats, strings, temporal values, and lists and maps "
+            "of them."
         )
     if isinstance(v, bool):
         return bool(v)
@@ -121,7 +135,7 @@ def _validate_other(v: Any) -> Any:
         return _validate_map(v)
     raise CypherTypeError(
         f"Unsupported property value of Python type {type(v).__name__}; property values are "
-        "booleans, integers, floats, strings, and lists and maps of them."
+        "booleans, integers, floats, strings, temporal values, and lists and maps of them."
     )
 
 
@@ -129,7 +143,8 @@ MAX_PARAMETER_DEPTH = 200
 """Deepest nesting of lists and maps a parameter value may have."""
 
 _PARAMETER_TYPES = (
-    "parameters are null, booleans, integers, floats, strings, and lists and maps of them"
+    "parameters are null, booleans, integers, floats, strings, temporal values, and lists and "
+    "maps of them"
 )
 
 
