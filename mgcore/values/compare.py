@@ -36,10 +36,12 @@ from typing import Any
 
 from mgcore.errors import CypherTypeError
 from mgcore.values.graph import Node, NodeHandle, Path, Relationship, RelationshipHandle
+from mgcore.values.temporal import Date, DateTime, Duration, LocalDateTime, LocalTime, Time
+from mgcore.values.temporal import compare as _temporal_compare
 
 # Ranks of the global sort order (ascending). order_key starts with them, the codec's type tags
-# follow the same order. Temporal types take the reserved ranks 6..11 when they arrive: add the
-# type to _RANKS and a branch to _order_key_slow/_compare_slow/_equals_slow/_equivalence_slow.
+# follow the same order. The temporal types order among themselves by their own order_key();
+# Cypher's < between them goes through mgcore.values.temporal.compare (durations: null).
 RANK_MAP = 1
 RANK_NODE = 2
 RANK_RELATIONSHIP = 3
@@ -76,7 +78,14 @@ _RANKS: dict[type, int] = {
     Node: RANK_NODE,
     Relationship: RANK_RELATIONSHIP,
     Path: RANK_PATH,
+    DateTime: RANK_DATETIME,
+    LocalDateTime: RANK_LOCALDATETIME,
+    Date: RANK_DATE,
+    Time: RANK_TIME,
+    LocalTime: RANK_LOCALTIME,
+    Duration: RANK_DURATION,
 }
+_TEMPORAL_RANKS = frozenset(range(RANK_DATETIME, RANK_DURATION + 1))
 
 _NULL_KEY = (RANK_NULL,)
 _NAN_KEY = (RANK_NAN,)
@@ -161,6 +170,8 @@ def _equals_slow(a: Any, b: Any) -> bool | None:
         return _entity_id(a) == _entity_id(b)
     if ra == RANK_PATH:
         return _path_ids(a) == _path_ids(b)
+    if ra in _TEMPORAL_RANKS:
+        return bool(a == b)
     raise CypherTypeError(f"Equality is not defined for {type(a).__name__}.")
 
 
@@ -232,6 +243,8 @@ def _compare_slow(a: Any, b: Any) -> int | None:
     if ra == RANK_PATH:
         pa, pb = _path_ids(a), _path_ids(b)
         return (pa > pb) - (pa < pb)
+    if ra in _TEMPORAL_RANKS:
+        return _temporal_compare(a, b)
     raise CypherTypeError(f"Comparison is not defined for {type(a).__name__}.")
 
 
@@ -309,6 +322,8 @@ def _order_key_slow(v: Any) -> tuple[Any, ...]:
         return (RANK_NUMBER, v) if v == v else _NAN_KEY
     if rank == RANK_STRING:
         return (RANK_STRING, str(v))
+    if rank in _TEMPORAL_RANKS:
+        return (rank, v.order_key())
     raise CypherTypeError(f"Ordering is not defined for {type(v).__name__}.")
 
 
@@ -367,6 +382,8 @@ def _equivalence_slow(v: Any) -> Hashable:
         return equivalence_key(float(v) if isinstance(v, float) else int(v))
     if rank == RANK_STRING:
         return str(v)
+    if rank in _TEMPORAL_RANKS:
+        return (rank, v.order_key())
     raise CypherTypeError(f"Equivalence is not defined for {type(v).__name__}.")
 
 

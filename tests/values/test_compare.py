@@ -637,3 +637,77 @@ def test_in_list_is_disjunction_of_equality(x: Any, items: list[Any]) -> None:
     for r in results:
         expected = _or(expected, r)
     assert in_list(x, items) is expected
+
+
+# ------------------------------------------------------------------------------- temporal values
+
+
+def _temporals() -> dict[str, list[Any]]:
+    from mgcore.values.temporal_build import (
+        make_date,
+        make_datetime,
+        make_duration,
+        make_local_datetime,
+        make_local_time,
+        make_time,
+    )
+
+    return {
+        "date": [make_date("2015-07-21"), make_date("1999-12-31"), make_date("-0001-01-01")],
+        "localtime": [make_local_time("12:00"), make_local_time("00:00:00.000000001")],
+        "time": [make_time("12:00+01:00"), make_time("11:30Z")],
+        "localdatetime": [make_local_datetime("2015-07-21T21:40:32.142")],
+        "datetime": [make_datetime("2015-07-21T21:40:32.142+01:00"),
+                     make_datetime("2015-07-21T20:40:32.142Z"),
+                     make_datetime("2015-07-21T21:40:32.142[Europe/London]")],
+        "duration": [make_duration("P1Y2M"), make_duration("PT0.5S"), make_duration("P14M")],
+    }
+
+
+def test_temporal_values_take_their_ranks_in_the_global_order() -> None:
+    from mgcore.values.compare import order_key
+
+    values = _temporals()
+    mixed = [*(v for vs in values.values() for v in vs), "a", [1], {"k": 1}, 1, None]
+    ranks = [order_key(v)[0] for v in sorted(mixed, key=order_key)]
+    assert ranks == sorted(ranks)
+    # DATETIME < LOCALDATETIME < DATE < TIME < LOCALTIME < DURATION, between PATH and STRING
+    order = [type(v).__name__ for v in sorted((vs[0] for vs in values.values()), key=order_key)]
+    assert order == ["DateTime", "LocalDateTime", "Date", "Time", "LocalTime", "Duration"]
+    assert order_key([1])[0] < order_key(values["datetime"][0])[0]
+    assert order_key(values["duration"][0])[0] < order_key("a")[0]
+
+
+def test_temporal_equality_comparison_and_equivalence() -> None:
+    from mgcore.values.compare import (
+        LT,
+        compare,
+        equals,
+        equivalence_key,
+        less_than,
+        order_key,
+    )
+
+    v = _temporals()
+    old, new = v["date"][1], v["date"][0]
+    assert equals(new, new) is True and equals(old, new) is False
+    assert compare(old, new) == LT and less_than(old, new) is True
+    assert equals(v["date"][0], v["localdatetime"][0]) is False  # different types: false
+    assert compare(v["date"][0], v["localdatetime"][0]) is None
+    assert less_than(v["date"][0], "2016-01-01") is None
+    assert equals(new, None) is None
+    # the same instant at other offsets: not equal, ordered by instant
+    plus_one, utc = v["datetime"][0], v["datetime"][1]
+    assert equals(plus_one, utc) is False
+    assert compare(plus_one, utc) is not None and compare(utc, plus_one) is not None
+    # durations: equal by components, never comparable with <
+    assert equals(v["duration"][0], v["duration"][2]) is True  # P1Y2M = P14M
+    assert compare(v["duration"][0], v["duration"][1]) is None
+    assert less_than(v["duration"][0], v["duration"][1]) is None
+    # equivalence agrees with order_key, also inside containers
+    for vs in v.values():
+        for a in vs:
+            for b in vs:
+                same = order_key(a) == order_key(b)
+                assert (equivalence_key(a) == equivalence_key(b)) is same
+                assert (equivalence_key([a]) == equivalence_key([b])) is same
