@@ -138,6 +138,12 @@ class QueryContext:
     abort_message: str = "Transaction was asked to abort because of transaction timeout."
     memory_limit: int = 0
     """``--memory-limit`` in bytes; 0: none. Checked with the deadline."""
+    statement_time: int = field(default_factory=time.time_ns)
+    """The statement clock: nanoseconds since the Unix epoch when the query started
+    (``date.statement()``, and ``date()`` without arguments)."""
+    transaction_time: int = 0
+    """The transaction clock (``date.transaction()``): when the explicit transaction began,
+    else the statement's time (0 here means that)."""
 
     def check_deadline(self) -> None:
         """Raise QueryTimeout past the deadline, MemoryLimitExceeded when the process is over

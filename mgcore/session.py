@@ -83,6 +83,8 @@ class ExplicitTransaction:
     def __init__(self, session: Session, engine_tx: Transaction) -> None:
         self._session = session
         self.engine_tx = engine_tx
+        self.started = time.time_ns()
+        """The transaction clock of its queries (nanoseconds since the Unix epoch)."""
         self.state = TxState.OPEN
         self.counters = Counters()
         self.error: MgError | None = None
@@ -219,6 +221,7 @@ class Session:
             parameters=params,
             deadline=self._db.query_deadline(timeout),
             memory_limit=self._db.memory_limit,
+            transaction_time=explicit.started if explicit is not None else 0,
         )
         self._running = ctx
         try:

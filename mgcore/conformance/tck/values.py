@@ -16,6 +16,7 @@ from typing import Any
 from lark import Lark, Token, Transformer, v_args
 
 from mgcore.values.graph import Node, Path, Relationship
+from mgcore.values.temporal import Temporal
 
 _GRAMMAR = r"""
 ?value: NULL -> null
@@ -198,6 +199,8 @@ def canonical(value: Any) -> Any:
         return _canon_float(value)
     if isinstance(value, str):
         return ("str", value)
+    if isinstance(value, Temporal):
+        return ("str", str(value))  # the TCK writes temporal results as their string forms
     if isinstance(value, list | tuple):
         return ("list", tuple(canonical(v) for v in value))
     if isinstance(value, dict):

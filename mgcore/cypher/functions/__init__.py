@@ -7,7 +7,16 @@ calling conventions the expression compiler follows.
 
 from __future__ import annotations
 
-from mgcore.cypher.functions import aggregates, conversion, graphfn, listfn, mathfn, scalar, string
+from mgcore.cypher.functions import (
+    aggregates,
+    conversion,
+    graphfn,
+    listfn,
+    mathfn,
+    scalar,
+    string,
+    temporal,
+)
 from mgcore.cypher.functions.registry import (
     Accumulator,
     AggregateFunction,
@@ -26,7 +35,7 @@ __all__ = [
 
 def register_standard_library(registry: FunctionRegistry) -> None:
     """Register every standard scalar and aggregate function on ``registry``."""
-    for module in (scalar, graphfn, string, listfn, mathfn, conversion):
+    for module in (scalar, graphfn, string, listfn, mathfn, conversion, temporal):
         for fn in module.FUNCTIONS:
             registry.register(fn)
     for agg in aggregates.AGGREGATES:

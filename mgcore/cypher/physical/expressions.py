@@ -24,7 +24,10 @@ from mgcore.errors import (
     UnknownFunction,
 )
 from mgcore.values import compare as cmp
+from mgcore.values import temporal_arith
 from mgcore.values.graph import Node, NodeHandle, Relationship, RelationshipHandle
+from mgcore.values.temporal import Duration, Temporal
+from mgcore.values.temporal_arith import temporal_property
 from mgcore.values.types import INT64_MAX, INT64_MIN, type_name
 
 if TYPE_CHECKING:
@@ -109,6 +112,10 @@ def add(a: Any, b: Any) -> Any:
         return [*a, b]
     if tb is list or tb is tuple:
         return [a, *b]
+    if tb is Duration and isinstance(a, Temporal):
+        return temporal_arith.plus_duration(a, b)
+    if ta is Duration and isinstance(b, Temporal) and tb is not Duration:
+        return temporal_arith.plus_duration(b, a)
     raise invalid_types("+", a, b)
 
 
@@ -127,6 +134,8 @@ def sub(a: Any, b: Any) -> Any:
         return a - b
     if a is None or b is None:
         return None
+    if type(b) is Duration and isinstance(a, Temporal):
+        return temporal_arith.minus_duration(a, b)
     raise invalid_types("-", a, b)
 
 
@@ -138,6 +147,10 @@ def mul(a: Any, b: Any) -> Any:
         return a * b
     if a is None or b is None:
         return None
+    if type(a) is Duration and _is_num(b):
+        return temporal_arith.multiply(a, b)
+    if type(b) is Duration and _is_num(a):
+        return temporal_arith.multiply(b, a)
     raise invalid_types("*", a, b)
 
 
@@ -156,6 +169,8 @@ def div(a: Any, b: Any) -> Any:
         return a / b
     if a is None or b is None:
         return None
+    if type(a) is Duration and _is_num(b):
+        return temporal_arith.divide(a, b)
     raise invalid_types("/", a, b)
 
 
@@ -197,6 +212,8 @@ def negate(a: Any) -> Any:
         return -a
     if a is None:
         return None
+    if type(a) is Duration:
+        return -a
     raise CypherTypeError(f"Invalid type: {mg_type(a)} for '-'.")
 
 
@@ -293,6 +310,11 @@ def get_property(ctx: QueryContext, v: Any, key: str) -> Any:
         return v.properties.get(key)
     if isinstance(v, Mapping):
         return v.get(key)
+    if isinstance(v, Temporal):
+        component = temporal_property(v, key)
+        if component is None:
+            raise CypherArgumentError(f"{mg_type(v)} has no component '{key}'.")
+        return component
     raise CypherTypeError(
         f"Type mismatch: expected a map, node or relationship but was {mg_type(v)}."
     )

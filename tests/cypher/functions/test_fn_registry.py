@@ -140,6 +140,10 @@ def test_standard_library_is_complete_and_documented(registry: FunctionRegistry)
         "replace", "split", "reverse", "range", "tail", "abs", "ceil", "floor", "round",
         "sign", "rand", "sqrt", "exp", "log", "log10", "e", "pi", "sin", "cos", "tan", "cot",
         "asin", "acos", "atan", "atan2", "degrees", "radians", "haversin",
+        "date", "localtime", "time", "localdatetime", "datetime", "duration",
+        "date.truncate", "datetime.transaction", "localtime.statement", "time.realtime",
+        "duration.between", "duration.inMonths", "duration.inDays", "duration.inSeconds",
+        "datetime.fromepoch", "datetime.fromepochmillis",
     }
     aggregates = {
         "count", "sum", "avg", "min", "max", "collect", "percentileCont", "percentileDisc",
@@ -166,7 +170,11 @@ def test_standard_library_is_complete_and_documented(registry: FunctionRegistry)
         assert agg.signature and agg.description
     assert not (expected & aggregates)
     nondeterministic = {f.name for f in registry.functions() if not f.deterministic}
-    assert nondeterministic == {"rand", "randomUUID", "timestamp"}
+    assert nondeterministic == {
+        "rand", "randomUUID", "timestamp",
+        *(f"{kind}.realtime" for kind in
+          ("date", "localtime", "time", "localdatetime", "datetime")),
+    }
 
 
 def test_register_twice_fails() -> None:
