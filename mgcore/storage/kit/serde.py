@@ -164,7 +164,7 @@ def _checked(decode: Callable[[bytes], Any]) -> Callable[[bytes], Any]:
     def run(data: bytes) -> Any:
         try:
             return decode(data)
-        except (struct.error, CypherArgumentError, UnicodeDecodeError) as exc:
+        except (ValueError, struct.error, CypherArgumentError) as exc:
             raise ValueError(f"malformed temporal ext payload: {exc}") from exc
 
     return run
