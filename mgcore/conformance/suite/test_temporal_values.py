@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from mgcore.conformance.suite._support import gids, same_value
-from mgcore.storage.records import IndexSpec, PropertyRange
+from mgcore.storage.errors import ConstraintViolation
+from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec, PropertyRange
 from mgcore.values.temporal import (
     Date,
     DateTime,
@@ -265,3 +266,19 @@ def test_index_lookups_after_reopen(engine: Any, reopen: Any) -> None:
     expected = sorted(g for g, v in stored.items() if in_range(v, r))
     assert gids(tx.nodes_by_property_range("T", "k", r)) == expected
     tx.rollback()
+
+
+@pytest.mark.requires("unique_constraint")
+def test_uniqueness_constraint_compares_temporals_exactly(engine: Any) -> None:
+    """Equal temporal values collide; the same instant at another offset or zone does not."""
+    engine.schema.create_constraint(ConstraintSpec(ConstraintKind.UNIQUE, "U", ("p",)))
+    tx = engine.begin()
+    for value in (DateTime(EPOCH, 0, 0, None), DateTime(EPOCH, 0, 0, "UTC"),
+                  DateTime(EPOCH, 0, 3600, None), Duration(0, 1, 0, 0), Duration(0, 0, 86_400, 0),
+                  Date(1), [Date(1)]):
+        tx.create_node(["U"], {"p": value})
+    tx.commit()
+    tx = engine.begin()
+    tx.create_node(["U"], {"p": DateTime(EPOCH, 0, 0, "UTC")})
+    with pytest.raises(ConstraintViolation):
+        tx.commit()
