@@ -7,17 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from mgcore.values.compare import (
-    RANK_DATE,
-    RANK_DATETIME,
-    RANK_DURATION,
-    RANK_LIST,
-    RANK_LOCALDATETIME,
-    RANK_LOCALTIME,
-    RANK_MAP,
-    RANK_TIME,
-    order_key,
-)
+from mgcore.values.compare import order_key
 from mgcore.values.temporal import (
     MAX_OFFSET_SECONDS,
     MAX_YEAR,
@@ -30,7 +20,6 @@ from mgcore.values.temporal import (
     Duration,
     LocalDateTime,
     LocalTime,
-    Temporal,
     Time,
     days_from_civil,
 )
@@ -72,23 +61,7 @@ def datetimes(draw: Any) -> DateTime:
 durations = st.builds(Duration, duration_fields, duration_fields, duration_fields, nanos_of_second)
 temporals = st.one_of(dates, local_times, times, local_datetimes, datetimes(), durations)
 
-TEMPORAL_RANKS = {
-    DateTime: RANK_DATETIME,
-    LocalDateTime: RANK_LOCALDATETIME,
-    Date: RANK_DATE,
-    Time: RANK_TIME,
-    LocalTime: RANK_LOCALTIME,
-    Duration: RANK_DURATION,
-}
-
-
 def ref_key(v: Any) -> Any:
-    """The global sort key (``compare.order_key``) extended to temporals by their rank and their
-    own ``order_key``, also inside lists and maps."""
-    if isinstance(v, Temporal):
-        return (TEMPORAL_RANKS[type(v)], v.order_key())
-    if isinstance(v, list | tuple):
-        return (RANK_LIST, tuple(ref_key(x) for x in v))
-    if isinstance(v, dict):
-        return (RANK_MAP, tuple((k, ref_key(v[k])) for k in sorted(v)))
+    """The global sort key the codec must follow: the kernel's ``order_key`` (temporals rank
+    between PATH and STRING, then order by their own ``order_key``)."""
     return order_key(v)

@@ -137,15 +137,6 @@ _TEMPORAL_TAGS = frozenset(
     (TAG_DATETIME, TAG_LOCALDATETIME, TAG_DATE, TAG_TIME, TAG_LOCALTIME, TAG_DURATION)
 )
 
-_TEMPORAL_RANKS: dict[type, int] = {
-    DateTime: RANK_DATETIME,
-    LocalDateTime: RANK_LOCALDATETIME,
-    Date: RANK_DATE,
-    Time: RANK_TIME,
-    LocalTime: RANK_LOCALTIME,
-}
-"""The temporal types a range can be over (a Duration has no ``<`` in Cypher)."""
-
 _FAMILY_RANGES: dict[int, tuple[bytes, bytes]] = {
     RANK_DATETIME: (bytes([TAG_DATETIME]), bytes([TAG_DATETIME + 1])),
     RANK_LOCALDATETIME: (bytes([TAG_LOCALDATETIME]), bytes([TAG_LOCALDATETIME + 1])),
@@ -695,9 +686,6 @@ def key_point_part(key: bytes) -> bytes | None:
 def _family(v: Any) -> int:
     """The comparability family of a range bound (numbers, strings, booleans, lists, maps,
     each temporal type but Duration)."""
-    rank = _TEMPORAL_RANKS.get(type(v))
-    if rank is not None:
-        return rank
     rank = type_rank(v)
     if rank not in _FAMILY_RANGES:
         raise CypherTypeError(f"A value of type {type_name(v)} can't bound an index range.")

@@ -1,22 +1,19 @@
 """Value predicates of the engine contract's lookups (``nodes_by_property`` and friends): Cypher
 equality and range membership, for engines that verify index candidates or scan and filter.
 
-Equality comes from ``mgcore.values.compare`` (the kernel's single definition); temporal values,
-which it does not know yet, are equal exactly when ``==`` says so (their ``__eq__`` is Cypher
-equality), also inside lists and maps. Range membership follows ``PropertyRange``: a value takes
-part only when it is of the bounds' type family (numbers, strings, booleans, or one temporal type
-other than Duration, whose ``<`` is null; a boolean is never a number), and NaN lies in no range.
+Equality comes from ``mgcore.values.compare`` (the kernel's single definition). Range membership
+follows ``PropertyRange``: a value takes part only when it is of the bounds' type family
+(numbers, strings, booleans, or one temporal type other than Duration, whose ``<`` is null; a
+boolean is never a number), and NaN lies in no range.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from mgcore.errors import CypherTypeError
 from mgcore.storage.records import PropertyRange
 from mgcore.values.compare import equals as _equals
-from mgcore.values.temporal import Date, DateTime, LocalDateTime, LocalTime, Temporal, Time
+from mgcore.values.temporal import Date, DateTime, LocalDateTime, LocalTime, Time
 
 _TEMPORAL_FAMILIES: dict[type, str] = {
     Date: "date",
@@ -29,39 +26,7 @@ _TEMPORAL_FAMILIES: dict[type, str] = {
 
 def cypher_equals(a: Any, b: Any) -> bool:
     """True when Cypher ``a = b`` is true (null or false otherwise)."""
-    try:
-        return _equals(a, b) is True
-    except CypherTypeError:
-        return _equals_temporal(a, b) is True
-
-
-def _equals_temporal(a: Any, b: Any) -> bool | None:
-    """Cypher ``a = b`` where ``a`` or ``b`` is or holds a temporal value."""
-    if isinstance(a, Temporal) or isinstance(b, Temporal):
-        return None if a is None or b is None else a == b
-    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        if len(a) != len(b):
-            return False
-        return _all3(_equals_temporal(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, Mapping) and isinstance(b, Mapping):
-        if a.keys() != b.keys():
-            return False
-        return _all3(_equals_temporal(a[k], b[k]) for k in a)
-    try:
-        return _equals(a, b)
-    except CypherTypeError:
-        return False
-
-
-def _all3(results: Any) -> bool | None:
-    """Ternary AND: false wins, then null, else true."""
-    saw_null = False
-    for r in results:
-        if r is False:
-            return False
-        if r is None:
-            saw_null = True
-    return None if saw_null else True
+    return _equals(a, b) is True
 
 
 def family(value: Any) -> str | None:
