@@ -282,3 +282,27 @@ def test_uniqueness_constraint_compares_temporals_exactly(engine: Any) -> None:
     tx.create_node(["U"], {"p": DateTime(EPOCH, 0, 0, "UTC")})
     with pytest.raises(ConstraintViolation):
         tx.commit()
+
+
+CYPHER_VALUES = [*VALUES.values(), Date(0), Date(16638), LocalTime(0), 5, "x", None]
+CYPHER_ARGS = [Date(16637), LocalTime(1), DateTime(EPOCH, 0, 7200, STOCKHOLM), Duration(0, 0, 0, 0)]
+
+
+@pytest.mark.requires("label_property_index")
+def test_cypher_seeks_on_temporal_parameters_return_the_rows_of_a_scan(session: Any) -> None:
+    """``n.p = $a`` and ``n.p > $a`` with a temporal parameter seek through the index and return
+    what the same predicate written so that no index can serve it returns."""
+    session.run("CREATE INDEX ON :L(p)").consume()
+    for i, value in enumerate(CYPHER_VALUES):
+        session.run("CREATE (n:L {id: $i}) SET n.p = $v", i=i, v=value).consume()
+    for predicate in ("n.p = $a", "n.p > $a", "n.p <= $a", "n.p >= $a AND n.p < $a"):
+        query = f"MATCH (n:L) WHERE {predicate} RETURN n.id"
+        reference = f"MATCH (n:L) WHERE ({predicate}) = true RETURN n.id"
+        plan = [row[0] for row in session.run("EXPLAIN " + query, a=Date(1))]
+        assert any("ScanAllByLabelProperty" in line for line in plan), (predicate, plan)
+        for a in CYPHER_ARGS:
+            seek = sorted(row[0] for row in session.run(query, a=a))
+            scan = sorted(row[0] for row in session.run(reference, a=a))
+            assert seek == scan, (predicate, a)
+    rows = list(session.run("MATCH (n:L) WHERE n.p = $a RETURN n.p", a=VALUES["datetime_zone"]))
+    assert [row[0] for row in rows] == [VALUES["datetime_zone"]]
