@@ -54,7 +54,7 @@ return ``(lo, hi)``: scan keys with ``lo <= key < hi``.
 from __future__ import annotations
 
 import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from mgcore.errors import CypherArgumentError, CypherTypeError
@@ -236,7 +236,7 @@ def _duration_canon(v: Duration) -> bytes:
                           _i64(v.days), _i64(v.seconds), v.nanos)
 
 
-_TEMPORAL_CANON: dict[type, Any] = {
+_TEMPORAL_CANON: dict[type, Callable[[Any], bytes]] = {
     Date: _date_canon,
     LocalTime: _localtime_canon,
     Time: _time_canon,
@@ -331,7 +331,7 @@ def encode(value: Any) -> bytes:
         return _NULL_BYTES
     temporal = _TEMPORAL_CANON.get(t)
     if temporal is not None:
-        return bytes(temporal(value))
+        return temporal(value)
     out = bytearray()
     tb = bytearray()
     _canon_into(value, out, tb)
