@@ -167,7 +167,7 @@ def test_ext_encoder_may_itself_call_pack() -> None:
 
 def test_reserved_temporal_codes_are_distinct_and_in_the_reserved_range() -> None:
     codes = [code.value for code in serde.ExtCode]
-    assert len(set(codes)) == len(codes) == 5
+    assert len(set(codes)) == len(codes) == 6
     assert all(code in serde.RESERVED_EXT_CODES for code in codes)
     assert not set(serde.RESERVED_EXT_CODES) & set(serde.ENGINE_EXT_CODES)
 

@@ -50,6 +50,7 @@ from mgcore.storage.errors import (
     StorageError,
     UnsupportedOperation,
 )
+from mgcore.storage.kit import serde
 from mgcore.storage.kit.marker import check_marker
 from mgcore.storage.kit.settings import setting_bool
 from mgcore.storage.protocol import API_VERSION, TRANSACTION_METHODS, EngineContext
@@ -123,6 +124,7 @@ BLOB_CACHE_SIZE = 1024
 many distinct values, where it stops helping)."""
 
 _unpackb = msgpack.unpackb
+_ext_hook = serde.ext_hook
 _NO_INFO = CommitInfo(0)
 """The ``CommitInfo`` every analytical transaction carries (no delta ever points to it)."""
 
@@ -607,7 +609,7 @@ class AnalyticalTransaction(InMemoryTransaction):
             by_label = indexes.by_label.get(label)
             if by_label and props is not None and props is not DELETED:
                 if data is None:
-                    data = _unpackb(props, strict_map_key=False)
+                    data = _unpackb(props, strict_map_key=False, ext_hook=_ext_hook)
                 for index in by_label:
                     key = index.key_of(data, v.gid)
                     if key is not None:
@@ -642,7 +644,9 @@ class AnalyticalTransaction(InMemoryTransaction):
                     return
                 kid = engine._key_id(key)
             old = obj.props
-            data = _unpackb(old, strict_map_key=False) if old is not None else {}
+            data = _unpackb(
+                old, strict_map_key=False, ext_hook=_ext_hook
+            ) if old is not None else {}
             if value is None:
                 if data.pop(kid, None) is None:
                     return

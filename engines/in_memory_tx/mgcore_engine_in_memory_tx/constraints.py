@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import msgpack
 
 from mgcore.storage.errors import ConstraintViolation
+from mgcore.storage.kit import serde
 from mgcore.storage.kit.codec import key_prefix
 from mgcore.storage.records import ConstraintKind, ConstraintSpec
 from mgcore_engine_in_memory_tx.objects import (
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
 
 _unpackb = msgpack.unpackb
+_ext_hook = serde.ext_hook
 
 
 def describe(spec: ConstraintSpec) -> str:
@@ -71,7 +73,7 @@ class Unique:
         """The canonical value tuple of a version, None when the constraint does not apply."""
         if props is None or props is DELETED or self.label not in labels:
             return None
-        data = _unpackb(props, strict_map_key=False)
+        data = _unpackb(props, strict_map_key=False, ext_hook=_ext_hook)
         values = []
         for kid in self.kids:
             value = data.get(kid)
@@ -108,7 +110,9 @@ class ConstraintSet:
                 labels, props = committed_version(v)
                 if props is DELETED or spec.label not in labels:
                     continue
-                if props is None or kid not in _unpackb(props, strict_map_key=False):
+                if props is None or kid not in _unpackb(
+                    props, strict_map_key=False, ext_hook=_ext_hook
+                ):
                     raise ConstraintViolation(
                         f"Unable to create existence constraint {describe(spec)}, because an "
                         f"existing node violates it. Node {v.gid} lacks property "
@@ -172,7 +176,9 @@ class ConstraintSet:
                 for label in v.labels:
                     for spec, kid in exists.get(label, ()):
                         if data is None:
-                            data = _unpackb(props, strict_map_key=False) if props else {}
+                            data = _unpackb(
+                                props, strict_map_key=False, ext_hook=_ext_hook
+                            ) if props else {}
                         if kid not in data:
                             raise ConstraintViolation(
                                 "Unable to commit due to existence constraint violation on "

@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgpack
 
+from mgcore.storage.kit import serde
 from mgcore.storage.kit.codec import index_key, key_point_part, split_index_key
 from mgcore.storage.records import IndexInfo, IndexSpec, IndexStatistics
 from mgcore_engine_in_memory_tx.objects import (
@@ -78,6 +79,7 @@ if TYPE_CHECKING:
     from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
 
 _unpackb = msgpack.unpackb
+_ext_hook = serde.ext_hook
 
 BATCH = 1024
 """Keys copied out of a label+property index per latch acquisition during a seek."""
@@ -507,7 +509,7 @@ class IndexSet:
             for v in vertices:
                 for labels, props in _versions(v):
                     if props is not None and label in labels:
-                        data = _unpackb(props, strict_map_key=False)
+                        data = _unpackb(props, strict_map_key=False, ext_hook=_ext_hook)
                         key = index.key_of(data, v.gid)
                         if key is not None:
                             entries[key] = (data.get(kid), v)
@@ -607,7 +609,7 @@ class IndexSet:
             indexes = self.by_label.get(label)
             if indexes and props is not None and props is not DELETED:
                 if data is None:
-                    data = _unpackb(props, strict_map_key=False)
+                    data = _unpackb(props, strict_map_key=False, ext_hook=_ext_hook)
                 for index in indexes:
                     key = index.key_of(data, gid)
                     if key is not None:
@@ -628,7 +630,9 @@ class IndexSet:
                 if indexes and props is not None:
                     data = decoded.get(id(props))
                     if data is None:
-                        data = decoded[id(props)] = _unpackb(props, strict_map_key=False)
+                        data = decoded[id(props)] = _unpackb(
+                            props, strict_map_key=False, ext_hook=_ext_hook
+                        )
                     for index in indexes:
                         key = index.key_of(data, gid)
                         if key is not None:
@@ -728,8 +732,10 @@ class IndexSet:
             if not indexes:
                 continue
             if old_data is None:
-                old_data = _unpackb(old, strict_map_key=False)
-                new_data = _unpackb(new, strict_map_key=False) if new is not None else {}
+                old_data = _unpackb(old, strict_map_key=False, ext_hook=_ext_hook)
+                new_data = _unpackb(
+                    new, strict_map_key=False, ext_hook=_ext_hook
+                ) if new is not None else {}
             for index in indexes:
                 kids = index.kids
                 if len(kids) == 1:

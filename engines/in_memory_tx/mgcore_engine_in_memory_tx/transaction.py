@@ -100,6 +100,7 @@ CONFLICT_BACKOFF = 0.0
 """Seconds the loser of a conflict with a running transaction sleeps in ``rollback``."""
 
 _unpackb = msgpack.unpackb
+_ext_hook = serde.ext_hook
 _pack = serde.pack
 _first = itemgetter(0)
 _PLAIN_EQ = frozenset((int, str))
@@ -321,7 +322,7 @@ class InMemoryTransaction:
             return
         for v, props in self._labelled(label):
             if props is not None:
-                value = _unpackb(props, strict_map_key=False).get(kid)
+                value = _unpackb(props, strict_map_key=False, ext_hook=_ext_hook).get(kid)
                 if value is not None:
                     yield v, value
 
@@ -375,7 +376,7 @@ class InMemoryTransaction:
         see is skipped, so a vertex comes out once at most."""
         kid = self._key_ids[key]
         for entry, v, props in self._candidates(index.seek(self._lock, *bounds), label):
-            value = _unpackb(props, strict_map_key=False).get(kid)
+            value = _unpackb(props, strict_map_key=False, ext_hook=_ext_hook).get(kid)
             if value is not None and index_key((value,), v.gid) == entry:
                 yield v, value
 
@@ -424,7 +425,7 @@ class InMemoryTransaction:
         value = values[0]
         plain = value.__class__ in _PLAIN_EQ
         for entry, v, props in candidates:
-            data = _unpackb(props, strict_map_key=False)
+            data = _unpackb(props, strict_map_key=False, ext_hook=_ext_hook)
             if single:
                 stored = data.get(kid)
                 if stored is None:
@@ -464,7 +465,9 @@ class InMemoryTransaction:
                         props = self._visible_in(v, label)
                         if props is None:
                             return iter(())
-                        stored = _unpackb(props, strict_map_key=False).get(index.kids[0])
+                        stored = _unpackb(
+                            props, strict_map_key=False, ext_hook=_ext_hook
+                        ).get(index.kids[0])
                         if stored.__class__ is cls:
                             return iter((v,)) if stored == value else iter(())
                         if stored is not None and cypher_equals(stored, value):
@@ -554,7 +557,7 @@ class InMemoryTransaction:
         for v, props in self._labelled(label):
             if props is None:
                 continue
-            data = _unpackb(props, strict_map_key=False)
+            data = _unpackb(props, strict_map_key=False, ext_hook=_ext_hook)
             for kid, value in zip(kids, values, strict=True):
                 stored = data.get(kid)
                 if stored is None or not cypher_equals(stored, value):
@@ -598,7 +601,7 @@ class InMemoryTransaction:
         kid = self._key_ids.get(key)
         if kid is None:
             return None
-        return _unpackb(props, strict_map_key=False).get(kid)
+        return _unpackb(props, strict_map_key=False, ext_hook=_ext_hook).get(kid)
 
     node_property = _property
 
@@ -616,7 +619,9 @@ class InMemoryTransaction:
         if props is DELETED:
             raise _deleted_error(v)
         names = self._key_names
-        return {names[k]: x for k, x in _unpackb(props, strict_map_key=False).items()}
+        return {names[k]: x for k, x in _unpackb(
+            props, strict_map_key=False, ext_hook=_ext_hook
+        ).items()}
 
     def expand(
         self, node: NodeHandle, direction: Direction, types: tuple[str, ...] | None = None
@@ -686,7 +691,9 @@ class InMemoryTransaction:
         if props is DELETED:
             raise _deleted_error(e)
         names = self._key_names
-        return {names[k]: x for k, x in _unpackb(props, strict_map_key=False).items()}
+        return {names[k]: x for k, x in _unpackb(
+            props, strict_map_key=False, ext_hook=_ext_hook
+        ).items()}
 
     def is_deleted(self, entity: NodeHandle | RelationshipHandle) -> bool:
         """True when this transaction deleted the entity or it is not visible."""
@@ -851,7 +858,9 @@ class InMemoryTransaction:
                     return
                 kid = self._engine._key_id(key)
             old = obj.props
-            data = _unpackb(old, strict_map_key=False) if old is not None else {}
+            data = _unpackb(
+                old, strict_map_key=False, ext_hook=_ext_hook
+            ) if old is not None else {}
             if value is None:
                 if data.pop(kid, None) is None:
                     return

@@ -10,15 +10,17 @@ from typing import Any
 import msgpack
 
 from mgcore.errors import CypherTypeError
+from mgcore.storage.kit import serde
 from mgcore.storage.kit.codec import equality_prefix
 from mgcore_engine_on_disk.handles import VState
 
 _unpackb = msgpack.unpackb
+_ext_hook = serde.ext_hook
 
 
 def props_of(blob: bytes | None) -> dict[int, Any]:
     """The property map of a blob (empty for None)."""
-    return _unpackb(blob, strict_map_key=False) if blob else {}
+    return _unpackb(blob, strict_map_key=False, ext_hook=_ext_hook) if blob else {}
 
 
 def eq_key(value: Any) -> bytes | None:

@@ -34,6 +34,7 @@ from mgcore.storage.errors import (
     TransactionClosedError,
     UnsupportedOperation,
 )
+from mgcore.storage.kit import serde
 from mgcore.storage.kit.codec import index_key, key_prefix
 from mgcore.storage.kit.marker import check_marker
 from mgcore.storage.kit.settings import setting_bool
@@ -75,6 +76,7 @@ SET_ISOLATION_MESSAGE = (
 )
 
 _unpackb = msgpack.unpackb
+_ext_hook = serde.ext_hook
 
 
 class OnDiskEngine:
@@ -248,7 +250,7 @@ class OnDiskEngine:
             specs = by_label.get(lid)
             if specs:
                 if data is None:
-                    data = _unpackb(blob, strict_map_key=False) if blob else {}
+                    data = _unpackb(blob, strict_map_key=False, ext_hook=_ext_hook) if blob else {}
                 for iid, pids in specs:
                     values = [data.get(p) for p in pids]
                     if None not in values:
@@ -265,7 +267,7 @@ class OnDiskEngine:
         for lid in labels:
             for spec, cid, pids in self._unique_by_label.get(lid, ()):
                 if data is None:
-                    data = _unpackb(blob, strict_map_key=False) if blob else {}
+                    data = _unpackb(blob, strict_map_key=False, ext_hook=_ext_hook) if blob else {}
                 values = [data.get(p) for p in pids]
                 if None not in values:
                     found[id_bytes(cid) + key_prefix(values)] = spec
@@ -290,7 +292,9 @@ class OnDiskEngine:
                 for lid in w.labels:
                     for spec, pid in exists.get(lid, ()):
                         if data is None:
-                            data = _unpackb(w.blob, strict_map_key=False) if w.blob else {}
+                            data = _unpackb(
+                                w.blob, strict_map_key=False, ext_hook=_ext_hook
+                            ) if w.blob else {}
                         if pid not in data:
                             raise ConstraintViolation(
                                 "Unable to commit due to existence constraint violation on "

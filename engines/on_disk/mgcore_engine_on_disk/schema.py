@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgpack
 
 from mgcore.storage.errors import ConstraintViolation
+from mgcore.storage.kit import serde
 from mgcore.storage.kit.codec import index_key, key_prefix
 from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexInfo, IndexSpec
 from mgcore_engine_on_disk.catalog import STATS
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 BUILD_BATCH = 10_000
 _unpackb = msgpack.unpackb
+_ext_hook = serde.ext_hook
 
 
 def describe(spec: ConstraintSpec) -> str:
@@ -54,7 +56,9 @@ class DiskSchema:
             gid, labels, _ = split_vertex_key(it.key())
             if lid in labels:
                 value = it.value()
-                yield gid, (_unpackb(value, strict_map_key=False) if value else {})
+                yield gid, (_unpackb(
+                    value, strict_map_key=False, ext_hook=_ext_hook
+                ) if value else {})
             it.next()
 
     def _entry_range(self, spec: IndexSpec | ConstraintSpec, sid: int) -> tuple[str, bytes]:

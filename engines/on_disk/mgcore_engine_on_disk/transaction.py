@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from mgcore_engine_on_disk.engine import OnDiskEngine
 
 _unpackb = msgpack.unpackb
+_ext_hook = serde.ext_hook
 _pack = serde.pack
 
 
@@ -467,7 +468,9 @@ class DiskTransaction:
         if blob is None:
             return None
         pid = self._catalog.properties.ids.get(key)
-        return None if pid is None else _unpackb(blob, strict_map_key=False).get(pid)
+        return None if pid is None else _unpackb(
+            blob, strict_map_key=False, ext_hook=_ext_hook
+        ).get(pid)
 
     def node_properties(self, node: NodeHandle) -> dict[str, Any]:
         blob = self._node_state(node)[1]
@@ -552,7 +555,9 @@ class DiskTransaction:
         if blob is None:
             return None
         pid = self._catalog.properties.ids.get(key)
-        return None if pid is None else _unpackb(blob, strict_map_key=False).get(pid)
+        return None if pid is None else _unpackb(
+            blob, strict_map_key=False, ext_hook=_ext_hook
+        ).get(pid)
 
     def relationship_properties(self, rel: RelationshipHandle) -> dict[str, Any]:
         names = self._catalog.properties.names

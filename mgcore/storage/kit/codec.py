@@ -17,12 +17,23 @@ CANON, by type tag (the tags ascend in the global sort order)::
     0x10 MAP       0x10 (CANON(key as STRING) CANON(value))* 0x00    entries sorted by key
     0x18 NODE, 0x20 RELATIONSHIP, 0x30 PATH                          reserved (not properties)
     0x28 LIST      0x28 CANON(element)* 0x00
-    0x40..0x45     reserved: DATETIME, LOCALDATETIME, DATE, TIME, LOCALTIME, DURATION
+    0x40 DATETIME       0x40 SECONDS:i64 NANOS:u32 OFFSET:i32 ZONE
+                        ZONE: 0x00 (fixed offset) | 0x01 zone id escaped as a STRING body
+    0x41 LOCALDATETIME  0x41 DAYS:i64 NANOS:u64
+    0x42 DATE           0x42 DAYS:i64
+    0x43 TIME           0x43 UTC_NANOS:i64 NANOS:u64
+    0x44 LOCALTIME      0x44 NANOS:u64
+    0x45 DURATION       0x45 APPROX_NANOS:i128 MONTHS:i64 DAYS:i64 SECONDS:i64 NANOS:u32
     0x60 STRING    0x60 UTF-8 bytes with 0x00 escaped as 0x00 0xFF, then 0x00 0x00
     0x70 false, 0x71 true
     0x80 NUMBER    0x80 IMAGE:u64 DELTA:u16
     0x81 NaN
     0xF0 NULL
+
+Temporal fields follow the type's ``order_key`` (signed fields are stored plus 2**(width-1),
+so byte order is numeric order); none has a tie-break, as ``order_key`` of a temporal is equal
+exactly when the values are equal. A DateTime's zone byte is 0x00 for a fixed offset and 0x01
+before a zone id, so a fixed offset sorts before every zone at the same instant and offset.
 
 Containers end with 0x00, below every tag, so a prefix sorts first. UTF-8 byte order is code
 point order (lone surrogates are kept with ``surrogatepass`` and still sort by code point).
@@ -43,17 +54,31 @@ return ``(lo, hi)``: scan keys with ``lo <= key < hi``.
 from __future__ import annotations
 
 import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from mgcore.errors import CypherTypeError
+from mgcore.errors import CypherArgumentError, CypherTypeError
 from mgcore.values.compare import (
     RANK_BOOLEAN,
+    RANK_DATE,
+    RANK_DATETIME,
     RANK_LIST,
+    RANK_LOCALDATETIME,
+    RANK_LOCALTIME,
     RANK_MAP,
     RANK_NUMBER,
     RANK_STRING,
+    RANK_TIME,
     type_rank,
+)
+from mgcore.values.temporal import (
+    NANOS_PER_SECOND,
+    Date,
+    DateTime,
+    Duration,
+    LocalDateTime,
+    LocalTime,
+    Time,
 )
 from mgcore.values.types import INT64_MAX, INT64_MIN, type_name
 
@@ -102,7 +127,22 @@ _NULL_BYTES = bytes([TAG_NULL])
 _END_BYTES = bytes([TAG_END])
 _ZERO_IMAGE = _SIGN64
 
+_TEMPORAL_FIELDS = struct.Struct(">BQQ")
+_TEMPORAL_ONE = struct.Struct(">BQ")
+_DATETIME = struct.Struct(">BQII")
+_DURATION = struct.Struct(">BQQQQQI")
+_SIGN32 = 1 << 31
+_SIGN128 = 1 << 127
+_TEMPORAL_TAGS = frozenset(
+    (TAG_DATETIME, TAG_LOCALDATETIME, TAG_DATE, TAG_TIME, TAG_LOCALTIME, TAG_DURATION)
+)
+
 _FAMILY_RANGES: dict[int, tuple[bytes, bytes]] = {
+    RANK_DATETIME: (bytes([TAG_DATETIME]), bytes([TAG_DATETIME + 1])),
+    RANK_LOCALDATETIME: (bytes([TAG_LOCALDATETIME]), bytes([TAG_LOCALDATETIME + 1])),
+    RANK_DATE: (bytes([TAG_DATE]), bytes([TAG_DATE + 1])),
+    RANK_TIME: (bytes([TAG_TIME]), bytes([TAG_TIME + 1])),
+    RANK_LOCALTIME: (bytes([TAG_LOCALTIME]), bytes([TAG_LOCALTIME + 1])),
     RANK_NUMBER: (bytes([TAG_NUMBER]), bytes([TAG_NUMBER + 1])),
     RANK_STRING: (bytes([TAG_STRING]), bytes([TAG_STRING + 1])),
     RANK_BOOLEAN: (bytes([TAG_FALSE]), bytes([TAG_TRUE + 1])),
@@ -158,6 +198,55 @@ def _str_canon(s: str) -> bytes:
     return b"\x60" + s.encode("utf-8", "surrogatepass").replace(b"\x00", b"\x00\xff") + b"\x00\x00"
 
 
+def _i64(v: int) -> int:
+    """A signed 64-bit field as its order-preserving unsigned image."""
+    if not INT64_MIN <= v <= INT64_MAX:
+        raise CypherTypeError(f"Temporal field {v} exceeds 64 bits and can't be encoded.")
+    return v + _SIGN64
+
+
+def _date_canon(v: Date) -> bytes:
+    return _TEMPORAL_ONE.pack(TAG_DATE, _i64(v.days))
+
+
+def _localtime_canon(v: LocalTime) -> bytes:
+    return _TEMPORAL_ONE.pack(TAG_LOCALTIME, v.nanos)
+
+
+def _time_canon(v: Time) -> bytes:
+    return _TEMPORAL_FIELDS.pack(TAG_TIME, _i64(v.utc_nanos()), v.nanos)
+
+
+def _localdatetime_canon(v: LocalDateTime) -> bytes:
+    return _TEMPORAL_FIELDS.pack(TAG_LOCALDATETIME, _i64(v.days), v.nanos)
+
+
+def _datetime_canon(v: DateTime) -> bytes:
+    head = _DATETIME.pack(TAG_DATETIME, _i64(v.epoch_seconds), v.nanos, v.offset + _SIGN32)
+    if v.zone is None:
+        return head + _END_BYTES
+    return head + b"\x01" + _str_canon(v.zone)[1:]
+
+
+def _duration_canon(v: Duration) -> bytes:
+    approx = v.approximate_nanos() + _SIGN128
+    if not 0 <= approx < 1 << 128:
+        raise CypherTypeError(f"Duration {v} is too long to be encoded.")
+    return _DURATION.pack(TAG_DURATION, approx >> 64, approx & _MASK64, _i64(v.months),
+                          _i64(v.days), _i64(v.seconds), v.nanos)
+
+
+_TEMPORAL_CANON: dict[type, Callable[[Any], bytes]] = {
+    Date: _date_canon,
+    LocalTime: _localtime_canon,
+    Time: _time_canon,
+    LocalDateTime: _localdatetime_canon,
+    DateTime: _datetime_canon,
+    Duration: _duration_canon,
+}
+"""CANON of each temporal type (no tie-break: equal order keys mean equal values)."""
+
+
 def _canon_into(v: Any, out: bytearray, tb: bytearray) -> None:
     """Append the CANON of ``v`` to ``out`` and its TIEBREAK entries to ``tb``."""
     t = type(v)
@@ -197,9 +286,12 @@ def _map_into(m: Mapping[Any, Any], out: bytearray, tb: bytearray) -> None:
 
 
 def _other_into(v: Any, out: bytearray, tb: bytearray) -> None:
-    """The slow path of ``_canon_into``: subclasses of the builtins; graph values are refused.
-
-    Temporal types get their branch here, writing their tag and fixed-width fields."""
+    """The slow path of ``_canon_into``: temporal values and subclasses of the builtins; graph
+    values are refused."""
+    temporal = _TEMPORAL_CANON.get(type(v))
+    if temporal is not None:
+        out += temporal(v)
+        return
     rank = type_rank(v)
     if rank == RANK_BOOLEAN:
         out.append(TAG_TRUE if v else TAG_FALSE)
@@ -237,6 +329,9 @@ def encode(value: Any) -> bytes:
         return _TRUE_BYTES if value else _FALSE_BYTES
     if value is None:
         return _NULL_BYTES
+    temporal = _TEMPORAL_CANON.get(t)
+    if temporal is not None:
+        return temporal(value)
     out = bytearray()
     tb = bytearray()
     _canon_into(value, out, tb)
@@ -302,6 +397,58 @@ def _parse_str(data: bytes, pos: int) -> tuple[str, int]:
         nxt = data[end + 1]
 
 
+def _s64(image: int) -> int:
+    return image - _SIGN64
+
+
+def _parse_temporal(data: bytes, pos: int) -> tuple[Any, int]:
+    """Parse the temporal CANON whose tag is at ``pos``; return it and the position after."""
+    tag = data[pos]
+    try:
+        if tag == TAG_DATE:
+            return Date(_s64(_TEMPORAL_ONE.unpack_from(data, pos)[1])), pos + 9
+        if tag == TAG_LOCALTIME:
+            return LocalTime(_TEMPORAL_ONE.unpack_from(data, pos)[1]), pos + 9
+        if tag == TAG_TIME:
+            _, utc, nanos = _TEMPORAL_FIELDS.unpack_from(data, pos)
+            offset, rest = divmod(nanos - _s64(utc), NANOS_PER_SECOND)
+            if rest:
+                raise ValueError(f"bad time offset at byte {pos}")
+            return Time(nanos, offset), pos + 17
+        if tag == TAG_LOCALDATETIME:
+            _, days, nanos = _TEMPORAL_FIELDS.unpack_from(data, pos)
+            return LocalDateTime(_s64(days), nanos), pos + 17
+        if tag == TAG_DATETIME:
+            return _parse_datetime(data, pos)
+        return _parse_duration(data, pos)
+    except CypherArgumentError as exc:
+        raise ValueError(f"bad temporal value at byte {pos}: {exc}") from exc
+
+
+def _parse_datetime(data: bytes, pos: int) -> tuple[DateTime, int]:
+    _, secs, nanos, offset = _DATETIME.unpack_from(data, pos)
+    pos += _DATETIME.size
+    marker = data[pos]
+    zone: str | None = None
+    if marker == 0x01:
+        zone, pos = _parse_str(data, pos + 1)
+    elif marker != 0x00:
+        raise ValueError(f"bad zone marker at byte {pos}")
+    else:
+        pos += 1
+    return DateTime(_s64(secs), nanos, offset - _SIGN32, zone), pos
+
+
+def _parse_duration(data: bytes, pos: int) -> tuple[Duration, int]:
+    _, high, low, months, days, secs, nanos = _DURATION.unpack_from(data, pos)
+    if nanos >= NANOS_PER_SECOND:
+        raise ValueError(f"bad duration nanoseconds at byte {pos}")
+    d = Duration(_s64(months), _s64(days), _s64(secs), nanos)
+    if d.approximate_nanos() != (high << 64 | low) - _SIGN128:
+        raise ValueError(f"inconsistent duration at byte {pos}")
+    return d, pos + _DURATION.size
+
+
 def _parse(data: bytes, pos: int, pending: list[_Pending]) -> tuple[Any, int]:
     """Parse one CANON at ``pos``; numbers come back as ``_Pending`` (also added to
     ``pending``), to be resolved once the tie-break part is reached."""
@@ -345,6 +492,8 @@ def _parse(data: bytes, pos: int, pending: list[_Pending]) -> tuple[Any, int]:
                 x.slot = key
             entries[key] = x
         return entries, pos + 1
+    if tag in _TEMPORAL_TAGS:
+        return _parse_temporal(data, pos - 1)
     raise ValueError(f"unknown type tag 0x{tag:02x} at byte {pos - 1}")
 
 
@@ -535,7 +684,8 @@ def key_point_part(key: bytes) -> bytes | None:
 
 
 def _family(v: Any) -> int:
-    """The comparability family of a range bound (numbers, strings, booleans, lists, maps)."""
+    """The comparability family of a range bound (numbers, strings, booleans, lists, maps,
+    each temporal type but Duration)."""
     rank = type_rank(v)
     if rank not in _FAMILY_RANGES:
         raise CypherTypeError(f"A value of type {type_name(v)} can't bound an index range.")
@@ -551,17 +701,19 @@ def range_bounds(
 ) -> tuple[bytes, bytes] | None:
     """Bounds of the keys whose value (after the ``leading`` values, matched by equivalence)
     lies in the range; a ``None`` bound is open up to the end of the other bound's type family,
-    so ``x > 5`` never reaches strings or NaN. Returns ``None`` for an empty range (a NaN
-    bound, bounds of different families, lower above upper).
+    so ``x > 5`` never reaches strings or NaN, and ``d > date(...)`` only dates. Returns
+    ``None`` for an empty range (a NaN or Duration bound, as ``<`` between durations is null;
+    bounds of different families, lower above upper).
 
-    The range is exact for numbers, strings and booleans. For lists and maps it is the range
-    under orderability, a superset of what ``<`` accepts (elements that are null or NaN make
-    ``<`` null or false): re-check the predicate on the rows a list or map range returns.
+    The range is exact for numbers, strings, booleans and temporal values. For lists and maps
+    it is the range under orderability, a superset of what ``<`` accepts (elements that are
+    null or NaN make ``<`` null or false): re-check the predicate on the rows a list or map
+    range returns.
     The arguments mirror ``mgcore.storage.PropertyRange``."""
     if lower is None and upper is None:
         raise ValueError("range_bounds needs a lower or an upper bound")
     for bound in (lower, upper):
-        if type(bound) is float and bound != bound:
+        if (type(bound) is float and bound != bound) or type(bound) is Duration:
             return None
     family = _family(lower) if lower is not None else _family(upper)
     if lower is not None and upper is not None and _family(upper) != family:

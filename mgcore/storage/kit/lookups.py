@@ -3,7 +3,8 @@ equality and range membership, for engines that verify index candidates or scan 
 
 Equality comes from ``mgcore.values.compare`` (the kernel's single definition). Range membership
 follows ``PropertyRange``: a value takes part only when it is of the bounds' type family
-(numbers, strings or booleans; a boolean is never a number), and NaN lies in no range.
+(numbers, strings, booleans, or one temporal type other than Duration, whose ``<`` is null; a
+boolean is never a number), and NaN lies in no range.
 """
 
 from __future__ import annotations
@@ -12,6 +13,15 @@ from typing import Any
 
 from mgcore.storage.records import PropertyRange
 from mgcore.values.compare import equals as _equals
+from mgcore.values.temporal import Date, DateTime, LocalDateTime, LocalTime, Time
+
+_TEMPORAL_FAMILIES: dict[type, str] = {
+    Date: "date",
+    LocalTime: "local time",
+    Time: "time",
+    LocalDateTime: "local datetime",
+    DateTime: "datetime",
+}
 
 
 def cypher_equals(a: Any, b: Any) -> bool:
@@ -20,7 +30,8 @@ def cypher_equals(a: Any, b: Any) -> bool:
 
 
 def family(value: Any) -> str | None:
-    """The comparability family of a scalar (``number``, ``string``, ``boolean``) or None."""
+    """The comparability family of a scalar (``number``, ``string``, ``boolean``, a temporal type
+    but Duration) or None."""
     t = type(value)
     if t is int or t is float:
         return "number"
@@ -28,7 +39,7 @@ def family(value: Any) -> str | None:
         return "string"
     if t is bool:
         return "boolean"
-    return None
+    return _TEMPORAL_FAMILIES.get(t)
 
 
 def range_family(value_range: PropertyRange) -> str | None:

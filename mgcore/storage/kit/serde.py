@@ -11,18 +11,23 @@ temporal type deriving from ``tuple``) is never silently packed as its base type
 registered ext type, or packing raises ``TypeError``.
 
 Ext type codes. Negative codes belong to msgpack. Codes 0-31 are reserved for mgcore's own value
-types, 32-127 are free for engines (``register_ext_type``). The temporal types of a later issue
-use the codes of ``ExtCode``; to add one, call ``register_ext_type`` for it in
-``_register_builtin_ext_types`` below. Nothing else in the kit changes. Each payload is a
-fixed-layout big-endian struct (the layout is fixed by that issue, then frozen):
+types, 32-127 are free for engines (``register_ext_type``). The temporal types use the codes of
+``ExtCode``, registered in ``_register_builtin_ext_types`` below. Each payload is a fixed-layout
+big-endian struct (frozen: files hold it):
 
 ====================  ====  ==========================================================
-``DATE``               1    days since 1970-01-01 (i32 or i64)
+``DATE``               1    days since 1970-01-01: i32, or i64 when it does not fit
 ``LOCAL_TIME``         2    nanoseconds since midnight (i64)
-``LOCAL_DATE_TIME``    3    seconds since the epoch (i64) + nanoseconds (u32)
-``DATE_TIME``          4    as LOCAL_DATE_TIME in UTC + offset seconds (i32) + zone name
-``DURATION``           5    months (i64), days (i64), seconds (i64), nanoseconds (i32)
+``LOCAL_DATE_TIME``    3    days since 1970-01-01 (i64) + nanoseconds of the day (i64)
+``DATE_TIME``          4    epoch seconds (i64) + nanoseconds (u32) + offset seconds (i32),
+                            then the zone id in UTF-8 when it has one (nothing for a fixed offset)
+``DURATION``           5    months (i64), days (i64), seconds (i64), nanoseconds (u32)
+``TIME``               6    nanoseconds since midnight (i64) + offset seconds (i32)
 ====================  ====  ==========================================================
+
+An unknown code, or a payload of the wrong size or with out-of-range fields, is a decoding
+error. Engines that decode their own property blobs with ``msgpack.unpackb`` on hot paths pass
+``ext_hook=serde.ext_hook`` (their errors are then msgpack's and ``ValueError``).
 
 Decoding errors (truncated or garbled input, unknown ext codes) raise ``StorageError``: callers
 decode payloads that passed a CRC check, so a failure here means a bug or an incompatible file.
@@ -31,14 +36,17 @@ decode payloads that passed a CRC check, so a failure here means a bug or an inc
 from __future__ import annotations
 
 import enum
+import struct
 import threading
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import msgpack
 
+from mgcore.errors import CypherArgumentError
 from mgcore.storage.errors import StorageError
 from mgcore.storage.records import CommitRecord, Op
+from mgcore.values.temporal import Date, DateTime, Duration, LocalDateTime, LocalTime, Time
 
 __all__ = [
     "ENGINE_EXT_CODES",
@@ -46,6 +54,7 @@ __all__ = [
     "ExtCode",
     "Packer",
     "Unpacker",
+    "ext_hook",
     "pack",
     "pack_commit_record",
     "register_ext_type",
@@ -63,6 +72,7 @@ class ExtCode(enum.IntEnum):
     LOCAL_DATE_TIME = 3
     DATE_TIME = 4
     DURATION = 5
+    TIME = 6
 
 
 RESERVED_EXT_CODES = range(0, 32)
@@ -94,8 +104,76 @@ def registered_ext_types() -> dict[int, type]:
     return {code: cls for cls, (code, _) in _encoders.items()}
 
 
+_I32 = struct.Struct(">i")
+_I64 = struct.Struct(">q")
+_I64_I64 = struct.Struct(">qq")
+_I64_I32 = struct.Struct(">qi")
+_DATETIME = struct.Struct(">qIi")
+_DURATION = struct.Struct(">qqqI")
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+
+
+def _fixed(layout: struct.Struct, data: bytes) -> tuple[Any, ...]:
+    """The fields of a payload that must be exactly ``layout``'s size."""
+    if len(data) != layout.size:
+        raise ValueError(f"ext payload of {len(data)} bytes, expected {layout.size}")
+    return layout.unpack(data)
+
+
+def _encode_date(v: Date) -> bytes:
+    days = v.days
+    return _I32.pack(days) if _INT32_MIN <= days <= _INT32_MAX else _I64.pack(days)
+
+
+def _decode_date(data: bytes) -> Date:
+    return Date((_I32 if len(data) == 4 else _I64).unpack(data)[0])
+
+
+def _decode_datetime(data: bytes) -> DateTime:
+    size = _DATETIME.size
+    if len(data) < size:
+        raise ValueError(f"ext payload of {len(data)} bytes, expected at least {size}")
+    secs, nanos, offset = _DATETIME.unpack_from(data)
+    zone = data[size:].decode("utf-8") if len(data) > size else None
+    return DateTime(secs, nanos, offset, zone)
+
+
+def _encode_datetime(v: DateTime) -> bytes:
+    head = _DATETIME.pack(v.epoch_seconds, v.nanos, v.offset)
+    return head if v.zone is None else head + v.zone.encode("utf-8")
+
+
+_BUILTIN_EXT_TYPES: tuple[tuple[int, type, Callable[[Any], bytes], Callable[[bytes], Any]], ...] = (
+    (ExtCode.DATE, Date, _encode_date, _decode_date),
+    (ExtCode.LOCAL_TIME, LocalTime, lambda v: _I64.pack(v.nanos),
+     lambda d: LocalTime(*_fixed(_I64, d))),
+    (ExtCode.LOCAL_DATE_TIME, LocalDateTime, lambda v: _I64_I64.pack(v.days, v.nanos),
+     lambda d: LocalDateTime(*_fixed(_I64_I64, d))),
+    (ExtCode.DATE_TIME, DateTime, _encode_datetime, _decode_datetime),
+    (ExtCode.DURATION, Duration,
+     lambda v: _DURATION.pack(v.months, v.days, v.seconds, v.nanos),
+     lambda d: Duration(*_fixed(_DURATION, d))),
+    (ExtCode.TIME, Time, lambda v: _I64_I32.pack(v.nanos, v.offset),
+     lambda d: Time(*_fixed(_I64_I32, d))),
+)
+
+
+def _checked(decode: Callable[[bytes], Any]) -> Callable[[bytes], Any]:
+    """``decode`` turning a garbled payload (bad size, fields out of range) into ValueError."""
+
+    def run(data: bytes) -> Any:
+        try:
+            return decode(data)
+        except (ValueError, struct.error, CypherArgumentError) as exc:
+            raise ValueError(f"malformed temporal ext payload: {exc}") from exc
+
+    return run
+
+
 def _register_builtin_ext_types() -> None:
-    """Registration point for mgcore's own ext types (the temporal types, ``ExtCode``)."""
+    """Register mgcore's own ext types: the temporal types (``ExtCode``)."""
+    for code, cls, encode, decode in _BUILTIN_EXT_TYPES:
+        register_ext_type(int(code), cls, encode, _checked(decode))
 
 
 def _default(obj: Any) -> Any:
@@ -107,6 +185,8 @@ def _default(obj: Any) -> Any:
         saved = _local.__dict__.pop("packer", None)
         try:
             return msgpack.ExtType(code, encode(obj))
+        except struct.error as exc:
+            raise OverflowError(f"{cls.__qualname__} {obj} has a field beyond 64 bits") from exc
         finally:
             if saved is not None:
                 _local.packer = saved
@@ -126,6 +206,9 @@ def _ext_hook(code: int, data: bytes) -> Any:
 
 
 _PACK_OPTIONS: dict[str, Any] = {"default": _default, "strict_types": True, "use_bin_type": True}
+ext_hook: Callable[[int, bytes], Any] = _ext_hook
+"""The ``ext_hook`` for engines calling ``msgpack.unpackb`` on their own property blobs (hot
+paths): ``msgpack.unpackb(blob, strict_map_key=False, ext_hook=serde.ext_hook)``."""
 _DECODE_ERRORS = (ValueError, TypeError, msgpack.UnpackException)
 _local = threading.local()
 
