@@ -5,7 +5,8 @@ Python's ``datetime`` types as parameters; they must reach the server as the exa
 (checked through ``toString``, which prints nanoseconds, offsets and zone ids) and come back as
 the driver's own types, equal to what was sent. pymgclient (Bolt 4.4: legacy local-seconds
 DateTime structures) maps dates, times, datetimes and timedeltas to Python's types. Values are
-built on the server only from parameters: the Cypher temporal functions are not there yet.
+built on the server from parameters, and by the kernel itself through a procedure plugin that
+yields ``mgcore.values.temporal`` values (the Cypher temporal functions are not there yet).
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import mgcore
+from mgcore.cypher.procedures import ProcedureContext, ProcedureRegistry
+from mgcore.plugins import PluginHost
 from mgcore.server.background import BackgroundServer
+from mgcore.values.temporal import Duration, LocalTime, Time
+from mgcore.values.temporal_build import make_date, make_datetime, make_local_datetime
 
 neo4j = pytest.importorskip("neo4j")
 pytz = pytest.importorskip("pytz")
@@ -246,6 +251,72 @@ def test_neo4j_unknown_zone_is_a_client_error(driver: Any) -> None:
             session.run("RETURN $x AS x", x=nt.DateTime(2020, 1, 1, tzinfo=Nowhere())).consume()
         assert "Nowhere/Atlantis" in caught.value.message
         assert session.run("RETURN 1 AS one").single()["one"] == 1
+
+
+# ------------------------------------------------------------- neo4j: values the kernel built
+
+SERVER_BUILT = {
+    "date": (make_date("2020-02-29"), nt.Date(2020, 2, 29)),
+    "ancient": (make_date("0001-01-01"), nt.Date(1, 1, 1)),
+    "localtime": (LocalTime(45_296_000_000_007), nt.Time(12, 34, 56, 7)),
+    "time": (Time(1, -3600), nt.Time(0, 0, 0, 1, tzinfo=pytz.FixedOffset(-60))),
+    "localdatetime": (
+        make_local_datetime("1969-12-31T23:59:59.999999999"),
+        nt.DateTime(1969, 12, 31, 23, 59, 59, 999999999),
+    ),
+    "offset": (
+        make_datetime("2020-01-01T12:00:00.000000009+05:45"),
+        nt.DateTime(2020, 1, 1, 12, 0, 0, 9, tzinfo=pytz.FixedOffset(345)),
+    ),
+    "zone": (
+        make_datetime("2021-03-28T03:30:00.5[Europe/Berlin]"),
+        BERLIN.localize(nt.DateTime(2021, 3, 28, 3, 30, 0, 500_000_000)),
+    ),
+    "duration": (
+        Duration(14, -3, 7, 9),
+        nt.Duration(months=14, days=-3, seconds=7, nanoseconds=9),
+    ),
+}
+
+
+class TemporalValues:
+    """A plugin whose procedure yields temporal values the kernel built (not parameters)."""
+
+    @mgcore.hookimpl
+    def mg_register_procedures(self, registry: ProcedureRegistry) -> None:
+        registry.add("temporal.values() :: (name :: STRING, value :: ANY)", _server_values)
+
+
+def _server_values(ctx: ProcedureContext) -> Iterator[tuple[str, Any]]:
+    for name, (value, _) in SERVER_BUILT.items():
+        yield name, value
+
+
+@pytest.fixture(scope="module")
+def plugin_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    host = PluginHost.create(load_entry_points=False)
+    host.register(TemporalValues(), "temporal-values")
+    database = mgcore.connect(
+        plugins=host, data_directory=str(tmp_path_factory.mktemp("plugin") / "db")
+    )
+    background = BackgroundServer(database, host="127.0.0.1").start()
+    try:
+        with neo4j.GraphDatabase.driver(background.uri, auth=None) as drv:
+            yield drv
+    finally:
+        background.stop()
+        database.close()
+
+
+def test_values_the_kernel_built_reach_the_driver_as_its_own_types(plugin_driver: Any) -> None:
+    records, _, _ = plugin_driver.execute_query(
+        "CALL temporal.values() YIELD name, value RETURN name, value, [value] AS l"
+    )
+    got = {r["name"]: (r["value"], r["l"][0]) for r in records}
+    assert set(got) == set(SERVER_BUILT)
+    for name, (_, want) in SERVER_BUILT.items():
+        assert_same(got[name][0], want)
+        assert_same(got[name][1], want)
 
 
 # --------------------------------------------------------------------------- neo4j: storage
