@@ -4,6 +4,7 @@ and error mapping; ``--via bolt`` / ``--mg-tck-via=bolt`` end to end on a tiny T
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import textwrap
 from collections.abc import Callable
@@ -349,6 +350,11 @@ def test_specific_codes_map_back_to_the_errors_tck_kind() -> None:
 # ========================================================================= value conversion
 
 
+def _utc_fields(epoch_seconds: int) -> tuple[int, ...]:
+    moment = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=epoch_seconds)
+    return moment.timetuple()[:6]
+
+
 def test_driver_temporal_values_become_mgcore_ones() -> None:
     """The embedded API returns mgcore's temporal values; the Bolt channel gives the same,
     nanosecond-exact, so ``canonical`` sees one representation either way."""
@@ -365,6 +371,14 @@ def test_driver_temporal_values_become_mgcore_ones() -> None:
     assert values.convert(offset) == make_datetime("2020-01-02T03:04:05.000000006-05:30")
     zoned = pytz.timezone("Europe/Berlin").localize(neo4j_time.DateTime(2020, 7, 1, 12))
     assert values.convert(zoned) == make_datetime("2020-07-01T12:00[Europe/Berlin]")
+    # pytz rounds Stockholm's +00:53:28 of 1818 to +00:53; the instant is kept exactly
+    stockholm = make_datetime("1818-07-01T12:00:00.000000005[Europe/Stockholm]")
+    seconds, nanos = divmod(stockholm.epoch_nanos(), 10**9)
+    y, mo, d, h, mi, sec = _utc_fields(seconds)
+    driver_value = neo4j_time.DateTime(y, mo, d, h, mi, sec, nanos, tzinfo=pytz.utc)
+    driver_value = driver_value.astimezone(pytz.timezone("Europe/Stockholm"))
+    assert driver_value.utcoffset() == dt.timedelta(minutes=53)  # not +00:53:28
+    assert values.convert(driver_value) == stockholm
     # the driver gives offset 0 pytz's UTC zone: read as offset Z, the more common value
     utc = neo4j_time.DateTime(2020, 1, 2, tzinfo=pytz.utc)
     assert values.convert(utc) == make_datetime("2020-01-02T00:00Z")

@@ -196,17 +196,20 @@ def _time(value: Any) -> Temporal:
 
 
 def _datetime(value: Any) -> Temporal:
-    """A ``neo4j.time.DateTime``: a LocalDateTime without tzinfo, else a DateTime in its named
-    zone (pytz's ``zone``) or at its fixed offset. The driver gives offset 0 pytz's ``UTC`` zone,
-    so a zone id ``UTC`` and offset ``Z`` look alike: both become offset ``Z``."""
+    """A ``neo4j.time.DateTime``: a LocalDateTime without tzinfo, else a DateTime at its fixed
+    offset or, for a named zone (pytz's ``zone``), the same instant in that zone: pytz rounds
+    historic offsets to minutes (Stockholm's +00:53:28 in 1818 is +00:53), so only the instant
+    is exact. The driver gives offset 0 pytz's ``UTC`` zone, so a zone id ``UTC`` and offset
+    ``Z`` look alike: both become offset ``Z``."""
     local = LocalDateTime(value.date().to_ordinal() - _EPOCH_ORDINAL, value.time().ticks)
     offset = value.utcoffset()
     if offset is None:
         return local
+    fixed = DateTime.from_local(local, None, _seconds(offset))
     zone = getattr(value.tzinfo, "zone", None)
     if zone == "UTC" or not isinstance(zone, str):
-        zone = None
-    return DateTime.from_local_preferring(local, zone, _seconds(offset))
+        return fixed
+    return DateTime.from_instant(fixed.epoch_nanos(), zone)
 
 
 def _duration(value: Any) -> Duration:
