@@ -12,7 +12,10 @@ yields ``mgcore.values.temporal`` values (the Cypher temporal functions are not 
 from __future__ import annotations
 
 import datetime
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -409,3 +412,80 @@ def test_pymgclient_temporal_parameters_round_trip(
     if isinstance(value, datetime.datetime):
         assert got.utcoffset() == value.utcoffset()
         assert getattr(got.tzinfo, "key", None) == getattr(value.tzinfo, "key", None)
+
+
+PLUGIN_SERVER = """
+import sys, tempfile
+import mgcore
+from mgcore.plugins import PluginHost
+from mgcore.server.background import BackgroundServer
+sys.path.insert(0, sys.argv[1])
+from test_temporal_drivers import TemporalValues
+host = PluginHost.create(load_entry_points=False)
+host.register(TemporalValues(), "temporal-values")
+database = mgcore.connect(plugins=host, data_directory=tempfile.mkdtemp(dir=sys.argv[2]))
+background = BackgroundServer(database, host="127.0.0.1").start()
+print(background.address[1], flush=True)
+sys.stdin.read()
+background.stop()
+database.close()
+"""
+
+
+@pytest.fixture(scope="module")
+def plugin_server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """The port of a child process serving the TemporalValues plugin: pymgclient holds the GIL
+    while it waits on its socket, so it cannot query an in-process server."""
+    here = str(Path(__file__).parent)
+    child = subprocess.Popen(
+        [sys.executable, "-c", PLUGIN_SERVER, here, str(tmp_path_factory.mktemp("child"))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdin is not None
+    try:
+        yield int(child.stdout.readline())
+    finally:
+        child.stdin.close()
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+PYMGCLIENT_FROM_SERVER = {
+    "date": datetime.date(2020, 2, 29),
+    "localtime": datetime.time(12, 34, 56),  # pymgclient keeps microseconds: 7 ns are lost
+    "localdatetime": datetime.datetime(1969, 12, 31, 23, 59, 59, 999999),
+    "offset": datetime.datetime(
+        2020, 1, 1, 12, tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=45))
+    ),
+    "zone": datetime.datetime(2021, 3, 28, 3, 30, 0, 500000, tzinfo=ZoneInfo("Europe/Berlin")),
+}
+"""What pymgclient makes of SERVER_BUILT's values. Left out: ``time`` (pymgclient has no
+Bolt Time: libmgclient aborts the process on 0x54) and ``duration`` (pymgclient drops the
+months: Memgraph always sends 0)."""
+
+
+@pytest.mark.parametrize("name", list(PYMGCLIENT_FROM_SERVER))
+def test_values_the_kernel_built_reach_pymgclient(plugin_server_process: int, name: str) -> None:
+    mgclient = pytest.importorskip("mgclient")
+    conn = mgclient.connect(host="127.0.0.1", port=plugin_server_process)
+    try:
+        conn.autocommit = True
+        cursor = conn.cursor()
+        cursor.execute(
+            "CALL temporal.values() YIELD name, value WITH name, value WHERE name = $n "
+            "RETURN value",
+            {"n": name},
+        )
+        [(got,)] = cursor.fetchall()
+    finally:
+        conn.close()
+    want = PYMGCLIENT_FROM_SERVER[name]
+    assert got == want and type(got) is type(want)
+    if isinstance(want, datetime.datetime):
+        assert got.utcoffset() == want.utcoffset()
+        assert getattr(got.tzinfo, "key", None) == getattr(want.tzinfo, "key", None)
