@@ -33,9 +33,18 @@ from mgcore.conformance.tck.values import canonical, parse_value
 from mgcore.storage import errors as storage_errors
 from mgcore.values.graph import Node, Relationship
 from mgcore.values.graph import Path as GraphPath
+from mgcore.values.temporal_build import (
+    make_date,
+    make_datetime,
+    make_duration,
+    make_local_datetime,
+    make_local_time,
+    make_time,
+)
 
 neo4j = pytest.importorskip("neo4j")
 neo4j_time = pytest.importorskip("neo4j.time")
+pytz = pytest.importorskip("pytz")
 
 
 @pytest.fixture
@@ -341,18 +350,41 @@ def test_specific_codes_map_back_to_the_errors_tck_kind() -> None:
 # ========================================================================= value conversion
 
 
-def test_driver_temporal_values_become_python_ones() -> None:
+def _utc_fields(epoch_seconds: int) -> tuple[int, ...]:
+    moment = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=epoch_seconds)
+    return moment.timetuple()[:6]
+
+
+def test_driver_temporal_values_become_mgcore_ones() -> None:
+    """The embedded API returns mgcore's temporal values; the Bolt channel gives the same,
+    nanosecond-exact, so ``canonical`` sees one representation either way."""
     values = DriverValues()
-    assert values.convert(neo4j_time.Date(2020, 1, 2)) == dt.date(2020, 1, 2)
-    assert values.convert(neo4j_time.Time(10, 30, 1)) == dt.time(10, 30, 1)
-    assert values.convert(neo4j_time.DateTime(2020, 1, 2, 3, 4, 5)) == dt.datetime(
-        2020, 1, 2, 3, 4, 5
+    assert values.convert(neo4j_time.Date(2020, 1, 2)) == make_date("2020-01-02")
+    assert values.convert(neo4j_time.Time(10, 30, 1, 5)) == make_local_time("10:30:01.000000005")
+    assert values.convert(neo4j_time.Time(10, 30, tzinfo=pytz.FixedOffset(90))) == make_time(
+        "10:30+01:30"
     )
-    assert values.convert(neo4j_time.Duration(days=2, seconds=3, nanoseconds=4000)) == (
-        dt.timedelta(days=2, seconds=3, microseconds=4)
+    assert values.convert(neo4j_time.DateTime(2020, 1, 2, 3, 4, 5, 6)) == make_local_datetime(
+        "2020-01-02T03:04:05.000000006"
     )
-    with_months = neo4j_time.Duration(months=1)
-    assert values.convert(with_months) is with_months
+    offset = neo4j_time.DateTime(2020, 1, 2, 3, 4, 5, 6, tzinfo=pytz.FixedOffset(-330))
+    assert values.convert(offset) == make_datetime("2020-01-02T03:04:05.000000006-05:30")
+    zoned = pytz.timezone("Europe/Berlin").localize(neo4j_time.DateTime(2020, 7, 1, 12))
+    assert values.convert(zoned) == make_datetime("2020-07-01T12:00[Europe/Berlin]")
+    # pytz rounds Stockholm's +00:53:28 of 1818 to +00:53; the instant is kept exactly
+    stockholm = make_datetime("1818-07-01T12:00:00.000000005[Europe/Stockholm]")
+    seconds, nanos = divmod(stockholm.epoch_nanos(), 10**9)
+    y, mo, d, h, mi, sec = _utc_fields(seconds)
+    driver_value = neo4j_time.DateTime(y, mo, d, h, mi, sec, nanos, tzinfo=pytz.utc)
+    driver_value = driver_value.astimezone(pytz.timezone("Europe/Stockholm"))
+    assert driver_value.utcoffset() == dt.timedelta(minutes=53)  # not +00:53:28
+    assert values.convert(driver_value) == stockholm
+    # the driver gives offset 0 pytz's UTC zone: read as offset Z, the more common value
+    utc = neo4j_time.DateTime(2020, 1, 2, tzinfo=pytz.utc)
+    assert values.convert(utc) == make_datetime("2020-01-02T00:00Z")
+    assert values.convert(neo4j_time.Duration(months=14, days=2, seconds=3, nanoseconds=4)) == (
+        make_duration("P1Y2M2DT3.000000004S")
+    )
     assert values.convert([(1, {"a": None})]) == [[1, {"a": None}]]
 
 

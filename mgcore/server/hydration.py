@@ -1,23 +1,33 @@
 """Graph and temporal values to PackStream structures and back, per negotiated Bolt version.
 
-Outgoing: nodes, relationships and paths (with element ids from Bolt 5), and Python's temporal
-types as Bolt's Date, LocalTime, Time, LocalDateTime, DateTime and Duration structures (the UTC
-DateTime encoding from 5.0, or on 4.3/4.4 when the client asked for the ``utc`` patch; the legacy
-local-seconds encoding otherwise). Incoming: the temporal structures a driver sends as
-parameters; graph structures and points are refused with a clear error, as Memgraph has no way
-to take them as parameters.
+Outgoing: nodes, relationships and paths (with element ids from Bolt 5), and mgcore's temporal
+values (``mgcore.values.temporal``) as Bolt's Date, LocalTime, Time, LocalDateTime, DateTime and
+Duration structures, nanosecond-exact (the UTC DateTime encoding from 5.0, or on 4.3/4.4 when the
+client asked for the ``utc`` patch; the legacy local-seconds encoding otherwise). Incoming: the
+temporal structures a driver sends as parameters, as the same mgcore values; graph structures
+and points are refused with a clear error, as Memgraph has no way to take them as parameters.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from mgcore.errors import ClientError
-from mgcore.server.packstream import Dehydrator, Structure
+from mgcore.errors import ClientError, MgError
+from mgcore.server.packstream import INT64_MAX, INT64_MIN, Dehydrator, Structure
 from mgcore.values.graph import Node, Path, Relationship
+from mgcore.values.temporal import (
+    NANOS_PER_SECOND,
+    SECONDS_PER_DAY,
+    Date,
+    DateTime,
+    Duration,
+    LocalDateTime,
+    LocalTime,
+    Time,
+    zone_from_name,
+    zone_offset_at_instant,
+)
 
 NODE = 0x4E
 RELATIONSHIP = 0x52
@@ -34,11 +44,6 @@ LEGACY_DATE_TIME_ZONE_ID = 0x66
 DURATION = 0x45
 POINT_2D = 0x58
 POINT_3D = 0x59
-
-_EPOCH_DATE = dt.date(1970, 1, 1)
-_EPOCH = dt.datetime(1970, 1, 1)
-_EPOCH_UTC = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_NANOS_PER_SECOND = 1_000_000_000
 
 
 def dehydrators(element_ids: bool, utc_datetimes: bool) -> dict[type, Dehydrator]:
@@ -88,142 +93,96 @@ def dehydrators(element_ids: bool, utc_datetimes: bool) -> dict[type, Dehydrator
         Node: node,
         Relationship: relationship,
         Path: path,
-        dt.date: _date,
-        dt.time: _time,
-        dt.datetime: _datetime_utc if utc_datetimes else _datetime_legacy,
-        dt.timedelta: _duration,
+        Date: _date,
+        LocalTime: _local_time,
+        Time: _time,
+        LocalDateTime: _local_date_time,
+        DateTime: _date_time_utc if utc_datetimes else _date_time_legacy,
+        Duration: _duration,
     }
     return table
 
 
-def _date(d: dt.date) -> Structure:
-    return Structure(DATE, [(d - _EPOCH_DATE).days])
+def _date(value: Date) -> Structure:
+    return Structure(DATE, [value.days])
 
 
-def _nanos_of_day(t: dt.time) -> int:
-    seconds = t.hour * 3600 + t.minute * 60 + t.second
-    return seconds * _NANOS_PER_SECOND + t.microsecond * 1000
+def _local_time(value: LocalTime) -> Structure:
+    return Structure(LOCAL_TIME, [value.nanos])
 
 
-def _time(t: dt.time) -> Structure:
-    offset = t.utcoffset()
-    if offset is None:
-        return Structure(LOCAL_TIME, [_nanos_of_day(t)])
-    return Structure(TIME, [_nanos_of_day(t), int(offset.total_seconds())])
+def _time(value: Time) -> Structure:
+    return Structure(TIME, [value.nanos, value.offset])
 
 
-def _split(delta: dt.timedelta) -> tuple[int, int]:
-    """Whole seconds (floored) and nanoseconds of a timedelta."""
-    seconds = delta.days * 86400 + delta.seconds
-    return seconds, delta.microseconds * 1000
+def _local_date_time(value: LocalDateTime) -> Structure:
+    seconds, nanos = divmod(value.nanos, NANOS_PER_SECOND)
+    return Structure(LOCAL_DATE_TIME, [value.days * SECONDS_PER_DAY + seconds, nanos])
 
 
-def _datetime_utc(value: dt.datetime) -> Structure:
-    if value.tzinfo is None:
-        seconds, nanos = _split(value - _EPOCH)
-        return Structure(LOCAL_DATE_TIME, [seconds, nanos])
-    seconds, nanos = _split(value - _EPOCH_UTC)
-    zone = _zone_name(value)
-    if zone is not None:
-        return Structure(DATE_TIME_ZONE_ID, [seconds, nanos, zone])
-    offset = value.utcoffset()
-    assert offset is not None
-    return Structure(DATE_TIME, [seconds, nanos, int(offset.total_seconds())])
+def _date_time_utc(value: DateTime) -> Structure:
+    """Bolt 5 (and 4.x with the ``utc`` patch): the instant's UTC epoch seconds."""
+    if value.zone is None:
+        return Structure(DATE_TIME, [value.epoch_seconds, value.nanos, value.offset])
+    return Structure(DATE_TIME_ZONE_ID, [value.epoch_seconds, value.nanos, value.zone])
 
 
-def _datetime_legacy(value: dt.datetime) -> Structure:
-    if value.tzinfo is None:
-        seconds, nanos = _split(value - _EPOCH)
-        return Structure(LOCAL_DATE_TIME, [seconds, nanos])
-    seconds, nanos = _split(value.replace(tzinfo=None) - _EPOCH)
-    zone = _zone_name(value)
-    if zone is not None:
-        return Structure(LEGACY_DATE_TIME_ZONE_ID, [seconds, nanos, zone])
-    offset = value.utcoffset()
-    assert offset is not None
-    return Structure(LEGACY_DATE_TIME, [seconds, nanos, int(offset.total_seconds())])
+def _date_time_legacy(value: DateTime) -> Structure:
+    """Bolt 4.x: the local wall-clock time counted as if it were UTC (epoch seconds + offset)."""
+    local_seconds = value.epoch_seconds + value.offset
+    if value.zone is None:
+        return Structure(LEGACY_DATE_TIME, [local_seconds, value.nanos, value.offset])
+    return Structure(LEGACY_DATE_TIME_ZONE_ID, [local_seconds, value.nanos, value.zone])
 
 
-def _zone_name(value: dt.datetime) -> str | None:
-    tz = value.tzinfo
-    return tz.key if isinstance(tz, ZoneInfo) else None
-
-
-def _duration(delta: dt.timedelta) -> Structure:
-    return Structure(DURATION, [0, delta.days, delta.seconds, delta.microseconds * 1000])
+def _duration(value: Duration) -> Structure:
+    return Structure(DURATION, [value.months, value.days, value.seconds, value.nanos])
 
 
 # --------------------------------------------------------------------------------- incoming
 
 
-def _local_time(nanos: int) -> dt.time:
-    if not 0 <= nanos < 86400 * _NANOS_PER_SECOND:
-        raise ClientError(f"A LocalTime of {nanos} nanoseconds is outside one day.")
-    seconds, rest = divmod(nanos, _NANOS_PER_SECOND)
-    hours, seconds = divmod(seconds, 3600)
-    minutes, seconds = divmod(seconds, 60)
-    return dt.time(hours, minutes, seconds, rest // 1000)
+def _nanos_of_second(nanos: int) -> int:
+    if not 0 <= nanos < NANOS_PER_SECOND:
+        raise ClientError(f"{nanos} nanoseconds are outside one second.")
+    return nanos
 
 
-def _offset(seconds: int) -> dt.timezone:
-    try:
-        return dt.timezone(dt.timedelta(seconds=seconds))
-    except ValueError:
-        raise ClientError(f"A time zone offset of {seconds} seconds is out of range.") from None
+def _hydrate_local_date_time(seconds: int, nanos: int) -> LocalDateTime:
+    days, second_of_day = divmod(seconds, SECONDS_PER_DAY)
+    return LocalDateTime(days, second_of_day * NANOS_PER_SECOND + _nanos_of_second(nanos))
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe", a huge name
-        raise ClientError(f"Unknown time zone {name[:100]!r}.") from None
+def _hydrate_date_time(seconds: int, nanos: int, offset: int) -> DateTime:
+    return DateTime(seconds, _nanos_of_second(nanos), offset, None)
 
 
-def _seconds(seconds: int, nanos: int) -> dt.timedelta:
-    return dt.timedelta(seconds=seconds, microseconds=nanos // 1000)
+def _hydrate_date_time_zone(seconds: int, nanos: int, zone: str) -> DateTime:
+    offset = zone_offset_at_instant(zone_from_name(zone), seconds)
+    return DateTime(seconds, _nanos_of_second(nanos), offset, zone)
 
 
-def _hydrate_date(days: int) -> dt.date:
-    return _EPOCH_DATE + dt.timedelta(days=days)
+def _hydrate_legacy_date_time(seconds: int, nanos: int, offset: int) -> DateTime:
+    return DateTime(seconds - offset, _nanos_of_second(nanos), offset, None)
 
 
-def _hydrate_time(nanos: int, offset: int) -> dt.time:
-    return _local_time(nanos).replace(tzinfo=_offset(offset))
+def _hydrate_legacy_date_time_zone(seconds: int, nanos: int, zone: str) -> DateTime:
+    """The local time placed in the zone as Java does (the earlier offset of an overlap): the
+    legacy encoding cannot tell the two instants of an overlap apart."""
+    return DateTime.from_local(_hydrate_local_date_time(seconds, nanos), zone_from_name(zone))
 
 
-def _hydrate_local_date_time(seconds: int, nanos: int) -> dt.datetime:
-    return _EPOCH + _seconds(seconds, nanos)
-
-
-def _hydrate_date_time(seconds: int, nanos: int, offset: int) -> dt.datetime:
-    return (_EPOCH_UTC + _seconds(seconds, nanos)).astimezone(_offset(offset))
-
-
-def _hydrate_date_time_zone(seconds: int, nanos: int, zone: str) -> dt.datetime:
-    return (_EPOCH_UTC + _seconds(seconds, nanos)).astimezone(_zone(zone))
-
-
-def _hydrate_legacy_date_time(seconds: int, nanos: int, offset: int) -> dt.datetime:
-    return (_EPOCH + _seconds(seconds, nanos)).replace(tzinfo=_offset(offset))
-
-
-def _hydrate_legacy_date_time_zone(seconds: int, nanos: int, zone: str) -> dt.datetime:
-    return (_EPOCH + _seconds(seconds, nanos)).replace(tzinfo=_zone(zone))
-
-
-def _hydrate_duration(months: int, days: int, seconds: int, nanos: int) -> dt.timedelta:
-    if months:
-        raise ClientError(
-            "Durations with months are not supported; Memgraph's durations have days, "
-            "seconds and nanoseconds only."
-        )
-    return dt.timedelta(days=days, seconds=seconds, microseconds=nanos // 1000)
+def _hydrate_duration(months: int, days: int, seconds: int, nanos: int) -> Duration:
+    value = Duration(months, days, seconds, nanos)
+    if not INT64_MIN <= value.seconds <= INT64_MAX:
+        raise ClientError("The Duration's seconds do not fit in 64 bits.")
+    return value
 
 
 _HYDRATORS: dict[int, tuple[str, tuple[type, ...], Callable[..., Any]]] = {
-    DATE: ("Date", (int,), _hydrate_date),
-    TIME: ("Time", (int, int), _hydrate_time),
-    LOCAL_TIME: ("LocalTime", (int,), _local_time),
+    DATE: ("Date", (int,), Date),
+    TIME: ("Time", (int, int), Time),
+    LOCAL_TIME: ("LocalTime", (int,), LocalTime),
     LOCAL_DATE_TIME: ("LocalDateTime", (int, int), _hydrate_local_date_time),
     DATE_TIME: ("DateTime", (int, int, int), _hydrate_date_time),
     DATE_TIME_ZONE_ID: ("DateTime", (int, int, str), _hydrate_date_time_zone),
@@ -242,7 +201,7 @@ _UNSUPPORTED = {
 
 
 def hydrate(value: Any, utc_datetimes: bool) -> Any:
-    """``value`` from a client message with its structures turned into Python values.
+    """``value`` from a client message with its temporal structures turned into mgcore values.
 
     With ``utc_datetimes`` (Bolt 5, or the 4.x ``utc`` patch) only the UTC DateTime tags are
     accepted; otherwise only the legacy ones, as the drivers send one kind per version.
@@ -275,5 +234,6 @@ def _hydrate_structure(value: Structure, utc_datetimes: bool) -> Any:
         raise ClientError(f"A {name} structure has malformed fields: {fields!r}.")
     try:
         return build(*fields)
-    except (OverflowError, ValueError) as exc:
-        raise ClientError(f"A {name} parameter is out of range: {exc}.") from None
+    except (ClientError, OverflowError, ValueError) as exc:
+        reason = exc.message if isinstance(exc, MgError) else str(exc)
+        raise ClientError(f"A {name} parameter is invalid: {reason[:200]}") from None

@@ -1,12 +1,11 @@
 """Graph and temporal values as Bolt structures (design/bolt.md section 5): nodes, relationships
-and paths on Bolt 4.4 and 5.x, the UTC and legacy DateTime encodings, and what a client may and
-may not send as a parameter."""
+and paths on Bolt 4.4 and 5.x, mgcore's temporal values in both directions with the UTC and
+legacy DateTime encodings, and what a client may and may not send as a parameter."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from rawbolt import FAILURE, SUCCESS, BoltClient
@@ -16,6 +15,8 @@ from mgcore.server import hydration
 from mgcore.server.hydration import dehydrators, hydrate
 from mgcore.server.packstream import Structure, pack, unpack
 from mgcore.values.graph import Node, Path, Relationship
+from mgcore.values.temporal import Date, DateTime, Duration, LocalDateTime, LocalTime, Time
+from mgcore.values.temporal_build import make_date, make_local_datetime
 
 pytestmark = pytest.mark.usefixtures("no_server_errors")
 
@@ -138,41 +139,57 @@ def test_graph_values_from_the_server_on_4_4_and_5_4(server: Any) -> None:
 # -------------------------------------------------------------------- temporal values
 
 EPOCH_2020 = 1_577_836_800  # 2020-01-01T00:00:00Z
-PLUS2 = dt.timezone(dt.timedelta(hours=2))
+DAYS_2020 = 18_262
+NOON = 12 * 3600 * 10**9
+BERLIN_SUMMER_NOON = EPOCH_2020 + 182 * 86400 + 10 * 3600  # 2020-07-01T12:00+02:00, as UTC
 
 
-@pytest.mark.parametrize("table", [BOLT4, BOLT5], ids=["legacy", "utc"])
+def _datetime(local: str, offset: int, zone: str | None = None) -> DateTime:
+    return DateTime.from_local(make_local_datetime(local), zone, offset)
+
+
+@pytest.mark.parametrize("table", [BOLT4, BOLT4_UTC, BOLT5], ids=["legacy", "utc-patch", "5"])
 def test_encodings_shared_by_every_version(table: dict[type, Any]) -> None:
-    assert encode(dt.date(2020, 1, 1), table) == Structure(0x44, [18262])
-    assert encode(dt.date(1969, 12, 31), table) == Structure(0x44, [-1])
-    assert encode(dt.time(12, 0, 0, 1), table) == Structure(0x74, [43_200_000_001_000])
-    assert encode(dt.time(12, 0, tzinfo=PLUS2), table) == Structure(
-        0x54, [43_200_000_000_000, 7200]
-    )
-    assert encode(dt.datetime(2020, 1, 1, 0, 0, 1, 5), table) == Structure(
-        0x64, [EPOCH_2020 + 1, 5000]
+    assert encode(Date(DAYS_2020), table) == Structure(0x44, [DAYS_2020])
+    assert encode(Date(-1), table) == Structure(0x44, [-1])
+    assert encode(LocalTime(NOON + 1), table) == Structure(0x74, [NOON + 1])
+    assert encode(Time(NOON + 7, -3600), table) == Structure(0x54, [NOON + 7, -3600])
+    assert encode(LocalDateTime(DAYS_2020, 10**9 + 5), table) == Structure(
+        0x64, [EPOCH_2020 + 1, 5]
     )
     # before the epoch the seconds are floored and the nanoseconds positive
-    assert encode(dt.datetime(1969, 12, 31, 23, 59, 59, 500_000), table) == Structure(
-        0x64, [-1, 500_000_000]
+    assert encode(LocalDateTime(-1, 86_399 * 10**9 + 500_000_001), table) == Structure(
+        0x64, [-1, 500_000_001]
     )
-    assert encode(dt.timedelta(days=1, seconds=5, microseconds=7), table) == Structure(
-        0x45, [0, 1, 5, 7000]
-    )
+    assert encode(Duration(14, -3, 5, 7), table) == Structure(0x45, [14, -3, 5, 7])
+    assert encode(Duration(0, 0, 0, -1), table) == Structure(0x45, [0, 0, -1, 999_999_999])
 
 
 def test_datetime_with_offset_utc_versus_legacy() -> None:
-    value = dt.datetime(2020, 1, 1, 12, 0, tzinfo=PLUS2)  # 10:00 UTC
-    assert encode(value, BOLT5) == Structure(0x49, [EPOCH_2020 + 10 * 3600, 0, 7200])
-    assert encode(value, BOLT4_UTC) == Structure(0x49, [EPOCH_2020 + 10 * 3600, 0, 7200])
-    assert encode(value, BOLT4) == Structure(0x46, [EPOCH_2020 + 12 * 3600, 0, 7200])
+    value = _datetime("2020-01-01T12:00:00.000000009", 7200)  # 10:00 UTC
+    utc = Structure(0x49, [EPOCH_2020 + 10 * 3600, 9, 7200])
+    assert encode(value, BOLT5) == utc
+    assert encode(value, BOLT4_UTC) == utc
+    assert encode(value, BOLT4) == Structure(0x46, [EPOCH_2020 + 12 * 3600, 9, 7200])
 
 
 def test_datetime_with_zone_id_utc_versus_legacy() -> None:
-    value = dt.datetime(2020, 7, 1, 12, 0, 0, 250, tzinfo=ZoneInfo("Europe/Berlin"))  # CEST
-    local = EPOCH_2020 + 182 * 86400 + 12 * 3600
-    assert encode(value, BOLT5) == Structure(0x69, [local - 7200, 250_000, "Europe/Berlin"])
-    assert encode(value, BOLT4) == Structure(0x66, [local, 250_000, "Europe/Berlin"])
+    value = _datetime("2020-07-01T12:00:00.000000250", 0, "Europe/Berlin")  # CEST
+    assert value.offset == 7200
+    assert encode(value, BOLT5) == Structure(0x69, [BERLIN_SUMMER_NOON, 250, "Europe/Berlin"])
+    assert encode(value, BOLT4_UTC) == encode(value, BOLT5)
+    assert encode(value, BOLT4) == Structure(
+        0x66, [BERLIN_SUMMER_NOON + 7200, 250, "Europe/Berlin"]
+    )
+
+
+def test_extreme_years_fit_in_64_bits() -> None:
+    for local in ("+999999999-12-31T23:59:59.999999999", "-999999999-01-01T00:00"):
+        value = _datetime(local, -18 * 3600)
+        for utc, table in [(False, BOLT4), (True, BOLT5)]:
+            assert hydrate(encode(value, table), utc) == value
+        ldt = make_local_datetime(local)
+        assert hydrate(encode(ldt, BOLT5), True) == ldt
 
 
 def test_hello_with_the_utc_patch_switches_4_4_to_utc_datetimes(server: Any) -> None:
@@ -186,65 +203,111 @@ def test_hello_with_the_utc_patch_switches_4_4_to_utc_datetimes(server: Any) -> 
                 assert hello.metadata["patch_bolt"] == ["utc"]
 
 
+@pytest.mark.parametrize(
+    ("version", "patch", "tags"),
+    [((5, 2), False, (0x49, 0x69)), ((4, 4), True, (0x49, 0x69)), ((4, 4), False, (0x46, 0x66))],
+)
+def test_the_server_sends_and_takes_each_versions_datetimes(
+    server: Any, version: tuple[int, int], patch: bool, tags: tuple[int, int]
+) -> None:
+    offset_value = _datetime("2020-01-01T12:00:00.000000009", 7200)
+    zoned_value = _datetime("2020-07-01T12:00:00.000000250", 0, "Europe/Berlin")
+    table = BOLT5 if tags[0] == 0x49 else BOLT4
+    offset_wire, zoned_wire = encode(offset_value, table), encode(zoned_value, table)
+    with BoltClient(server.host, server.port) as client:
+        assert client.handshake(bytes((0, 0, version[1], version[0]))) == version
+        hello = client.hello(**({"patch_bolt": ["utc"]} if patch else {}), scheme="none")
+        assert hello.tag == SUCCESS
+        if version >= (5, 1):
+            assert client.logon({}).tag == SUCCESS
+        rows, summary = client.query(
+            "RETURN $a AS a, $b AS b, $d AS d",
+            {"a": offset_wire, "b": zoned_wire, "d": Structure(0x44, [DAYS_2020])},
+        )
+    assert summary.tag == SUCCESS
+    assert rows == [[offset_wire, zoned_wire, Structure(0x44, [DAYS_2020])]]
+    assert (offset_wire.tag, zoned_wire.tag) == tags
+
+
 # ------------------------------------------------------------------ incoming values
 
 
 @pytest.mark.parametrize("utc", [False, True])
 def test_hydrate_temporal_parameters(utc: bool) -> None:
     cases = [
-        (Structure(0x44, [18262]), dt.date(2020, 1, 1)),
-        (Structure(0x74, [43_200_000_001_000]), dt.time(12, 0, 0, 1)),
-        (Structure(0x54, [43_200_000_000_000, 7200]), dt.time(12, 0, tzinfo=PLUS2)),
-        (Structure(0x64, [-1, 500_000_000]), dt.datetime(1969, 12, 31, 23, 59, 59, 500_000)),
-        (Structure(0x45, [0, 1, 5, 7000]), dt.timedelta(days=1, seconds=5, microseconds=7)),
+        (Structure(0x44, [DAYS_2020]), Date(DAYS_2020)),
+        (Structure(0x74, [NOON + 1]), LocalTime(NOON + 1)),
+        (Structure(0x54, [NOON + 1, 7200]), Time(NOON + 1, 7200)),
+        (Structure(0x64, [-1, 500_000_001]), LocalDateTime(-1, 86_399 * 10**9 + 500_000_001)),
+        (Structure(0x45, [14, 1, 5, 7]), Duration(14, 1, 5, 7)),
+        # the neo4j driver sends a negative fraction with the sign of the seconds
+        (Structure(0x45, [0, 0, 0, -500_000_000]), Duration(0, 0, -1, 500_000_000)),
     ]
     for structure, value in cases:
         hydrated = hydrate(structure, utc)
         assert hydrated == value and type(hydrated) is type(value)
-        assert hydrated.__class__ is not dt.datetime or hydrated.tzinfo == value.tzinfo
 
 
 def test_hydrate_datetimes_per_encoding() -> None:
-    expected = dt.datetime(2020, 1, 1, 12, 0, tzinfo=PLUS2)
-    utc = hydrate(Structure(0x49, [EPOCH_2020 + 10 * 3600, 0, 7200]), True)
-    legacy = hydrate(Structure(0x46, [EPOCH_2020 + 12 * 3600, 0, 7200]), False)
-    for value in (utc, legacy):
-        assert value == expected and value.utcoffset() == dt.timedelta(hours=2)
-        assert value.hour == 12
-    berlin = dt.datetime(2020, 7, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
-    local = EPOCH_2020 + 182 * 86400 + 12 * 3600
+    expected = _datetime("2020-01-01T12:00:00.000000009", 7200)
+    utc = hydrate(Structure(0x49, [EPOCH_2020 + 10 * 3600, 9, 7200]), True)
+    legacy = hydrate(Structure(0x46, [EPOCH_2020 + 12 * 3600, 9, 7200]), False)
+    assert utc == legacy == expected
+    assert expected.zone is None and str(expected) == "2020-01-01T12:00:00.000000009+02:00"
+    berlin = _datetime("2020-07-01T12:00", 0, "Europe/Berlin")
     for value in (
-        hydrate(Structure(0x69, [local - 7200, 0, "Europe/Berlin"]), True),
-        hydrate(Structure(0x66, [local, 0, "Europe/Berlin"]), False),
+        hydrate(Structure(0x69, [BERLIN_SUMMER_NOON, 0, "Europe/Berlin"]), True),
+        hydrate(Structure(0x66, [BERLIN_SUMMER_NOON + 7200, 0, "Europe/Berlin"]), False),
     ):
-        assert value == berlin and value.hour == 12
-        assert isinstance(value.tzinfo, ZoneInfo) and value.tzinfo.key == "Europe/Berlin"
+        assert value == berlin
+        assert str(value) == "2020-07-01T12:00+02:00[Europe/Berlin]"
 
 
-def test_hydrate_round_trips_what_the_server_encodes() -> None:
-    values = [
-        dt.date(1, 1, 1),
-        dt.date(9999, 12, 31),
-        dt.time(23, 59, 59, 999_999),
-        dt.datetime(2024, 2, 29, 1, 2, 3, 4),
-        dt.datetime(1900, 3, 1, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=-5, minutes=-30))),
-        dt.datetime(2021, 3, 28, 3, 30, tzinfo=ZoneInfo("Europe/Berlin")),
-        dt.timedelta(days=-3, seconds=7, microseconds=1),
-    ]
-    for utc, table in [(False, BOLT4), (True, BOLT5)]:
-        for value in values:
-            back = hydrate(encode(value, table), utc)
-            assert back == value and back.__class__ is value.__class__
-            if isinstance(value, dt.datetime):
-                assert back.utcoffset() == value.utcoffset()
+def test_legacy_zone_id_in_an_overlap_takes_the_earlier_offset() -> None:
+    # 2020-10-25T02:30 happened twice in Berlin; the local-seconds encoding cannot say which
+    local = EPOCH_2020 + 298 * 86400 + 2 * 3600 + 1800
+    value = hydrate(Structure(0x66, [local, 0, "Europe/Berlin"]), False)
+    assert value.offset == 7200 and value.epoch_seconds == local - 7200
+
+
+VALUES = [
+    Date(0),
+    make_date("0001-01-01"),
+    make_date("9999-12-31"),
+    make_date("-000123-04-05"),
+    LocalTime(0),
+    LocalTime(86_400 * 10**9 - 1),
+    Time(1, -18 * 3600),
+    Time(NOON, 18 * 3600),
+    Time(NOON, 5 * 3600 + 30 * 60 + 7),
+    make_local_datetime("2024-02-29T01:02:03.000000004"),
+    make_local_datetime("1900-03-01T04:05"),
+    _datetime("1900-03-01T04:05:00.123456789", -(5 * 3600 + 30 * 60)),
+    _datetime("2021-03-28T03:30", 0, "Europe/Berlin"),
+    _datetime("1818-06-01T00:00:00.000000001", 0, "Europe/Stockholm"),
+    _datetime("2020-06-01T00:00", 0, "UTC"),
+    Duration(0, 0, 0, 0),
+    Duration(-14, 3, -7, 1),
+    Duration(0, -3, 7, 999_999_999),
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=str)
+def test_hydrate_round_trips_what_the_server_encodes(value: Any) -> None:
+    for utc, table in [(False, BOLT4), (True, BOLT4_UTC), (True, BOLT5)]:
+        back = hydrate(encode(value, table), utc)
+        assert back == value and type(back) is type(value) and str(back) == str(value)
 
 
 def test_hydrate_walks_lists_and_maps() -> None:
     value = {"a": [Structure(0x44, [0]), {"b": Structure(0x44, [1])}], "c": 1}
-    assert hydrate(value, True) == {
-        "a": [dt.date(1970, 1, 1), {"b": dt.date(1970, 1, 2)}],
-        "c": 1,
-    }
+    assert hydrate(value, True) == {"a": [Date(0), {"b": Date(1)}], "c": 1}
+
+
+def test_no_python_datetime_is_dehydrated() -> None:
+    """The kernel has one temporal representation: Python's types are not Cypher values."""
+    for table in (BOLT4, BOLT5):
+        assert not {dt.date, dt.time, dt.datetime, dt.timedelta} & set(table)
 
 
 @pytest.mark.parametrize(
@@ -295,8 +358,24 @@ def test_graph_structures_points_and_unknown_tags_are_refused(structure: Structu
         Structure(0x74, [-1]),
         Structure(0x74, [86_400 * 10**9]),
         Structure(0x54, [0, 86_400]),  # offset of a whole day
+        Structure(0x74, [True]),
+        Structure(0x54, [0]),
+        Structure(0x54, [0, "+01:00"]),
+        Structure(0x54, [0, 18 * 3600 + 1]),
         Structure(0x64, [2**63 - 1, 0]),
+        Structure(0x64, [0, 10**9]),  # nanoseconds of the second out of range
+        Structure(0x64, [0, -1]),
+        Structure(0x64, [0]),
         Structure(0x49, [-(2**63), 0, 0]),
+        Structure(0x49, [0, 0, 19 * 3600]),
+        Structure(0x49, [0, 10**9, 0]),
+        Structure(0x49, [0, 0, 0, 0]),
+        Structure(0x49, [0, 0, None]),
+        Structure(0x46, [0, 0, -19 * 3600]),
+        Structure(0x46, [0, 0]),
+        Structure(0x66, [0, 0, "Nowhere/Nothing"]),
+        Structure(0x66, [2**63 - 1, 0, "Europe/Berlin"]),
+        Structure(0x69, [2**63 - 1, 0, "Europe/Berlin"]),
         Structure(0x69, [0, 0, "Mars/Olympus_Mons"]),
         Structure(0x69, [0, 0, ""]),
         Structure(0x69, [0, 0, "Europe"]),  # a directory of the zone database
@@ -304,15 +383,16 @@ def test_graph_structures_points_and_unknown_tags_are_refused(structure: Structu
         Structure(0x69, [0, 0, "x" * 5000]),
         Structure(0x69, [0, 0, "nul\x00"]),
         Structure(0x69, [0, 0, 1]),
-        Structure(0x45, [1, 0, 0, 0]),  # months: Memgraph's durations have none
-        Structure(0x45, [0, 10**12, 0, 0]),
+        Structure(0x45, [0, 0, 2**63 - 1, 10**9]),  # seconds overflow
         Structure(0x45, [0, 0, 0]),
+        Structure(0x45, [0, 0, 0, 0.5]),
     ],
 )
 def test_malformed_temporal_structures_are_client_errors(structure: Structure) -> None:
     utc = structure.tag != 0x46 and structure.tag != 0x66
-    with pytest.raises(ClientError):
+    with pytest.raises(ClientError) as caught:
         hydrate(structure, utc)
+    assert type(caught.value) is ClientError and len(caught.value.message) < 300
 
 
 def test_structure_tags_match_bolt_md() -> None:
@@ -343,6 +423,8 @@ def test_structure_tags_match_bolt_md() -> None:
         Structure(0x58, [7203, 1.0, 2.0]),
         Structure(0x59, [9157, 1.0, 2.0, 3.0]),
         Structure(0x69, [0, 0, "Europe"]),
+        Structure(0x44, [10**18]),
+        Structure(0x64, [0, -1]),
     ],
 )
 def test_the_server_refuses_such_parameters_with_a_client_error(

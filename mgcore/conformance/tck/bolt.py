@@ -2,20 +2,33 @@
 and queried with the neo4j driver (``ScenarioRunner(..., channel=BoltChannel)``).
 
 The driver is imported when a channel opens, so the kernel does not depend on it. What the driver
-returns is turned back into the values ``canonical`` reads (``mgcore.values.graph`` nodes,
-relationships and paths, Python temporal values), and a FAILURE's code into a TCK error kind:
+returns is turned back into the values ``canonical`` reads, the same the embedded API returns
+(``mgcore.values.graph`` nodes, relationships and paths, ``mgcore.values.temporal`` values,
+nanosecond-exact), and a FAILURE's code into a TCK error kind:
 see ``mgcore.conformance.tck.runner`` for the phases and why details are not checked over Bolt.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any
 
 from mgcore.conformance.tck.runner import COMPILE_TIME, RUNTIME, Execution, QueryError
 from mgcore.errors import MgError
 from mgcore.values.graph import Node, Path, Relationship
+from mgcore.values.temporal import (
+    Date,
+    DateTime,
+    Duration,
+    LocalDateTime,
+    LocalTime,
+    Temporal,
+    Time,
+)
+
+_EPOCH_ORDINAL = 719_163
+"""The proleptic Gregorian ordinal of 1970-01-01 (``date(1970, 1, 1).toordinal()``)."""
 
 
 def _error_kinds() -> dict[str, tuple[str, str | None]]:
@@ -121,9 +134,10 @@ class DriverValues:
     def __init__(self) -> None:
         self._node_ids: dict[str, int] = {}
         self._rel_ids: dict[str, int] = {}
+        self._temporals = _temporal_converters()
 
     def convert(self, value: Any) -> Any:
-        from neo4j import graph, spatial, time
+        from neo4j import graph, spatial
 
         if value is None or isinstance(value, bool | int | float | str | bytes):
             return value
@@ -139,14 +153,9 @@ class DriverValues:
                 tuple(self._relationship(r) for r in value.relationships),
             )
         # Before lists: durations and points are tuples.
-        if isinstance(value, time.Duration):
-            if value.months:
-                return value
-            return dt.timedelta(
-                days=value.days, seconds=value.seconds, microseconds=value.nanoseconds // 1000
-            )
-        if isinstance(value, time.Date | time.Time | time.DateTime):
-            return value.to_native()
+        temporal = self._temporals.get(type(value))
+        if temporal is not None:
+            return temporal(value)
         if isinstance(value, spatial.Point):
             return value
         if isinstance(value, list | tuple):
@@ -172,3 +181,54 @@ class DriverValues:
             rel.type,
             {k: self.convert(v) for k, v in rel.items()},
         )
+
+
+def _date(value: Any) -> Date:
+    return Date(value.to_ordinal() - _EPOCH_ORDINAL)
+
+
+def _time(value: Any) -> Temporal:
+    """A ``neo4j.time.Time``: a LocalTime without tzinfo, else a Time at its offset."""
+    offset = value.utc_offset()
+    if offset is None:
+        return LocalTime(value.ticks)
+    return Time(value.ticks, _seconds(offset))
+
+
+def _datetime(value: Any) -> Temporal:
+    """A ``neo4j.time.DateTime``: a LocalDateTime without tzinfo, else a DateTime at its fixed
+    offset or, for a named zone (pytz's ``zone``), the same instant in that zone: pytz rounds
+    historic offsets to minutes (Stockholm's +00:53:28 in 1818 is +00:53), so only the instant
+    is exact. The driver gives offset 0 pytz's ``UTC`` zone, so a zone id ``UTC`` and offset
+    ``Z`` look alike: both become offset ``Z``."""
+    local = LocalDateTime(value.date().to_ordinal() - _EPOCH_ORDINAL, value.time().ticks)
+    offset = value.utcoffset()
+    if offset is None:
+        return local
+    fixed = DateTime.from_local(local, None, _seconds(offset))
+    zone = getattr(value.tzinfo, "zone", None)
+    if zone == "UTC" or not isinstance(zone, str):
+        return fixed
+    return DateTime.from_instant(fixed.epoch_nanos(), zone)
+
+
+def _duration(value: Any) -> Duration:
+    return Duration(value.months, value.days, value.seconds, value.nanoseconds)
+
+
+def _seconds(offset: Any) -> int:
+    return int(offset.total_seconds())
+
+
+@cache
+def _temporal_converters() -> dict[type, Callable[[Any], Any]]:
+    """The neo4j driver's temporal types (exact types, as the driver hydrates them) to mgcore's;
+    built on first use, as the kernel does not depend on the driver."""
+    from neo4j import time
+
+    return {
+        time.Date: _date,
+        time.Time: _time,
+        time.DateTime: _datetime,
+        time.Duration: _duration,
+    }

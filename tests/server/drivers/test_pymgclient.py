@@ -222,13 +222,6 @@ def test_values_computed_by_the_server(connect: Connect) -> None:
     assert row == (2**63 - 1, -math.inf, "aß", [1, 4, 9], {"k": [None, True]}, None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=mgclient.DatabaseError,
-    reason="temporal values are not implemented in the kernel yet (mgcore.values.types has no "
-    "temporal types): the server decodes pymgclient's Date/LocalTime/LocalDateTime/Duration "
-    "structures, but the session refuses them as parameters",
-)
 def test_temporal_parameter_round_trip(connect: Connect) -> None:
     import datetime
 
