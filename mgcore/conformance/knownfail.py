@@ -20,6 +20,8 @@ from pathlib import Path
 
 BUILTIN_FILE = Path(__file__).with_name("known_failures.txt")
 TCK_FILE = Path(__file__).with_name("tck_known_failures.txt")
+TCK_BOLT_FILE = Path(__file__).with_name("tck_bolt_known_failures.txt")
+"""TCK scenarios that fail only over Bolt (``--mg-tck-via=bolt``), for the driver's reasons."""
 """Known failures of the openCypher TCK scenarios (``suite/test_tck.py``)."""
 
 

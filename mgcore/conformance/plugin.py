@@ -14,7 +14,8 @@ Options:
   default ``$MGCORE_TCK``, else ``../shared/tck`` beside the project (``mgcore.conformance.tck``).
   ``--mg-tck-via {embedded,bolt}``: how ``test_tck.py`` sends a scenario's queries: through the
   embedded API (the default), or over Bolt with the neo4j driver to a server on a loopback port
-  (``mgcore.conformance.tck.bolt``). The same known failures apply either way.
+  (``mgcore.conformance.tck.bolt``). The same known failures apply either way, plus, over Bolt,
+  those of ``tck_bolt_known_failures.txt`` (what the neo4j driver itself cannot carry).
 
 Marker: ``@pytest.mark.requires("durable", "SNAPSHOT_ISOLATION", ...)`` skips the test unless the
 engine declares every capability (names as ``Capabilities.supports`` takes them); a name starting
@@ -43,6 +44,7 @@ import pytest
 import mgcore
 from mgcore.conformance.knownfail import (
     BUILTIN_FILE,
+    TCK_BOLT_FILE,
     TCK_FILE,
     KnownFailure,
     KnownFailuresError,
@@ -81,6 +83,7 @@ class ConformanceState:
 
     spec: str | None
     extra_known_failures: Path | None
+    via_bolt: bool = False
     engine: EngineUnderTest | None = None
     load_error: str | None = None
     known_failures: list[KnownFailure] = field(default_factory=list)
@@ -141,6 +144,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE] = ConformanceState(
         spec=config.getoption("mg_engine"),
         extra_known_failures=Path(extra) if extra else None,
+        via_bolt=config.getoption("mg_tck_via") == "bolt",
     )
 
 
@@ -202,6 +206,8 @@ def _ensure_engine(state: ConformanceState) -> EngineUnderTest:
         state.load_error = str(exc)
         raise pytest.UsageError(str(exc)) from None
     paths = [BUILTIN_FILE, TCK_FILE]
+    if state.via_bolt:
+        paths.append(TCK_BOLT_FILE)
     if state.extra_known_failures is not None:
         paths.append(state.extra_known_failures)
     try:

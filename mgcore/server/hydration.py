@@ -46,9 +46,12 @@ POINT_2D = 0x58
 POINT_3D = 0x59
 
 
-def dehydrators(element_ids: bool, utc_datetimes: bool) -> dict[type, Dehydrator]:
+def dehydrators(
+    element_ids: bool, utc_datetimes: bool, zoned_times: bool = True
+) -> dict[type, Dehydrator]:
     """The packer's table for one connection: ``element_ids`` from Bolt 5, ``utc_datetimes``
-    from Bolt 5 or with the 4.x ``utc`` patch."""
+    from Bolt 5 or with the 4.x ``utc`` patch; without ``zoned_times`` (a client that has no
+    Time structure) a time with an offset fails the query instead of being sent."""
 
     def node(n: Node) -> Structure:
         fields = [n.id, list(n.labels), dict(n.properties)]
@@ -95,7 +98,7 @@ def dehydrators(element_ids: bool, utc_datetimes: bool) -> dict[type, Dehydrator
         Path: path,
         Date: _date,
         LocalTime: _local_time,
-        Time: _time,
+        Time: _time if zoned_times else _time_refused,
         LocalDateTime: _local_date_time,
         DateTime: _date_time_utc if utc_datetimes else _date_time_legacy,
         Duration: _duration,
@@ -113,6 +116,14 @@ def _local_time(value: LocalTime) -> Structure:
 
 def _time(value: Time) -> Structure:
     return Structure(TIME, [value.nanos, value.offset])
+
+
+def _time_refused(value: Time) -> Structure:
+    raise ClientError(
+        f"The time with an offset {value} cannot be sent to this client: mgclient (pymgclient, "
+        "gqlalchemy) has no Bolt Time structure and would abort. Return toString(t) or "
+        "localtime(t) instead."
+    )
 
 
 def _local_date_time(value: LocalDateTime) -> Structure:

@@ -66,6 +66,9 @@ PULL_BATCH = 1000
 """Rows taken from a result at a time, so PULL n = -1 streams instead of materialising."""
 DEFAULT_DATABASE = "memgraph"
 AUTH_FAILED = "Authentication failure"
+MGCLIENT_AGENT = "mgclient/"
+"""User agents starting with this are libmgclient (pymgclient, gqlalchemy): it knows no Bolt Time
+(0x54) and aborts the client process on one, so such connections get a FAILURE instead."""
 
 
 class ConnectionLost(Exception):
@@ -267,8 +270,11 @@ class Connection:
             patches = extra.get("patch_bolt")
             if (4, 3) <= self.version < (5, 0) and isinstance(patches, list) and "utc" in patches:
                 self._utc = True
-                self._packer = Packer(hydration.dehydrators(False, True))
                 metadata["patch_bolt"] = ["utc"]
+            self._packer = Packer(hydration.dehydrators(
+                self.version >= (5, 0), self._utc,
+                zoned_times=not self.user_agent.startswith(MGCLIENT_AGENT),
+            ))
             if self.version >= (5, 1):
                 self._success(metadata)
                 self.state = State.AUTHENTICATION

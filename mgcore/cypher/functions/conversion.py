@@ -32,7 +32,7 @@ _FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _TWO_63 = 2.0**63
 
 _TEMPORAL_NAMES = frozenset(
-    {"DATE", "LOCAL_TIME", "LOCAL_DATE_TIME", "ZONED_DATE_TIME", "DURATION"}
+    {"DATE", "LOCAL_TIME", "ZONED_TIME", "LOCAL_DATE_TIME", "ZONED_DATE_TIME", "DURATION"}
 )
 
 

@@ -65,8 +65,12 @@ def _clock(kind: str, which: str) -> Callable[..., Any]:
     """``kind.transaction()``, ``kind.statement()``, ``kind.realtime()``, with an optional
     time zone (a string, or a map with ``timezone``)."""
 
-    def read(ctx: Any, timezone: Any = None) -> Any:
-        """The current value by this clock, in ``timezone`` or UTC."""
+    def read(ctx: Any, timezone: Any = _NO_ARGUMENT) -> Any:
+        """The current value by this clock, in ``timezone`` or UTC; null for a null zone."""
+        if timezone is None:
+            return None
+        if timezone is _NO_ARGUMENT:
+            timezone = None
         if which == "transaction":
             now = _transaction_time(ctx)
         elif which == "statement":

@@ -327,12 +327,6 @@ def test_values_the_kernel_built_reach_the_driver_as_its_own_types(plugin_driver
 # --------------------------------------------------------------------------- neo4j: storage
 
 
-@pytest.mark.xfail(
-    strict=False,
-    raises=ClientError,
-    reason="storing temporal property values is being added to the engines by another "
-    "engineer; today in_memory_tx refuses them ('cannot serialise a value of type ...')",
-)
 @pytest.mark.parametrize(("value", "text"), NEO4J_VALUES)
 def test_neo4j_temporal_properties_survive_storage(
     driver: Any, value: Any, text: str | None
@@ -390,6 +384,22 @@ PYMGCLIENT_VALUES = [
         datetime.timedelta(days=-3, microseconds=11), "P-3DT0.000011S", id="timedelta-neg"
     ),
 ]
+
+
+def test_pymgclient_gets_a_failure_for_a_time_with_an_offset(module_serve_process: Any) -> None:
+    """libmgclient has no Bolt Time (0x54) and aborts its process on one: the server answers a
+    FAILURE instead, and the connection goes on serving."""
+    mgclient = pytest.importorskip("mgclient")
+    conn = mgclient.connect(host=module_serve_process.host, port=module_serve_process.port)
+    try:
+        conn.autocommit = True
+        cursor = conn.cursor()
+        with pytest.raises(mgclient.DatabaseError, match="cannot be sent to this client"):
+            cursor.execute("RETURN time('12:00+01:00') AS t")
+        cursor.execute("RETURN toString(time('12:00+01:00')), localtime(time('12:00+01:00'))")
+        assert cursor.fetchall() == [("12:00+01:00", datetime.time(12, 0))]
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize(("value", "text"), PYMGCLIENT_VALUES)
