@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from mgcore.errors import CypherArgumentError
+from mgcore.errors import CypherArgumentError, CypherArithmeticError
 
 NANOS_PER_SECOND = 1_000_000_000
 SECONDS_PER_DAY = 86_400
@@ -32,6 +32,7 @@ NANOS_PER_DAY = SECONDS_PER_DAY * NANOS_PER_SECOND
 MIN_YEAR = -999_999_999
 MAX_YEAR = 999_999_999
 MAX_OFFSET_SECONDS = 18 * 3600
+_I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _DAYS_PER_400_YEARS = 146_097
 
 __all__ = [
@@ -587,9 +588,15 @@ class Duration(Temporal):
 
     def __init__(self, months: int = 0, days: int = 0, seconds: int = 0, nanos: int = 0) -> None:
         extra, nanos = divmod(nanos, NANOS_PER_SECOND)
+        seconds += extra
+        if not (_I64_MIN <= months <= _I64_MAX and _I64_MIN <= days <= _I64_MAX
+                and _I64_MIN <= seconds <= _I64_MAX):
+            raise CypherArithmeticError(
+                "Duration out of range: months, days and seconds are 64-bit integers."
+            )
         _set(self, "months", months)
         _set(self, "days", days)
-        _set(self, "seconds", seconds + extra)
+        _set(self, "seconds", seconds)
         _set(self, "nanos", nanos)
 
     def __neg__(self) -> Duration:

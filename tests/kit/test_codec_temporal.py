@@ -225,8 +225,21 @@ def test_range_bound_after_leading_values() -> None:
     assert not lo <= index_key(["j", d1], 1) < hi
 
 
+def _forged_duration(months: int, days: int, seconds: int, nanos: int) -> Duration:
+    """A Duration with fields its constructor refuses (beyond 64 bits), as a corrupt caller
+    might hold."""
+    value = Duration.__new__(Duration)
+    for name, field in zip(Duration._ARGS, (months, days, seconds, nanos), strict=True):
+        object.__setattr__(value, name, field)
+    return value
+
+
 def test_fields_beyond_64_bits_are_refused() -> None:
-    for value in (Duration(2**63, 0, 0, 0), Duration(0, 0, -(2**63) - 1, 0)):
+    from mgcore.errors import CypherArithmeticError
+
+    with pytest.raises(CypherArithmeticError):
+        Duration(2**63, 0, 0, 0)
+    for value in (_forged_duration(2**63, 0, 0, 0), _forged_duration(0, 0, -(2**63) - 1, 0)):
         with pytest.raises(CypherTypeError):
             encode(value)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mgcore.errors import CypherArgumentError, CypherTypeError
+from mgcore.errors import CypherArgumentError, CypherArithmeticError, CypherTypeError
 from mgcore.session import Session
 from mgcore.values.temporal import Date, DateTime, Duration, LocalDateTime, LocalTime, Time
 
@@ -127,6 +127,10 @@ def test_arithmetic(s: Session) -> None:
         one(s, "RETURN date('2015-07-21') + date('2015-07-21')")
     with pytest.raises(CypherTypeError):
         one(s, "RETURN date('2015-07-21') * 2")
+    with pytest.raises(CypherArithmeticError, match="Duration out of range"):
+        one(s, "RETURN duration({days: 1e300})")
+    with pytest.raises(CypherArithmeticError, match="Duration out of range"):
+        one(s, "RETURN duration({seconds: 9223372036854775807}) * 10")
 
 
 def test_comparison_ordering_and_types(s: Session) -> None:
