@@ -19,14 +19,14 @@ import shutil
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mgcore.config import Settings, load_settings
-from mgcore.errors import ClientError, ConfigurationError, TransientError
+from mgcore.errors import ClientError, ConfigurationError, ParameterMissing, TransientError
 from mgcore.execution import PreparedQuery, QueryProcessor
 from mgcore.plugins import PluginHost, bootstrap
 from mgcore.session import Session
@@ -296,8 +296,10 @@ class Database:
         assert self._processor is not None
         return self._processor
 
-    def prepare(self, query: str) -> PreparedQuery:
-        """The cached plan for ``query`` at the current schema version, planning it if needed."""
+    def prepare(self, query: str, parameters: Mapping[str, Any] | None = None) -> PreparedQuery:
+        """The cached plan for ``query`` at the current schema version, planning it if needed.
+        With ``parameters``, a query parameter the plan reads and they lack is ParameterMissing
+        here, before anything runs (as in Memgraph, which checks them when it prepares)."""
         version = self.schema_version
         key = (query, version)
         cache = self.plan_cache
@@ -306,6 +308,10 @@ class Database:
             plan = self.processor.prepare(query, self)
             if version == self.schema_version:
                 cache.put(key, plan)
+        if parameters is not None and plan.parameters:
+            missing = plan.parameters.difference(parameters)
+            if missing:
+                raise ParameterMissing(f"Parameter ${min(missing)} not provided.")
         return plan
 
     def schema_changed(self, change: Any) -> None:

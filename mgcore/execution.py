@@ -176,6 +176,9 @@ class PreparedQuery(Protocol):
     SET ... ISOLATION LEVEL, BEGIN/COMMIT/ROLLBACK)."""
     allowed_in_explicit_transaction: bool
     tx_control: TxControl | None
+    parameters: frozenset[str]
+    """Names of the query parameters the query reads: one not supplied is refused before the
+    query runs (``Database.prepare`` with parameters), as Memgraph and Neo4j refuse it."""
 
     def run(self, ctx: QueryContext) -> Iterator[tuple[Any, ...]]:
         """Execute, yielding result rows lazily; writes happen as rows are pulled."""

@@ -186,7 +186,7 @@ class Session:
             if type(query) is not str:
                 query = _query_text(query)
             params = check_parameters(_parameter_dict(parameters, {}))
-            prepared = self._db.prepare(query)
+            prepared = self._db.prepare(query, params)
         except BaseException as exc:
             err = as_mg_error(exc)
             self._fail_explicit(err)

@@ -71,11 +71,13 @@ class CypherQuery:
         kind: QueryKind,
         root: PhysicalOperator,
         logical: lg.LogicalOp,
+        parameters: frozenset[str] = frozenset(),
     ) -> None:
         self.columns = columns
         self.kind = kind
         self.root = root
         self.logical = logical
+        self.parameters = parameters
 
     def run(self, ctx: QueryContext) -> Iterator[tuple[Any, ...]]:
         """Rows of result values, computed as they are pulled."""
@@ -93,7 +95,9 @@ class ProfileQuery:
     def __init__(self, processor: CypherProcessor, query: ast.Query) -> None:
         self.processor = processor
         self.query = query
-        self.kind = processor.plan(query).kind
+        plan = processor.plan(query)
+        self.kind = plan.kind
+        self.parameters = plan.parameters
 
     def run(self, ctx: QueryContext) -> Iterator[tuple[Any, ...]]:
         """Execute to the end, discarding rows; then yield one row per operator."""
@@ -107,6 +111,7 @@ class StaticQuery:
     """A statement whose effect happens in ``run`` and whose rows are computed there."""
 
     tx_control: TxControl | None = None
+    parameters: frozenset[str] = frozenset()
 
     def __init__(
         self,
@@ -139,6 +144,7 @@ class TxControlQuery:
     kind = QueryKind.READ
     needs_transaction = False
     allowed_in_explicit_transaction = True
+    parameters: frozenset[str] = frozenset()
 
     def __init__(self, control: TxControl) -> None:
         self.tx_control = control
@@ -275,7 +281,19 @@ class CypherProcessor:
             columns = layout.names
             root = Select("Produce {" + ", ".join(columns) + "}", root,
                           tuple(range(layout.width)), True)
-        return CypherQuery(columns, self._kind(logical), root, logical)
+        return CypherQuery(
+            columns, self._kind(logical), root, logical, self._parameters(query, logical)
+        )
+
+    def _parameters(self, query: ast.Query, plan: lg.LogicalOp) -> frozenset[str]:
+        """The parameters ``query`` reads: every ``$name`` in its text, and the implicit
+        arguments without a default of a standalone ``CALL proc`` (no parentheses)."""
+        names = {node.name for node in ast.walk(query) if isinstance(node, ast.Parameter)}
+        for node in lg.walk(plan):
+            if isinstance(node, lg.CallProcedure) and node.arguments is None:
+                signature = self.procedures.lookup(node.procedure).signature
+                names.update(p.name for p in signature.parameters if not p.optional)
+        return frozenset(names)
 
     def _statistics(self) -> GraphStatistics:
         """What the engine says about its data and indexes, for index selection. Read when a

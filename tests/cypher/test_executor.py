@@ -160,6 +160,22 @@ def test_parameters(s: Session) -> None:
     assert value(s, "MATCH (p:P {name: $name}) RETURN p.n AS v", name="x") == 1
 
 
+def test_missing_parameter_is_refused_before_the_query_runs(s: Session) -> None:
+    """A parameter the query text names but the caller left out is ParameterMissing when the
+    query is prepared, as in Memgraph: even where it would never be evaluated, and before any
+    write; the cached plan is checked again on every run."""
+    query = "CREATE (:W) WITH 1 AS one RETURN CASE WHEN false THEN $never END AS v"
+    for _ in range(2):
+        with pytest.raises(ParameterMissing, match=r"\$never"):
+            s.run(query).consume()
+    assert value(s, "MATCH (w:W) RETURN count(w) AS v") == 0
+    assert value(s, query, never=1) is None
+    assert value(s, "MATCH (w:W) RETURN count(w) AS v") == 1
+    with pytest.raises(ParameterMissing, match=r"\$a"):
+        s.run("PROFILE RETURN $a AS v").consume()
+    assert rows(s, "EXPLAIN RETURN $a AS v")
+
+
 def test_map_projection(s: Session) -> None:
     s.run("CREATE (:P {name: 'a', age: 3})").consume()
     got = value(s, "MATCH (p:P) RETURN p {.name, x: 1, .missing} AS v")

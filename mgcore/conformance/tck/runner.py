@@ -12,8 +12,8 @@ storage engine), and every query of a scenario (set-up, control and measured) go
 channel:
 
 * ``EmbeddedChannel`` (the default): a kernel session. An error is *compile time* when
-  ``Database.prepare`` fails, *runtime* otherwise; its kind is the exception's ``tck_type`` and
-  its detail the exception's ``tck_detail``.
+  ``Database.prepare`` (given the parameters) fails, *runtime* otherwise; its kind is the
+  exception's ``tck_type`` and its detail the exception's ``tck_detail``.
 * ``BoltChannel`` (``mgcore.conformance.tck.bolt``): the database served by a
   ``BackgroundServer`` on a loopback port, queried with the neo4j driver. An error is *compile
   time* when it is the FAILURE to RUN (the server parses and plans at RUN), *runtime* when it is
@@ -130,7 +130,7 @@ class EmbeddedChannel:
     def execute(self, query: str, parameters: Mapping[str, Any]) -> Execution:
         execution = Execution()
         try:
-            self._database.prepare(query)
+            self._database.prepare(query, parameters)
         except MgError as exc:
             execution.error = _kernel_error(exc, COMPILE_TIME)
             return execution
