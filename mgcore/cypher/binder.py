@@ -34,6 +34,7 @@ from mgcore.errors import CypherSyntaxError, InvalidArgumentType
 RELATIONSHIP_LIST = list_of(RELATIONSHIP)
 VALUE = ANY
 """A variable whose type is not known at compile time."""
+ANY_LIST = list_of(VALUE)
 
 Scope = dict[str, StaticType]
 """Variables in scope and their static types."""
@@ -231,9 +232,11 @@ class Binder:
             want = RELATIONSHIP_LIST if rel.length is not None else RELATIONSHIP
             if kind is None:
                 scope[name] = want
-            elif kind not in (want, VALUE):
+            elif kind not in (want, VALUE) and not (want is RELATIONSHIP_LIST and kind == ANY_LIST):
                 raise _conflict(name, kind, want)
-            elif creating or rel.length is not None:
+            elif creating or (
+                rel.length is not None and rel.length.kind is not ast.ExpansionKind.DEPTH_FIRST
+            ):
                 raise _already_bound(name)
         if pattern.variable is not None:
             scope[pattern.variable] = PATH

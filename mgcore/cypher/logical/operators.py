@@ -196,6 +196,9 @@ class VarExpand(LogicalOp):
     """True when expanding against the pattern's order: the bound list is reversed."""
     filter: ast.ExpansionLambda | None = None
     """Memgraph's ``(edge, node | predicate)``: a hop is taken only when it holds."""
+    relationship_bound: bool = False
+    """The list of relationships is already bound (``WITH [r1, r2] AS rs MATCH (a)-[rs*]->(b)``):
+    the hops must be exactly its relationships, in pattern order."""
 
     def describe(self) -> str:
         left = "<-" if self.direction is ast.Direction.INCOMING else "-"

@@ -311,17 +311,15 @@ class Planner:
                 target_bound, not forward, path_kind,
             )
         elif length is not None:
-            if rel.variable in bound:
-                raise CypherSyntaxError(
-                    f"Variable '{rel.variable}' of a variable length relationship is already "
-                    "bound."
-                )
+            rel_bound = rel.variable in bound
             low = 1 if length.min_hops is None else length.min_hops
             plan = op.VarExpand(
                 plan, source.variable, rel.variable, target.variable, direction, rel.types,
                 low, length.max_hops, rel.properties, target_bound, not forward, length.filter,
+                rel_bound,
             )
-            bound.append(rel.variable)
+            if not rel_bound:
+                bound.append(rel.variable)
         else:
             rel_bound = rel.variable in bound
             plan = op.Expand(

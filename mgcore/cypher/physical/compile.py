@@ -238,12 +238,14 @@ class PlanCompiler:
                     "(edge, node | expression)."
                 )
             filt = self.expr(plan.filter.expression, lay.extend(*plan.filter.variables))
+        rels = self.slot(lay, plan.relationship) if plan.relationship_bound else None
         op = expand.VarExpand(
             plan.describe(), child, self.slot(lay, plan.source), _DIRECTIONS[plan.direction],
             plan.types or None, plan.min_hops, plan.max_hops, expand.HopTests(props, filt, 2),
-            target, plan.reverse,
+            target, plan.reverse, rels,
         )
-        lay = lay.extend(plan.relationship)
+        if rels is None:
+            lay = lay.extend(plan.relationship)
         if target is None:
             lay = lay.extend(plan.target)
         return op, lay

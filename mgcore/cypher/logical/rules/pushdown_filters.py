@@ -24,7 +24,10 @@ def binds(node: op.LogicalOp) -> set[str]:
             out.add(node.target)
         return out
     if isinstance(node, op.VarExpand):
-        return {node.relationship} if node.target_bound else {node.relationship, node.target}
+        out = set() if node.relationship_bound else {node.relationship}
+        if not node.target_bound:
+            out.add(node.target)
+        return out
     if isinstance(node, op.ShortestExpand):
         out = {node.relationship} if node.target_bound else {node.relationship, node.target}
         if node.total_weight is not None:

@@ -127,7 +127,8 @@ class VarExpand(Unary):
     """``*min..max`` hops, depth first, never repeating a relationship in one path."""
 
     __slots__ = (
-        "direction", "max_hops", "min_hops", "reverse", "source", "target", "tests", "types",
+        "direction", "max_hops", "min_hops", "relationships", "reverse", "source", "target",
+        "tests", "types",
     )
 
     def __init__(
@@ -142,6 +143,7 @@ class VarExpand(Unary):
         tests: HopTests,
         target: int | None,
         reverse: bool,
+        relationships: int | None = None,
     ) -> None:
         super().__init__(label, input)
         self.source = source
@@ -152,10 +154,12 @@ class VarExpand(Unary):
         self.tests = tests
         self.target = target
         self.reverse = reverse
+        self.relationships = relationships
+        """Slot of an already bound list of relationships the hops must follow, or None."""
 
     def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
         tx = ctx.tx
-        t, reverse = self.target, self.reverse
+        t, reverse, r = self.target, self.reverse, self.relationships
         for row in self.input.run(ctx, arg):
             start = _node(row[self.source])
             if start is None:
@@ -164,6 +168,11 @@ class VarExpand(Unary):
             want = row[t] if t is not None else None
             if t is not None and want is None:
                 continue
+            if r is not None:
+                end = self._follow(tx, start, row[r], accept)
+                if end is not None and (t is None or end == want):
+                    yield row if t is not None else (*row, end)
+                continue
             for rels, end in self._paths(ctx, tx, start, accept):
                 if reverse:
                     rels.reverse()
@@ -171,6 +180,32 @@ class VarExpand(Unary):
                     yield (*row, rels, end)
                 elif end == want:
                     yield (*row, rels)
+
+    def _follow(self, tx: Any, start: Any, rels: Any, accept: Accept | None) -> Any:
+        """The node the bound list ``rels`` leads to from ``start``, hop by hop along this
+        expansion's direction and types, or None when it is not such a path (a relationship
+        repeated, or a length outside the bounds); null matches nothing."""
+        if rels is None:
+            return None
+        if type(rels) is not list:
+            raise CypherTypeError(
+                f"Expected a list of relationships to follow, got {type(rels).__name__}."
+            )
+        n = len(rels)
+        if n < self.min_hops or (self.max_hops is not None and n > self.max_hops):
+            return None
+        d, types, reverse = self.direction, self.types, self.reverse
+        current = start
+        seen: set[Any] = set()
+        for rel in reversed(rels) if reverse else rels:
+            other = next((o for c, o in tx.expand(current, d, types) if c == rel), None)
+            if other is None or rel in seen:
+                return None
+            seen.add(rel)
+            if accept is not None and not accept(rel, current if reverse else other, None, None):
+                return None
+            current = other
+        return current
 
     def _paths(
         self, ctx: QueryContext, tx: Any, start: Any, accept: Accept | None
