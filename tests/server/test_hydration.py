@@ -229,6 +229,33 @@ def test_the_server_sends_and_takes_each_versions_datetimes(
     assert (offset_wire.tag, zoned_wire.tag) == tags
 
 
+def test_offsets_with_seconds_reach_the_wire_exactly(server: Any) -> None:
+    """TCK Temporal1 [13] over raw Bolt 5: the server sends the offset to the second (the neo4j
+    Python driver then keeps whole minutes, which is why the scenario fails only through it)."""
+    with BoltClient(server.host, server.port) as client:
+        assert client.handshake(bytes((0, 0, 2, 5))) == (5, 2)
+        assert client.hello(scheme="none").tag == SUCCESS
+        assert client.logon({}).tag == SUCCESS
+        rows, summary = client.query(
+            "RETURN time({hour: 12, minute: 34, second: 56, timezone: '+02:05:59'}) AS t, "
+            "time({hour: 12, minute: 34, second: 56, timezone: '-02:05:07'}) AS u, "
+            "datetime({year: 1984, month: 10, day: 11, hour: 12, minute: 34, second: 56, "
+            "timezone: '+02:05:59'}) AS d",
+            {},
+        )
+    assert summary.tag == SUCCESS
+    noon = (12 * 3600 + 34 * 60 + 56) * 10**9
+    local = _datetime("1984-10-11T12:34:56", 7559)
+    assert rows == [[
+        Structure(0x54, [noon, 7559]),
+        Structure(0x54, [noon, -7507]),
+        Structure(0x49, [local.epoch_seconds, 0, 7559]),
+    ]]
+    assert local.epoch_seconds == dt.datetime(
+        1984, 10, 11, 12, 34, 56, tzinfo=dt.timezone(dt.timedelta(seconds=7559))
+    ).timestamp()
+
+
 # ------------------------------------------------------------------ incoming values
 
 
