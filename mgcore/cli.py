@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import mgcore
-from mgcore.config import KERNEL_SETTINGS, Settings, describe_settings
+from mgcore.config import (
+    KERNEL_SETTINGS,
+    SettingSpec,
+    Settings,
+    describe_settings,
+    load_settings,
+)
 from mgcore.errors import ConfigurationError, MgError
 from mgcore.plugins import PluginHost, bootstrap
 from mgcore.storage.registry import EngineEntry, EngineRegistry
@@ -25,7 +31,19 @@ SETTINGS_EPILOG = "settings (also MGCORE_<NAME> variables or a --config TOML fil
 _LOG_LEVELS = {"TRACE": logging.DEBUG, "CRITICAL": logging.CRITICAL}
 
 
-def _parser() -> argparse.ArgumentParser:
+def _plugin_settings(args: Sequence[str]) -> list[SettingSpec]:
+    """The settings installed plugins declare (``mg_add_config``), for ``--help``; none when
+    the other arguments are themselves wrong (the run without ``--help`` then says why)."""
+    rest = [a for a in args if a not in ("-h", "--help")]
+    rest.remove(next(a for a in rest if a in ("console", "serve")))
+    try:
+        first = load_settings(rest, strict=False)
+        return PluginHost.create(first.plugins_blocked).add_config()
+    except MgError:
+        return []
+
+
+def _parser(extra_settings: Sequence[SettingSpec] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mgcore",
         description="mgcore: a Memgraph-compatible graph database in Python.",
@@ -33,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    epilog = SETTINGS_EPILOG + describe_settings(KERNEL_SETTINGS)
+    epilog = SETTINGS_EPILOG + describe_settings((*KERNEL_SETTINGS, *extra_settings))
     for name, text in (
         ("console", "run Cypher on an embedded database (a REPL, or queries from stdin)"),
         ("serve", "run the Bolt server"),
@@ -70,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mgcore`` console script; returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser()
+    wants_help = ("-h" in args or "--help" in args) and ("console" in args or "serve" in args)
+    parser = _parser(_plugin_settings(args) if wants_help else ())
     try:
         namespace, rest = parser.parse_known_args(args)
     except SystemExit as exc:

@@ -58,6 +58,17 @@ def test_help_lists_settings(capsys):
     assert "--storage-wal-enabled=true" in out and "MGCORE_<NAME>" in out
 
 
+def test_help_lists_the_settings_of_installed_plugins(capsys):
+    """The on-disk engine declares its settings through its ``mgcore.plugins`` entry point;
+    ``serve --help`` lists them beside the kernel's, unless the plugin is blocked."""
+    pytest.importorskip("mgcore_engine_on_disk")
+    assert cli.main(["serve", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--storage-on-disk-block-cache-mib=64" in out and "--bolt-port=7687" in out
+    assert cli.main(["serve", "--plugins-blocked=on_disk_settings", "--help"]) == 0
+    assert "--storage-on-disk-block-cache-mib" not in capsys.readouterr().out
+
+
 def test_unknown_command(capsys):
     assert cli.main(["consol"]) == 2
     assert "invalid choice" in capsys.readouterr().err
