@@ -17,8 +17,8 @@ from typing import Any
 import mgcore
 from mgcore.config import (
     KERNEL_SETTINGS,
-    SettingSpec,
     Settings,
+    SettingSpec,
     describe_settings,
     load_settings,
 )
