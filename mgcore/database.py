@@ -314,11 +314,26 @@ class Database:
                 raise ParameterMissing(f"Parameter ${min(missing)} not provided.")
         return plan
 
-    def schema_changed(self, change: Any) -> None:
-        """Invalidate cached plans after DDL and tell plugins."""
+    @property
+    def procedures(self) -> Any:
+        """The procedures ``CALL`` finds (the processor's ``ProcedureRegistry``): add one to the
+        open database with ``db.procedures.add("my.proc(x :: INTEGER) :: (y :: INTEGER)", fn)``
+        or remove one with ``unregister``; plans cached before are planned again."""
+        registry = getattr(self.processor, "procedures", None)
+        if registry is None:
+            raise UnsupportedOperation("This database's query processor has no procedures.")
+        return registry
+
+    def invalidate_plans(self) -> None:
+        """Forget every cached plan: what they resolved when planned (indexes, procedures)
+        has changed."""
         with self._lock:
             self.schema_version += 1
             self.plan_cache.clear()
+
+    def schema_changed(self, change: Any) -> None:
+        """Invalidate cached plans after DDL and tell plugins."""
+        self.invalidate_plans()
         self.plugins.schema_changed(self, change)
 
     def drop_graph(self) -> None:

@@ -13,6 +13,7 @@ import pytest
 import mgcore
 from mgcore.cypher.procedures import Mode, ProcedureContext, ProcedureRegistry
 from mgcore.database import Database
+from mgcore.errors import ProcedureNotFound
 from mgcore.execution import QueryKind
 from mgcore.plugins import BUILTIN_PLUGINS, PluginHost
 from mgcore.storage.records import Direction
@@ -113,3 +114,24 @@ def test_plugin_procedures_are_listed(db: Database) -> None:
         False,
     ]
     assert listed["tools.degree"][2] is False
+
+
+def test_procedures_added_to_an_open_database(db: Database) -> None:
+    """``db.procedures`` takes a procedure while the database is open; replacing or removing
+    one re-plans queries cached with the old one."""
+    query = "CALL my.twice(21) YIELD doubled RETURN doubled"
+    with pytest.raises(ProcedureNotFound):
+        rows(db, query)
+    db.procedures.add(
+        "my.twice(x :: INTEGER) :: (doubled :: INTEGER)", lambda ctx, x: [(2 * x,)]
+    )
+    assert rows(db, query) == [[42]]
+    assert "my.twice" in {r[0] for r in rows(db, "CALL mg.procedures() YIELD name")}
+    db.procedures.add(
+        "my.twice(x :: INTEGER) :: (doubled :: INTEGER)", lambda ctx, x: [(x + x + 1,)],
+        replace=True,
+    )
+    assert rows(db, query) == [[43]]
+    db.procedures.unregister("my.twice")
+    with pytest.raises(ProcedureNotFound):
+        rows(db, query)

@@ -173,6 +173,7 @@ class CypherProcessor:
             from mgcore.builtin.procedures import register_builtin_procedures
 
             register_builtin_procedures(self.procedures)
+        self.procedures.on_change = database.invalidate_plans
 
     def prepare(self, query: str, database: Database) -> Any:
         """Parse, bind and plan ``query``; too deep a query is a syntax error, not a crash."""

@@ -534,20 +534,25 @@ class Procedure:
 class ProcedureRegistry:
     """The procedures of one database by exact (case-sensitive) name.
 
-    Filled once while the database opens, through ``mg_register_procedures``; lookups happen
-    once per plan, never per row.
+    Filled while the database opens, through ``mg_register_procedures``, and open to changes
+    afterwards (``Database.procedures``): ``on_change`` then drops the cached plans, which
+    resolved their procedures when planned; lookups happen once per plan, never per row.
     """
 
-    __slots__ = ("_procedures",)
+    __slots__ = ("_procedures", "on_change")
 
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
         self._procedures: dict[str, Procedure] = {}
+        self.on_change = on_change
+        """Called after every registration or removal."""
 
     def register(self, procedure: Procedure, *, replace: bool = False) -> Procedure:
         """Add ``procedure``; a taken name is a ValueError unless ``replace``."""
         if procedure.name in self._procedures and not replace:
             raise ValueError(f"A procedure named '{procedure.name}' is already registered.")
         self._procedures[procedure.name] = procedure
+        if self.on_change is not None:
+            self.on_change()
         return procedure
 
     def add(
@@ -591,6 +596,8 @@ class ProcedureRegistry:
     def unregister(self, name: str) -> None:
         """Remove the procedure ``name`` (KeyError when there is none)."""
         del self._procedures[name]
+        if self.on_change is not None:
+            self.on_change()
 
     def get(self, name: str) -> Procedure | None:
         """The procedure called ``name``, or None."""
