@@ -613,6 +613,27 @@ def load_settings(
     return Settings(specs, values, sources)
 
 
+def _gflag_text(value: Any) -> str:
+    """A setting's value as Memgraph's SHOW CONFIG prints gflags: true/false, comma lists."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def config_rows(settings: Settings) -> list[tuple[str, str, str, str]]:
+    """``SHOW CONFIG``: each setting's name, default and current value (strings, as Memgraph
+    shows its flags; secrets masked) and help, sorted by name."""
+    rows = []
+    for name, spec in sorted(settings.specs().items()):
+        default, current = _gflag_text(spec.default), _gflag_text(settings[name])
+        if name in _SECRET:
+            default, current = ("***" if default else ""), ("***" if current else "")
+        rows.append((name, default, current, spec.help))
+    return rows
+
+
 def describe_settings(specs: Iterable[SettingSpec]) -> str:
     """Help text listing each setting's flag, default and help, for ``--help`` output."""
     lines = []

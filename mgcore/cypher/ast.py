@@ -764,6 +764,31 @@ class SetIsolationLevel(Statement):
 
 
 @dataclass(frozen=True, slots=True)
+class ShowVersion(Statement):
+    """``SHOW VERSION``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShowBuildInfo(Statement):
+    """``SHOW BUILD INFO``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShowConfig(Statement):
+    """``SHOW CONFIG``: every setting with its default and current value."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShowDatabase(Statement):
+    """``SHOW DATABASE``: the session's database."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShowDatabases(Statement):
+    """``SHOW DATABASES``."""
+
+
+@dataclass(frozen=True, slots=True)
 class FreeMemory(Statement):
     """``FREE MEMORY``."""
 

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mgcore import __version__ as mgcore_version
+from mgcore.config import config_rows
 from mgcore.cypher import ast
 from mgcore.cypher.binder import bind
 from mgcore.cypher.explain import plan_lines, profile_rows
@@ -54,6 +56,9 @@ if TYPE_CHECKING:
 
 _INFO_IN_TX = "Info reporting not allowed in multicommand transactions."
 """Memgraph refuses SHOW ... INFO inside an explicit transaction."""
+_VERSION_IN_TX = "Version info query not allowed in multicommand transactions."
+DATABASE_NAME = "memgraph"
+"""The one database's name, as Memgraph calls its default database."""
 
 # ------------------------------------------------------------------------------ queries
 
@@ -266,6 +271,32 @@ class CypherProcessor:
             return StaticQuery(
                 ("constraint type", "label", "properties", "data_type"), self._show_constraints,
                 explicit_transaction_message=_INFO_IN_TX,
+            )
+        if isinstance(statement, ast.ShowVersion):
+            return StaticQuery(
+                ("version",), lambda ctx: [(mgcore_version,)],
+                explicit_transaction_message=_VERSION_IN_TX,
+            )
+        if isinstance(statement, ast.ShowBuildInfo):
+            return StaticQuery(
+                ("build info", "value"), lambda ctx: [("build_type", "Release")],
+                explicit_transaction_message=_INFO_IN_TX,
+            )
+        if isinstance(statement, ast.ShowConfig):
+            return StaticQuery(
+                ("name", "default_value", "current_value", "description"),
+                lambda ctx: config_rows(self.database.settings),
+                explicit_transaction_message=(
+                    "Show config query not allowed in multicommand transactions."
+                ),
+            )
+        if isinstance(statement, ast.ShowDatabase | ast.ShowDatabases):
+            column = "Current" if isinstance(statement, ast.ShowDatabase) else "Name"
+            return StaticQuery(
+                (column,), lambda ctx: [(DATABASE_NAME,)],
+                explicit_transaction_message=(
+                    "Multi-database queries are not allowed in multicommand transactions."
+                ),
             )
         raise ClientError(f"{type(statement).__name__} is not supported yet.")
 

@@ -1185,6 +1185,21 @@ class AstBuilder:
     def show_storage_info(self, _: list[Any]) -> ast.ShowStorageInfo:
         return ast.ShowStorageInfo()
 
+    def show_version(self, _: list[Any]) -> ast.ShowVersion:
+        return ast.ShowVersion()
+
+    def show_build_info(self, _: list[Any]) -> ast.ShowBuildInfo:
+        return ast.ShowBuildInfo()
+
+    def show_config(self, _: list[Any]) -> ast.ShowConfig:
+        return ast.ShowConfig()
+
+    def show_database(self, _: list[Any]) -> ast.ShowDatabase:
+        return ast.ShowDatabase()
+
+    def show_databases(self, _: list[Any]) -> ast.ShowDatabases:
+        return ast.ShowDatabases()
+
     def storage_mode(self, children: list[Token]) -> ast.SetStorageMode:
         return ast.SetStorageMode(name_of(children[0]))
 

@@ -347,3 +347,67 @@ def test_show_constraint_info_columns(db: Database) -> None:
         result = s.run("SHOW CONSTRAINT INFO")
         assert list(result.keys()) == ["constraint type", "label", "properties", "data_type"]
         assert list(result) == []
+
+
+# ------------------------------------------------------------------ version, config, databases
+
+
+def test_show_version_build_info_and_databases(db: Database) -> None:
+    with db.session() as s:
+        result = s.run("SHOW VERSION")
+        assert result.keys() == ["version"] and [tuple(r) for r in result] == [
+            (mgcore.__version__,)
+        ]
+        result = s.run("show build info")
+        assert result.keys() == ["build info", "value"]
+        assert [tuple(r) for r in result] == [("build_type", "Release")]
+        assert [tuple(r) for r in s.run("SHOW DATABASE")] == [("memgraph",)]
+        assert s.run("SHOW DATABASE").keys() == ["Current"]
+        result = s.run("SHOW DATABASES")
+        assert result.keys() == ["Name"] and [tuple(r) for r in result] == [("memgraph",)]
+        assert [r[0] for r in s.run("WITH 1 AS version, 2 AS config RETURN version")] == [1]
+
+
+def test_show_config_lists_every_setting_as_strings(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    database = open_db(
+        tmp_path_factory, bolt_port=7700, storage_wal_enabled=False, auth_user="ann",
+        auth_password="secret",
+    )
+    try:
+        with database.session() as s:
+            result = s.run("SHOW CONFIG")
+            assert result.keys() == ["name", "default_value", "current_value", "description"]
+            rows = {r[0]: tuple(r) for r in result}
+    finally:
+        database.close()
+    assert set(rows) == set(database.settings.specs())
+    assert list(rows) == sorted(rows)
+    assert rows["bolt_port"][1:3] == ("7687", "7700")
+    assert rows["storage_wal_enabled"][1:3] == ("true", "false")
+    assert rows["auth_user"][1:3] == ("", "ann")
+    assert rows["auth_password"][1:3] == ("", "***")
+    assert rows["storage_mode"][2] == "IN_MEMORY_TRANSACTIONAL"
+    assert all(type(v) is str for row in rows.values() for v in row)
+    assert rows["bolt_port"][3] == database.settings.specs()["bolt_port"].help
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        ("SHOW VERSION", "Version info query not allowed"),
+        ("SHOW BUILD INFO", "Info reporting not allowed"),
+        ("SHOW CONFIG", "Show config query not allowed"),
+        ("SHOW DATABASES", "Multi-database queries are not allowed"),
+    ],
+)
+def test_version_config_and_databases_refused_in_explicit_transaction(
+    db: Database, statement: str, message: str
+) -> None:
+    with (
+        db.session() as s,
+        s.begin_transaction() as tx,
+        pytest.raises(TransactionError, match=message),
+    ):
+        tx.run(statement)
