@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import gc
+import itertools
 import json
 import logging
 import os
@@ -29,7 +30,7 @@ from mgcore.config import Settings, load_settings
 from mgcore.errors import ClientError, ConfigurationError, ParameterMissing, TransientError
 from mgcore.execution import PreparedQuery, QueryProcessor
 from mgcore.plugins import PluginHost, bootstrap
-from mgcore.session import Session
+from mgcore.session import Session, TransactionInfo
 from mgcore.storage.capabilities import Capabilities
 from mgcore.storage.errors import EngineIncompatible, UnsupportedOperation
 from mgcore.storage.kit.lock import DirectoryLock
@@ -179,6 +180,7 @@ class Database:
         """The last ``SET GLOBAL TRANSACTION ISOLATION LEVEL``, re-applied after a switch."""
         self._checked_tx_classes: set[type] = set()
         self._sessions: set[Session] = set()
+        self._transaction_ids = itertools.count(1)
         self.closed = False
         self._directory_lock = DirectoryLock(settings.data_directory)
         self._directory_lock.acquire()
@@ -620,6 +622,28 @@ class Database:
     def _session_closed(self, session: Session) -> None:
         with self._lock:
             self._sessions.discard(session)
+
+    def new_transaction_id(self) -> str:
+        """A transaction id unique in this database's lifetime (SHOW TRANSACTIONS)."""
+        return str(next(self._transaction_ids))
+
+    def open_transactions(self) -> list[tuple[str, TransactionInfo]]:
+        """Each session's open transaction with its username, by transaction id."""
+        with self._lock:
+            sessions = list(self._sessions)
+        found = []
+        for session in sessions:
+            info = session.open_transaction()
+            if info is not None:
+                found.append((session.username, info))
+        return sorted(found, key=lambda item: int(item[1].id))
+
+    def terminate_transactions(self, ids: list[str], caller: Session | None = None) -> list[bool]:
+        """TERMINATE TRANSACTIONS: ask each transaction of ``ids`` to stop (the caller's own
+        is left alone); for each id, whether such a transaction was open."""
+        with self._lock:
+            sessions = [s for s in self._sessions if s is not caller]
+        return [any(session.terminate(tid) for session in sessions) for tid in ids]
 
     def close(self) -> None:
         """Close sessions (rolling back open transactions), tell plugins, close the engine."""

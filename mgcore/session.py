@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mgcore.errors import (
@@ -19,6 +20,7 @@ from mgcore.errors import (
     MemoryLimitExceeded,
     MgError,
     TransactionError,
+    TransientError,
 )
 from mgcore.execution import Counters, PreparedQuery, QueryContext, QueryKind, TxControl
 from mgcore.result import Result, ResultSummary
@@ -76,11 +78,37 @@ class TxState(enum.Enum):
     CLOSED = "closed"
 
 
+TERMINATED = "Transaction was asked to abort by another user."
+"""Memgraph's message for a transaction ended by TERMINATE TRANSACTIONS."""
+
+
+@dataclass(slots=True)
+class TransactionInfo:
+    """What SHOW TRANSACTIONS shows of a session's open transaction, and whether TERMINATE
+    TRANSACTIONS asked it to stop."""
+
+    id: str
+    queries: list[str]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    terminated: bool = False
+
+
+def _metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A client's transaction metadata as a plain dict; anything but a map is a ClientError."""
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, Mapping):
+        raise ClientError(
+            f"Transaction metadata must be a map, not {type(metadata).__name__}."
+        )
+    return dict(metadata)
+
+
 class ExplicitTransaction:
     """A transaction spanning several queries; commit or roll back explicitly. As a context
     manager it commits on normal exit and rolls back on an exception (like the neo4j driver)."""
 
-    def __init__(self, session: Session, engine_tx: Transaction) -> None:
+    def __init__(self, session: Session, engine_tx: Transaction, info: TransactionInfo) -> None:
         self._session = session
         self.engine_tx = engine_tx
         self.started = time.time_ns()
@@ -88,6 +116,7 @@ class ExplicitTransaction:
         self.state = TxState.OPEN
         self.counters = Counters()
         self.error: MgError | None = None
+        self.info = info
 
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, **kw: Any) -> Result:
         if self._session._explicit is not self:
@@ -135,6 +164,10 @@ class Session:
         """Level of the next transaction only (``SET NEXT TRANSACTION ISOLATION LEVEL``)."""
         self.closed = False
         self._running: QueryContext | None = None
+        self.username = ""
+        """Who authenticated on this session's connection ("" without authentication)."""
+        self._auto: TransactionInfo | None = None
+        """The open auto-commit transaction, from its query's start to its commit or rollback."""
 
     @property
     def database(self) -> Database:
@@ -171,12 +204,14 @@ class Session:
         *,
         lazy_writes: bool = False,
         timeout: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> Result:
         """Run ``query`` with ``parameters``: the form the Bolt server uses.
 
         Auto-commit writes run to completion here unless ``lazy_writes`` (then, as in Memgraph,
         they run as their rows are pulled, and errors surface while pulling); ``timeout``
-        (seconds) overrides ``--query-execution-timeout-sec`` for this query.
+        (seconds) overrides ``--query-execution-timeout-sec`` for this query; ``metadata`` is
+        an auto-commit query's transaction metadata, shown by SHOW TRANSACTIONS.
         """
         if self.closed:
             raise TransactionError("The session is closed.")
@@ -186,6 +221,7 @@ class Session:
             if type(query) is not str:
                 query = _query_text(query)
             params = check_parameters(_parameter_dict(parameters, {}))
+            tx_metadata = _metadata(metadata)
             prepared = self._db.prepare(query, params)
         except BaseException as exc:
             err = as_mg_error(exc)
@@ -200,6 +236,10 @@ class Session:
                     "The transaction failed and was rolled back; roll it back explicitly before "
                     "running more queries."
                 )
+            if explicit.info.terminated:
+                err = TransientError(TERMINATED)
+                self._fail_explicit(err)
+                raise err
             if not prepared.allowed_in_explicit_transaction:
                 message = getattr(prepared, "explicit_transaction_message", None)
                 raise TransactionError(
@@ -207,6 +247,7 @@ class Session:
                     or f"{query.strip().split(None, 2)[0].upper()} ... is not allowed in "
                     "multicommand transactions."
                 )
+            explicit.info.queries.append(query)
         tx: Transaction | None = None
         auto_commit = explicit is None
         if prepared.needs_transaction:
@@ -214,6 +255,8 @@ class Session:
                 tx = explicit.engine_tx
             else:
                 tx = self._db.begin(self._take_isolation(), read_only=False)
+        if auto_commit:
+            self._auto = TransactionInfo(self._db.new_transaction_id(), [query], tx_metadata)
         ctx = QueryContext(
             database=self._db,
             session=self,
@@ -224,6 +267,9 @@ class Session:
             transaction_time=explicit.started if explicit is not None else 0,
         )
         self._running = ctx
+        info = self.open_transaction()
+        if info is not None and info.terminated:  # terminated before ctx was the running one
+            ctx.abort(TERMINATED)
         try:
             rows = prepared.run(ctx)
         except BaseException as exc:
@@ -246,6 +292,24 @@ class Session:
         if ctx is not None:
             ctx.abort(message)
 
+    def open_transaction(self) -> TransactionInfo | None:
+        """The session's open transaction (explicit, or an auto-commit query's), or None."""
+        explicit = self._explicit
+        if explicit is not None:
+            return explicit.info
+        return self._auto
+
+    def terminate(self, transaction_id: str) -> bool:
+        """TERMINATE TRANSACTIONS, from any thread: when ``transaction_id`` is the open
+        transaction, its running query stops at its next deadline check and an explicit
+        transaction fails its next query; whether it was the open transaction."""
+        info = self.open_transaction()
+        if info is None or info.id != transaction_id:
+            return False
+        info.terminated = True
+        self.interrupt(TERMINATED)
+        return True
+
     def _finish_pending(self) -> None:
         pending, self._pending = self._pending, None
         if pending is not None and not pending.closed:
@@ -261,6 +325,7 @@ class Session:
         started: float,
     ) -> ResultSummary:
         if auto_commit:
+            self._auto = None
             if ctx.tx is not None:
                 try:
                     self._db.commit(ctx.tx)
@@ -282,6 +347,7 @@ class Session:
     ) -> MgError:
         err = as_mg_error(exc)
         if auto_commit:
+            self._auto = None
             if tx is not None:
                 self._db.rollback(tx)
         else:
@@ -304,15 +370,19 @@ class Session:
 
     # ---------------------------------------------------------------------- transactions
 
-    def begin_transaction(self) -> ExplicitTransaction:
-        """Open an explicit transaction; only one at a time per session."""
+    def begin_transaction(
+        self, metadata: Mapping[str, Any] | None = None
+    ) -> ExplicitTransaction:
+        """Open an explicit transaction; only one at a time per session. ``metadata`` is shown
+        by SHOW TRANSACTIONS (Bolt's ``tx_metadata``)."""
         if self.closed:
             raise TransactionError("The session is closed.")
         self._finish_pending()
         if self._explicit is not None:
             raise TransactionError("Nested transactions are not supported.")
+        info = TransactionInfo(self._db.new_transaction_id(), [], _metadata(metadata))
         tx = self._db.begin(self._take_isolation(), read_only=False)
-        self._explicit = ExplicitTransaction(self, tx)
+        self._explicit = ExplicitTransaction(self, tx, info)
         return self._explicit
 
     def _commit_explicit(self) -> None:

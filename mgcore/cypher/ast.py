@@ -789,6 +789,18 @@ class ShowDatabases(Statement):
 
 
 @dataclass(frozen=True, slots=True)
+class ShowTransactions(Statement):
+    """``SHOW TRANSACTIONS``: every open transaction."""
+
+
+@dataclass(frozen=True, slots=True)
+class TerminateTransactions(Statement):
+    """``TERMINATE TRANSACTIONS "id", $id, ...``."""
+
+    ids: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class FreeMemory(Statement):
     """``FREE MEMORY``."""
 

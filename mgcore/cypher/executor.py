@@ -32,7 +32,7 @@ from mgcore.cypher.physical.operators.base import PhysicalOperator
 from mgcore.cypher.physical.operators.project import Select
 from mgcore.cypher.physical.row import Layout
 from mgcore.cypher.procedures import ProcedureRegistry
-from mgcore.errors import ClientError, CypherSyntaxError
+from mgcore.errors import ClientError, CypherSyntaxError, CypherTypeError
 from mgcore.execution import (
     Notification,
     QueryContext,
@@ -49,6 +49,7 @@ from mgcore.storage.records import (
     IndexSpec,
     IsolationLevel,
 )
+from mgcore.values.types import type_name
 
 if TYPE_CHECKING:
     from mgcore.database import Database
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 _INFO_IN_TX = "Info reporting not allowed in multicommand transactions."
 """Memgraph refuses SHOW ... INFO inside an explicit transaction."""
 _VERSION_IN_TX = "Version info query not allowed in multicommand transactions."
+_TRANSACTIONS_IN_TX = "Transaction queue queries not allowed in multicommand transactions."
 DATABASE_NAME = "memgraph"
 """The one database's name, as Memgraph calls its default database."""
 
@@ -126,8 +128,10 @@ class StaticQuery:
         needs_transaction: bool = False,
         allowed_in_explicit_transaction: bool = True,
         explicit_transaction_message: str | None = None,
+        parameters: frozenset[str] = frozenset(),
     ) -> None:
         self.columns = columns
+        self.parameters = parameters
         self.kind = kind
         self.needs_transaction = needs_transaction
         self.allowed_in_explicit_transaction = (
@@ -298,6 +302,19 @@ class CypherProcessor:
                     "Multi-database queries are not allowed in multicommand transactions."
                 ),
             )
+        if isinstance(statement, ast.ShowTransactions):
+            return StaticQuery(
+                ("username", "transaction_id", "query", "metadata"), self._show_transactions,
+                explicit_transaction_message=_TRANSACTIONS_IN_TX,
+            )
+        if isinstance(statement, ast.TerminateTransactions):
+            ids = statement.ids
+            return StaticQuery(
+                ("transaction_id", "killed"),
+                lambda ctx: self._terminate_transactions(ctx, ids),
+                explicit_transaction_message=_TRANSACTIONS_IN_TX,
+                parameters=frozenset(i.name for i in ids if isinstance(i, ast.Parameter)),
+            )
         raise ClientError(f"{type(statement).__name__} is not supported yet.")
 
     def plan(self, query: ast.Query, profile: bool = False) -> CypherQuery:
@@ -352,6 +369,33 @@ class CypherProcessor:
         return QueryKind.READ_WRITE if reads else QueryKind.WRITE
 
     # ------------------------------------------------------------------------ admin
+
+    def _show_transactions(self, ctx: QueryContext) -> list[tuple[Any, ...]]:
+        """A row per open transaction, this query's own included: who, its id, the queries it
+        ran so far and the client's metadata."""
+        return [
+            (username, info.id, list(info.queries), dict(info.metadata))
+            for username, info in self.database.open_transactions()
+        ]
+
+    def _terminate_transactions(
+        self, ctx: QueryContext, ids: tuple[ast.Expr, ...]
+    ) -> list[tuple[str, bool]]:
+        """Ask each listed transaction to stop; ``killed`` says whether it was open."""
+        wanted = []
+        for expr in ids:
+            if isinstance(expr, ast.Parameter):
+                value = ctx.parameters[expr.name]
+            else:
+                assert isinstance(expr, ast.Literal)
+                value = expr.value
+            if type(value) is not str:
+                raise CypherTypeError(
+                    f"A transaction id must be a string, not {type_name(value)}."
+                )
+            wanted.append(value)
+        killed = self.database.terminate_transactions(wanted, ctx.session)
+        return list(zip(wanted, killed, strict=True))
 
     def _storage_info(self, ctx: QueryContext) -> list[tuple[str, Any]]:
         """Memgraph v3.0-v3.8's 15 rows in its order (sizes as human strings, counts as ints,

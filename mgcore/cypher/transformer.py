@@ -1200,6 +1200,12 @@ class AstBuilder:
     def show_databases(self, _: list[Any]) -> ast.ShowDatabases:
         return ast.ShowDatabases()
 
+    def show_transactions(self, _: list[Any]) -> ast.ShowTransactions:
+        return ast.ShowTransactions()
+
+    def terminate_transactions(self, children: list[ast.Expr]) -> ast.TerminateTransactions:
+        return ast.TerminateTransactions(tuple(children))
+
     def storage_mode(self, children: list[Token]) -> ast.SetStorageMode:
         return ast.SetStorageMode(name_of(children[0]))
 

@@ -130,6 +130,8 @@ class Connection:
         self._next_qid = 0
         self._last_qid = -1
         self._interrupted: str | None = None
+        self._username = ""
+        """Who authenticated ("" without authentication), for SHOW TRANSACTIONS."""
         self._min_severity = ""
 
     # ------------------------------------------------------------------------- plumbing
@@ -166,6 +168,7 @@ class Connection:
     def session(self) -> Session:
         if self._session is None:
             self._session = self.context.database.session()
+            self._session.username = self._username
         return self._session
 
     # ------------------------------------------------------------------------- dispatch
@@ -311,6 +314,7 @@ class Connection:
             except Exception:
                 log.exception("%s: authentication plugin failed", self.connection_id)
                 accepted = False
+        self._username = principal if accepted is True else ""
         if accepted is False:
             log.warning(
                 "%s: authentication failed for %r from %s",
@@ -359,7 +363,10 @@ class Connection:
             self._notification_config(extra)
         started = time.perf_counter()
         params = hydration.hydrate(parameters, self._utc)
-        result = self.session.execute(query, params, lazy_writes=True, timeout=timeout)
+        tx_metadata = None if in_tx else hydration.hydrate(extra.get("tx_metadata"), self._utc)
+        result = self.session.execute(
+            query, params, lazy_writes=True, timeout=timeout, metadata=tx_metadata
+        )
         metadata: dict[str, Any] = {
             "fields": result.keys(),
             "t_first": int((time.perf_counter() - started) * 1000),
@@ -476,7 +483,9 @@ class Connection:
         extra = request.fields[0]
         self._tx_timeout = self._transaction_options(extra)
         self._notification_config(extra)
-        self._tx = self.session.begin_transaction()
+        self._tx = self.session.begin_transaction(
+            metadata=hydration.hydrate(extra.get("tx_metadata"), self._utc)
+        )
         self._next_qid = 0
         self._last_qid = -1
         self._results.clear()

@@ -1108,3 +1108,40 @@ def test_server_is_reusable_after_many_short_lived_drivers(server) -> None:
         with _driver(server.uri) as drv:
             assert _value(drv, "RETURN $i AS i", i=i) == i
     _wait_for(lambda: server.background.server.connection_count == 0, "connections to close")
+
+
+# ------------------------------------------------------------------- transaction management
+
+
+def test_show_transactions_sees_metadata_and_users_and_terminate_stops_them(
+    start_server,
+) -> None:
+    """Memgraph's documented example: metadata from an explicit and an implicit transaction
+    reaches SHOW TRANSACTIONS with the authenticated user; TERMINATE TRANSACTIONS ends the
+    other client's transaction, whose next query fails retryably."""
+    server = start_server(auth_user="alice", auth_password="secret")
+    with (
+        _driver(server.uri, auth=("alice", "secret")) as drv,
+        drv.session() as s1,
+        drv.session() as s2,
+    ):
+        tx = s1.begin_transaction(metadata={"where": "in explicit tx", "my_uuid": 1})
+        tx.run("MATCH (n) RETURN n LIMIT 1").consume()
+        query = neo4j.Query("SHOW TRANSACTIONS", metadata={"where": "in implicit tx"})
+        rows = sorted(
+            (r["metadata"]["where"], r["username"], r["query"], r["transaction_id"])
+            for r in s2.run(query)
+        )
+        assert [row[:3] for row in rows] == [
+            ("in explicit tx", "alice", ["MATCH (n) RETURN n LIMIT 1"]),
+            ("in implicit tx", "alice", ["SHOW TRANSACTIONS"]),
+        ]
+        victim = rows[0][3]
+        killed = s2.run("TERMINATE TRANSACTIONS $id", id=victim).single()
+        assert (killed["transaction_id"], killed["killed"]) == (victim, True)
+        with pytest.raises(TransientError) as info:
+            tx.run("RETURN 1").consume()
+        assert "asked to abort by another user" in info.value.message
+        assert info.value.is_retryable()
+        tx.close()
+        assert s1.run("RETURN 2 AS x").single()["x"] == 2
