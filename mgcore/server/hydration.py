@@ -47,11 +47,16 @@ POINT_3D = 0x59
 
 
 def dehydrators(
-    element_ids: bool, utc_datetimes: bool, zoned_times: bool = True
+    element_ids: bool, utc_datetimes: bool, zoned_times: bool = True,
+    day_split_durations: bool = False,
 ) -> dict[type, Dehydrator]:
     """The packer's table for one connection: ``element_ids`` from Bolt 5, ``utc_datetimes``
     from Bolt 5 or with the 4.x ``utc`` patch; without ``zoned_times`` (a client that has no
-    Time structure) a time with an offset fails the query instead of being sent."""
+    Time structure) a time with an offset fails the query instead of being sent; with
+    ``day_split_durations`` a Duration's seconds are sent as whole days plus fewer than
+    86,400 seconds, as Memgraph sends them (for pymgclient, which reads the seconds into a C
+    ``int``: ``duration({hours: 600000})`` would otherwise arrive as a wrapped, negative
+    timedelta)."""
 
     def node(n: Node) -> Structure:
         fields = [n.id, list(n.labels), dict(n.properties)]
@@ -101,7 +106,7 @@ def dehydrators(
         Time: _time if zoned_times else _time_refused,
         LocalDateTime: _local_date_time,
         DateTime: _date_time_utc if utc_datetimes else _date_time_legacy,
-        Duration: _duration,
+        Duration: _duration_day_split if day_split_durations else _duration,
     }
     return table
 
@@ -148,6 +153,14 @@ def _date_time_legacy(value: DateTime) -> Structure:
 
 def _duration(value: Duration) -> Structure:
     return Structure(DURATION, [value.months, value.days, value.seconds, value.nanos])
+
+
+def _duration_day_split(value: Duration) -> Structure:
+    """The same length with the seconds beyond a day moved into the days (months kept)."""
+    days, seconds = divmod(value.days * SECONDS_PER_DAY + value.seconds, SECONDS_PER_DAY)
+    if not INT64_MIN <= days <= INT64_MAX:
+        return _duration(value)
+    return Structure(DURATION, [value.months, days, seconds, value.nanos])
 
 
 # --------------------------------------------------------------------------------- incoming

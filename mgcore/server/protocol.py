@@ -68,7 +68,9 @@ DEFAULT_DATABASE = "memgraph"
 AUTH_FAILED = "Authentication failure"
 MGCLIENT_AGENT = "mgclient/"
 """User agents starting with this are libmgclient (pymgclient, gqlalchemy): it knows no Bolt Time
-(0x54) and aborts the client process on one, so such connections get a FAILURE instead."""
+(0x54) and aborts the client process on one, so such connections get a FAILURE instead; and
+pymgclient reads a Duration's seconds into a C ``int``, so they get Memgraph's layout (whole days
+plus fewer than 86,400 seconds)."""
 
 
 class ConnectionLost(Exception):
@@ -277,6 +279,7 @@ class Connection:
             self._packer = Packer(hydration.dehydrators(
                 self.version >= (5, 0), self._utc,
                 zoned_times=not self.user_agent.startswith(MGCLIENT_AGENT),
+                day_split_durations=self.user_agent.startswith(MGCLIENT_AGENT),
             ))
             if self.version >= (5, 1):
                 self._success(metadata)

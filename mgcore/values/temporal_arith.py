@@ -34,6 +34,7 @@ from mgcore.values.temporal import (
     format_offset,
     iso_week,
 )
+from mgcore.values.temporal_memgraph import duration_field
 
 __all__ = [
     "add",
@@ -416,7 +417,7 @@ def temporal_property(value: Temporal, name: str) -> int | str | None:
     key = name.lower()
     if isinstance(value, Duration):
         f = _DURATION_FIELDS.get(key)
-        return None if f is None else f(value)
+        return duration_field(value, key) if f is None else f(value)
     if isinstance(value, Date):
         return _date_field(value.days, key)
     if isinstance(value, LocalTime):

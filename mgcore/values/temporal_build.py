@@ -30,6 +30,7 @@ from mgcore.values.temporal import (
     LocalTime,
     Temporal,
     Time,
+    check_offset,
     civil_from_days,
     days_from_civil,
     days_in_month,
@@ -180,8 +181,7 @@ def _date_part(m: dict[str, Any], base: int | None) -> int | None:
             length = (days_from_civil(y + (q == 4), 1 if q == 4 else q * 3 + 1, 1)) - first
             d = min(d, length)
         return date_of_fields(y, quarter=q, day_of_quarter=d)
-    if base is None:
-        _require(m, "day", "month")
+    if base is None:  # an unset month is January (Memgraph's default; Neo4j requires it)
         return date_of_fields(y, month, day)
     mo = bm if month is None else month
     if day is None and 1 <= mo <= 12:
@@ -190,16 +190,13 @@ def _date_part(m: dict[str, Any], base: int | None) -> int | None:
 
 
 def _time_part(m: dict[str, Any], base: int | None, keep_sub: bool = False) -> int | None:
-    """Nanoseconds of day from the time fields of ``m``, unset ones taken from ``base``;
-    sub-second fields replace ``base``'s fraction, or add to it with ``keep_sub`` (truncation
-    to milli- or microseconds keeps the truncated fraction)."""
+    """Nanoseconds of day from the time fields of ``m``, unset ones taken from ``base`` (or
+    0 without a base, as Memgraph defaults them: ``localTime({minute: 15})`` is 00:15, where
+    Neo4j requires the larger units); sub-second fields replace ``base``'s fraction, or add
+    to it with ``keep_sub`` (truncation to milli- or microseconds keeps the truncated
+    fraction)."""
     if not any(k in m for k in _TIME_KEYS):
         return base
-    if base is None:
-        _require(m, "minute", "hour")
-        _require(m, "second", "minute")
-        for k in ("millisecond", "microsecond", "nanosecond"):
-            _require(m, k, "second")
     secs, sub = divmod(base or 0, NANOS_PER_SECOND)
     h, rem = divmod(secs, 3600)
     mi, s = divmod(rem, 60)
@@ -280,11 +277,16 @@ def _clock_only(m: Mapping[Any, Any]) -> bool:
 
 
 def _zone_arg(m: dict[str, Any]) -> ZoneSpec | None:
+    """A map's ``timezone``: a zone string, or (Memgraph) an integer offset in minutes."""
     tz = m.get("timezone")
     if tz is None:
         return None
+    if isinstance(tz, int) and not isinstance(tz, bool):
+        return None, check_offset(tz * 60)
     if not isinstance(tz, str):
-        raise CypherTypeError(f"timezone must be a string, got {type(tz).__name__}.")
+        raise CypherTypeError(
+            f"timezone must be a string or an integer (minutes), got {type(tz).__name__}."
+        )
     return parse_zone(tz)
 
 
@@ -323,10 +325,11 @@ def clock(kind: str, now: int, timezone: Any = None, default_zone: ZoneSpec = UT
 
 
 def _dispatch(kind: str, arg: Any, now: int | None, zone: ZoneSpec) -> Temporal | None:
-    """The clock for no argument or ``{timezone: ...}``, else None."""
+    """The clock for no argument or ``{timezone: ...}`` (and, as in Memgraph, for
+    ``datetime({})``), else None."""
     if arg is None:
         return current(kind, _now(now), zone)
-    if isinstance(arg, Mapping) and _clock_only(arg):
+    if isinstance(arg, Mapping) and (_clock_only(arg) or (kind == "datetime" and not arg)):
         tz = _zone_arg(_normalise(arg, kind))
         return current(kind, _now(now), tz or zone)
     return None
@@ -373,9 +376,7 @@ def make_local_time(
         if "timezone" in m:
             raise CypherArgumentError("localtime: timezone can only be given alone.")
         nanos = _time_part(m, _local_nanos(_source(m, "time", _WITH_TIME)))
-        if nanos is None:
-            raise CypherArgumentError("localtime: hour must be specified.")
-        return LocalTime(nanos)
+        return LocalTime(nanos or 0)  # localtime({}) is midnight, as in Memgraph
     nanos = _local_nanos(arg)
     if nanos is None:
         raise _type_error("localtime", arg)
@@ -528,6 +529,13 @@ def _from_epoch_map(m: dict[str, Any], default_zone: ZoneSpec) -> DateTime:
 
 
 _DURATION_UNITS = {
+    # Memgraph's keys (pages/fundamentals/data-types.mdx); Neo4j's plural ones below
+    "day": (0, 1, 0, 0),
+    "hour": (0, 0, 3600, 0),
+    "minute": (0, 0, 60, 0),
+    "second": (0, 0, 1, 0),
+    "millisecond": (0, 0, 0, 1_000_000),
+    "microsecond": (0, 0, 0, 1000),
     "years": (12, 0, 0, 0),
     "quarters": (3, 0, 0, 0),
     "months": (1, 0, 0, 0),
@@ -543,7 +551,10 @@ _DURATION_UNITS = {
 
 
 def make_duration(arg: Any) -> Duration:
-    """``duration(arg)`` from a string, a map of (possibly fractional) amounts, or a Duration."""
+    """``duration(arg)`` from a string, a map of (possibly fractional) amounts, or a Duration.
+    The map takes Neo4j's plural keys (``days``, ``hours``, ...) and Memgraph's singular ones
+    (``day``, ``hour``, ``minute``, ``second``, ``millisecond``, ``microsecond``); amounts
+    given under several keys add up (``{minute: 2, second: -2}`` is 118 seconds)."""
     if isinstance(arg, Duration):
         return arg
     if isinstance(arg, str):

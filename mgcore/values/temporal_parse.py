@@ -5,6 +5,7 @@ Dates: calendar (``2015-07-21``, ``20150721``, ``2015-07``, ``201507``, ``2015``
 (``2015-Q3-21``, ``2015Q321``, ``2015-Q3``); a year has four digits or a sign and up to nine
 (``-999999999-01-01``, ``+10000-01-01``). Times:
 ``21:40:32.142``, ``214032.142``, ``21:40``, ``2140``, ``21``, up to nine fraction digits.
+A local time may start with ``T`` (Memgraph's ``[T]hh:mm:ss``).
 Offsets: ``Z``, ``+01``, ``+0100``, ``+01:00``, ``+01:00:00``; zone ids in brackets. Durations:
 ``P[nY][nM][nW][nD][T[nH][nM][nS]]`` with signed and fractional numbers, or
 ``P2012-02-02T14:37:21.545``.
@@ -158,7 +159,7 @@ def _time_nanos(text: str) -> int | None:
 def parse_zone(text: str) -> tuple[str | None, int]:
     """A ``timezone`` value: ``(None, offset_seconds)`` for ``Z``/``+01:00``/..., or
     ``(zone_id, 0)`` for a named zone (its offset depends on the moment)."""
-    if text == "Z":
+    if text in ("Z", "z"):  # Memgraph takes a lower-case z too
         return None, 0
     m = _OFFSET_RE.fullmatch(text)
     if m is not None:
@@ -198,8 +199,9 @@ def parse_date(text: str) -> Date:
 
 
 def parse_local_time(text: str) -> LocalTime:
-    """``localtime('21:40:32.142')`` and its basic forms."""
-    nanos = _time_nanos(text)
+    """``localtime('21:40:32.142')`` and its basic forms, optionally after a ``T``
+    (Memgraph's ``localTime("T22:10:32.300600")``)."""
+    nanos = _time_nanos(text[1:] if text.startswith("T") else text)
     if nanos is None:
         raise _invalid("LocalTime", text)
     return LocalTime(nanos)

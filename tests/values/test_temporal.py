@@ -373,7 +373,6 @@ def test_values_are_immutable_and_picklable() -> None:
         ({"year": 1984, "month": 13}, CypherArgumentError),
         ({"year": 1984, "month": 2, "day": 30}, CypherArgumentError),
         ({"year": 1983, "week": 53}, CypherArgumentError),
-        ({"year": 1984, "day": 3}, CypherArgumentError),
         ({"month": 3}, CypherArgumentError),
         ({"year": 1984, "month": 2, "week": 3}, CypherArgumentError),
         ({"year": 1984, "quarter": 5}, CypherArgumentError),
@@ -403,8 +402,6 @@ def test_invalid_date_maps(arg: dict[str, object], error: type[Exception]) -> No
     [
         {"hour": 24},
         {"hour": 1, "minute": 60},
-        {"minute": 1},
-        {"hour": 1, "second": 1},
         {"hour": 1, "minute": 1, "second": 1, "millisecond": 1000},
         {"hour": 1, "minute": 1, "second": 1, "millisecond": 1, "microsecond": 1000},
         {"hour": 1, "minute": 1, "second": 1, "nanosecond": 1_000_000_000},

@@ -11,6 +11,8 @@ from typing import Any
 from mgcore.cypher.functions._common import type_error
 from mgcore.cypher.functions.registry import Function
 from mgcore.values.graph import Path
+from mgcore.values.temporal import Temporal, Time
+from mgcore.values.temporal_memgraph import epoch_micros
 from mgcore.values.types import type_name
 
 
@@ -91,13 +93,29 @@ def value_type(v: Any) -> str:
     return type_name(v)
 
 
-def timestamp(ctx: Any) -> int:
-    """Microseconds since the Unix epoch (Memgraph), fixed for the whole query when the
-    context carries ``query_timestamp``."""
+_NO_ARGUMENT: Any = object()
+
+
+def timestamp(ctx: Any, value: Any = _NO_ARGUMENT) -> int | None:
+    """Microseconds since the Unix epoch (Memgraph), fixed for the whole query: the
+    context's ``query_timestamp``, else its statement clock (the instant ``datetime()``
+    reads). With an argument, Memgraph's ``timestamp(temporal)``: the microseconds of a
+    Date, LocalDateTime or ZonedDateTime since the epoch, of a LocalTime since midnight, or
+    the length of a Duration; null for null."""
+    if value is not _NO_ARGUMENT:
+        if value is None:
+            return None
+        if not isinstance(value, Temporal) or isinstance(value, Time):
+            raise type_error(
+                "timestamp", 1,
+                "a DATE, LOCAL_TIME, LOCAL_DATE_TIME, ZONED_DATE_TIME or DURATION", value,
+            )
+        return epoch_micros(value)
     ts = getattr(ctx, "query_timestamp", None)
     if ts is not None:
         return int(ts)
-    return time.time_ns() // 1000
+    now = getattr(ctx, "statement_time", None)
+    return (time.time_ns() if now is None else int(now)) // 1000
 
 
 def random_uuid() -> str:
@@ -144,9 +162,11 @@ FUNCTIONS: tuple[Function, ...] = (
         description="Returns the type of a value as a string (NULL, INTEGER, NODE, ...).",
     ),
     Function(
-        "timestamp", timestamp, 0, 0, needs_context=True, deterministic=False,
-        signature="timestamp() :: INTEGER",
-        description="Returns the microseconds since the Unix epoch at the start of the query.",
+        "timestamp", timestamp, 0, 1, needs_context=True, deterministic=False,
+        signature="timestamp(value = null :: ANY) :: INTEGER",
+        description="Returns the microseconds since the Unix epoch at the start of the query, "
+                    "or those of a temporal value (a Duration's length, a LocalTime's since "
+                    "midnight).",
     ),
     Function(
         "randomUUID", random_uuid, 0, 0, deterministic=False,

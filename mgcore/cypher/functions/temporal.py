@@ -3,7 +3,7 @@
 ``.truncate``, ``datetime.fromepoch``/``fromepochmillis``, and ``duration.between``/``inMonths``/
 ``inDays``/``inSeconds``. The values and their rules live in ``mgcore.values.temporal*``; this
 module adapts them to the registry's calling conventions (null in, null out; the query's
-clocks from the context)."""
+clocks from the context, read to the microsecond as Memgraph does)."""
 
 from __future__ import annotations
 
@@ -40,8 +40,18 @@ _RESULT: dict[str, str] = {
 _NO_ARGUMENT = object()
 
 
+def _micros(nanos: int) -> int:
+    """A clock reading cut to whole microseconds, Memgraph's precision: ``datetime()`` and
+    ``timestamp()`` then read the same instant."""
+    return int(nanos) - int(nanos) % 1000
+
+
+def _statement_time(ctx: Any) -> int:
+    return _micros(ctx.statement_time)
+
+
 def _transaction_time(ctx: Any) -> int:
-    return int(ctx.transaction_time or ctx.statement_time)
+    return _micros(ctx.transaction_time or ctx.statement_time)
 
 
 def _constructor(kind: str) -> Callable[..., Any]:
@@ -52,10 +62,10 @@ def _constructor(kind: str) -> Callable[..., Any]:
     def construct(ctx: Any, arg: Any = _NO_ARGUMENT) -> Any:
         """A temporal value from ``arg`` (null: null), or the current one."""
         if arg is _NO_ARGUMENT:
-            return make(None, now=ctx.statement_time)
+            return make(None, now=_statement_time(ctx))
         if arg is None:
             return None
-        return make(arg, now=ctx.statement_time)
+        return make(arg, now=_statement_time(ctx))
 
     construct.__name__ = kind
     return construct
@@ -74,9 +84,9 @@ def _clock(kind: str, which: str) -> Callable[..., Any]:
         if which == "transaction":
             now = _transaction_time(ctx)
         elif which == "statement":
-            now = ctx.statement_time
+            now = _statement_time(ctx)
         else:
-            now = time.time_ns()
+            now = _micros(time.time_ns())
         return clock(kind, now, timezone)
 
     read.__name__ = f"{kind}_{which}"
@@ -90,7 +100,7 @@ def _truncator(kind: str) -> Callable[..., Any]:
         """``value`` truncated to ``unit``, then ``overrides`` set."""
         if value is None or unit is None:
             return None
-        return truncate(kind, unit, value, overrides, now=ctx.statement_time)
+        return truncate(kind, unit, value, overrides, now=_statement_time(ctx))
 
     truncate_.__name__ = f"{kind}_truncate"
     return truncate_

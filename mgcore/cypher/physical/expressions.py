@@ -24,7 +24,7 @@ from mgcore.errors import (
     UnknownFunction,
 )
 from mgcore.values import compare as cmp
-from mgcore.values import temporal_arith
+from mgcore.values import temporal_arith, temporal_memgraph
 from mgcore.values.graph import Node, NodeHandle, Relationship, RelationshipHandle
 from mgcore.values.temporal import Duration, Temporal
 from mgcore.values.temporal_arith import temporal_property
@@ -136,6 +136,8 @@ def sub(a: Any, b: Any) -> Any:
         return None
     if type(b) is Duration and isinstance(a, Temporal):
         return temporal_arith.minus_duration(a, b)
+    if isinstance(a, Temporal) and (d := temporal_memgraph.difference(a, b)) is not None:
+        return d
     raise invalid_types("-", a, b)
 
 
