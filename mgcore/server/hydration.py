@@ -25,6 +25,7 @@ from mgcore.values.temporal import (
     LocalDateTime,
     LocalTime,
     Time,
+    days_from_civil,
     zone_from_name,
     zone_offset_at_instant,
 )
@@ -47,16 +48,18 @@ POINT_3D = 0x59
 
 
 def dehydrators(
-    element_ids: bool, utc_datetimes: bool, zoned_times: bool = True,
-    day_split_durations: bool = False,
+    element_ids: bool, utc_datetimes: bool, mgclient: bool = False
 ) -> dict[type, Dehydrator]:
     """The packer's table for one connection: ``element_ids`` from Bolt 5, ``utc_datetimes``
-    from Bolt 5 or with the 4.x ``utc`` patch; without ``zoned_times`` (a client that has no
-    Time structure) a time with an offset fails the query instead of being sent; with
-    ``day_split_durations`` a Duration's seconds are sent as whole days plus fewer than
-    86,400 seconds, as Memgraph sends them (for pymgclient, which reads the seconds into a C
-    ``int``: ``duration({hours: 600000})`` would otherwise arrive as a wrapped, negative
-    timedelta)."""
+    from Bolt 5 or with the 4.x ``utc`` patch.
+
+    ``mgclient``: a libmgclient client (pymgclient, gqlalchemy), which aborts its whole process
+    on what it cannot convert, so such values fail the query instead: a time with an offset
+    (it has no Bolt Time), a date or date-time outside Python's years 1-9999, a duration
+    beyond Python's timedelta. Durations go as Memgraph sends them, whole days plus fewer
+    than 86,400 seconds (pymgclient reads the seconds into a C ``int``:
+    ``duration({hours: 600000})`` would otherwise arrive wrapped and negative).
+    """
 
     def node(n: Node) -> Structure:
         fields = [n.id, list(n.labels), dict(n.properties)]
@@ -103,12 +106,59 @@ def dehydrators(
         Path: path,
         Date: _date,
         LocalTime: _local_time,
-        Time: _time if zoned_times else _time_refused,
+        Time: _time,
         LocalDateTime: _local_date_time,
         DateTime: _date_time_utc if utc_datetimes else _date_time_legacy,
-        Duration: _duration_day_split if day_split_durations else _duration,
+        Duration: _duration,
     }
+    if mgclient:
+        table.update(_mgclient_dehydrators(table))
     return table
+
+
+_PYTHON_DAYS = (days_from_civil(1, 1, 1), days_from_civil(9999, 12, 31))
+"""Day counts of Python's first and last date: pymgclient aborts on a date beyond them."""
+_TIMEDELTA_DAYS = 999_999_999
+
+
+def _python_day(days: int, value: Any) -> None:
+    if not _PYTHON_DAYS[0] <= days <= _PYTHON_DAYS[1]:
+        raise ClientError(
+            f"{value} cannot be sent to this client: pymgclient (mgclient) takes years 1 to "
+            "9999 only and would abort. Return toString() of it instead."
+        )
+
+
+def _mgclient_dehydrators(table: dict[type, Dehydrator]) -> dict[type, Dehydrator]:
+    """The temporal entries for libmgclient's clients (see ``dehydrators``)."""
+    date_time = table[DateTime]
+
+    def date(value: Date) -> Structure:
+        _python_day(value.days, value)
+        return _date(value)
+
+    def local_date_time(value: LocalDateTime) -> Structure:
+        _python_day(value.days, value)
+        return _local_date_time(value)
+
+    def zoned_date_time(value: DateTime) -> Structure:
+        _python_day((value.epoch_seconds + value.offset) // SECONDS_PER_DAY, value)
+        _python_day(value.epoch_seconds // SECONDS_PER_DAY, value)
+        return date_time(value)
+
+    def duration(value: Duration) -> Structure:
+        structure = _duration_day_split(value)
+        if abs(structure.fields[1]) > _TIMEDELTA_DAYS:
+            raise ClientError(
+                f"The duration {value} cannot be sent to this client: pymgclient (mgclient) "
+                "takes up to 999,999,999 days and would abort."
+            )
+        return structure
+
+    return {
+        Date: date, Time: _time_refused, LocalDateTime: local_date_time,
+        DateTime: zoned_date_time, Duration: duration,
+    }
 
 
 def _date(value: Date) -> Structure:
@@ -158,8 +208,6 @@ def _duration(value: Duration) -> Structure:
 def _duration_day_split(value: Duration) -> Structure:
     """The same length with the seconds beyond a day moved into the days (months kept)."""
     days, seconds = divmod(value.days * SECONDS_PER_DAY + value.seconds, SECONDS_PER_DAY)
-    if not INT64_MIN <= days <= INT64_MAX:
-        return _duration(value)
     return Structure(DURATION, [value.months, days, seconds, value.nanos])
 
 

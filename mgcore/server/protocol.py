@@ -278,8 +278,7 @@ class Connection:
                 metadata["patch_bolt"] = ["utc"]
             self._packer = Packer(hydration.dehydrators(
                 self.version >= (5, 0), self._utc,
-                zoned_times=not self.user_agent.startswith(MGCLIENT_AGENT),
-                day_split_durations=self.user_agent.startswith(MGCLIENT_AGENT),
+                mgclient=self.user_agent.startswith(MGCLIENT_AGENT),
             ))
             if self.version >= (5, 1):
                 self._success(metadata)

@@ -87,10 +87,33 @@ def test_pymgclient_cuts_nanoseconds_to_microseconds(
 
 
 def test_day_split_duration_structures() -> None:
-    split = hydration.dehydrators(True, True, day_split_durations=True)[Duration]
+    split = hydration.dehydrators(True, True, mgclient=True)[Duration]
     plain = hydration.dehydrators(True, True)[Duration]
     d = Duration(14, 1, 90_000, 5)
     assert plain(d).fields == [14, 1, 90_000, 5]
     assert split(d).fields == [14, 2, 3_600, 5]
     assert split(Duration(0, 0, -1, 5)).fields == [0, -1, 86_399, 5]
     assert split(Duration(0, 2, 2_160_000_000)).fields == [0, 25_002, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("RETURN date('0000-06-01')", "years 1 to 9999"),
+        ("RETURN date('+10000-01-01')", "years 1 to 9999"),
+        ("RETURN localdatetime('-0001-01-01T00:00')", "years 1 to 9999"),
+        ("RETURN datetime('9999-12-31T23:00-05:00')", "years 1 to 9999"),
+        ("RETURN duration({days: 1000000000})", "999,999,999 days"),
+        ("RETURN time('12:00+01:00')", "no Bolt Time structure"),
+    ],
+)
+def test_values_pymgclient_would_abort_on_are_refused(
+    cursor: Any, query: str, message: str
+) -> None:
+    """pymgclient aborts its whole process on a date Python cannot hold (or a timedelta
+    beyond its range, or a Bolt Time); such a value fails the query with a clear error and
+    the connection goes on."""
+    with pytest.raises(mgclient.DatabaseError, match=message):
+        fetch_one(cursor, query)
+    assert fetch_one(cursor, "RETURN date('9999-12-31')") == datetime.date(9999, 12, 31)
+    assert fetch_one(cursor, "RETURN date('0001-01-01')") == datetime.date(1, 1, 1)
