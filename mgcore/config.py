@@ -322,7 +322,8 @@ KERNEL_SETTINGS: tuple[SettingSpec, ...] = (
         "memory_limit",
         int,
         0,
-        "Memory limit in MiB; 0 means no explicit limit.",
+        "Memory limit in MiB; 0 means Memgraph's default, 90% of the memory (the container's, "
+        "when lower) or all of it when swap is on.",
         minimum=0,
     ),
     _spec("auth_user", str, "", "Username clients must present; empty means no authentication."),

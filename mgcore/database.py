@@ -28,7 +28,7 @@ from typing import Any
 
 from mgcore.config import Settings, load_settings
 from mgcore.errors import ClientError, ConfigurationError, ParameterMissing, TransientError
-from mgcore.execution import PreparedQuery, QueryProcessor
+from mgcore.execution import PreparedQuery, QueryProcessor, default_memory_limit
 from mgcore.plugins import PluginHost, bootstrap
 from mgcore.session import Session, TransactionInfo
 from mgcore.storage.capabilities import Capabilities
@@ -164,7 +164,8 @@ class Database:
         self._processor = processor
         self._lock = threading.RLock()
         self.plan_cache = PlanCache(int(settings.query_plan_cache_max_size))
-        self.memory_limit = int(settings.memory_limit or 0) * 1024 * 1024
+        self.memory_limit = int(settings.memory_limit or 0) * 1024 * 1024 or default_memory_limit()
+        """The effective limit in bytes (Memgraph's default without ``--memory-limit``)."""
         """``--memory-limit`` in bytes (0: none): queries fail once the process's resident
         memory is over it."""
         self.schema_version = 0

@@ -36,6 +36,44 @@ def resident_memory() -> int:
         return 0
 
 
+def physical_memory() -> int:
+    """The memory this process can have: physical memory, or the cgroup's limit when lower
+    (a container); 0 where unknown."""
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        total = 0
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path) as f:
+                text = f.read().strip()
+        except OSError:
+            continue
+        if text.isdigit() and 0 < int(text) < (total or int(text) + 1):
+            total = int(text)
+        break
+    return total
+
+
+def _swap_enabled() -> bool:
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("SwapTotal:"):
+                    return int(line.split()[1]) > 0
+    except (OSError, ValueError, IndexError):
+        pass
+    return False
+
+
+def default_memory_limit() -> int:
+    """Memgraph's limit when ``--memory-limit`` is 0: all of memory with swap on, else 90%,
+    so a runaway query fails with 'Memory limit exceeded' before the OOM killer ends the
+    server; 0 (no limit) where memory is unknown."""
+    total = physical_memory()
+    return total if _swap_enabled() else total * 9 // 10
+
+
 def human_size(n: float) -> str:
     """Memgraph's human sizes: ``"43.16MiB"``, ``"512B"``."""
     for unit in ("B", "KiB", "MiB", "GiB", "TiB"):

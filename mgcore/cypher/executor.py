@@ -39,6 +39,7 @@ from mgcore.execution import (
     QueryKind,
     TxControl,
     human_size,
+    physical_memory,
     resident_memory,
 )
 from mgcore.storage.errors import UnsupportedOperation
@@ -413,7 +414,7 @@ class CypherProcessor:
             extra.pop(generic, None)
         session = ctx.session
         rss, peak = _memory()
-        limit = db.memory_limit or _physical_memory()
+        limit = db.memory_limit or physical_memory()
         rows: list[tuple[str, Any]] = [
             ("name", "memgraph"),
             ("vertex_count", int(nodes)),
@@ -580,15 +581,6 @@ def _vm_max_map_count() -> int:
             return int(f.read().strip())
     except (OSError, ValueError):
         return -1
-
-
-def _physical_memory() -> int:
-    """Total physical memory in bytes: the allocation limit without ``--memory-limit``
-    (Memgraph's default limit is the physical memory when swap is on)."""
-    try:
-        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return 0
 
 
 def _level_name(level: Any) -> str:

@@ -12,7 +12,7 @@ import pytest
 import mgcore
 from mgcore.database import Database
 from mgcore.errors import ClientError, MemoryLimitExceeded, TransactionError
-from mgcore.execution import resident_memory
+from mgcore.execution import human_size, physical_memory, resident_memory
 from mgcore.session import Session
 from mgcore.storage.records import IndexInfo, IndexSpec, IsolationLevel
 
@@ -229,10 +229,23 @@ def test_memory_limit_in_explicit_transaction_fails_it(
         database.close()
 
 
-def test_no_memory_limit_shows_physical_memory(db: Database) -> None:
+def test_without_memory_limit_memgraphs_default_applies(db: Database) -> None:
+    """``--memory-limit=0`` is Memgraph's default: 90% of memory without swap, all of it with
+    swap; SHOW STORAGE INFO's allocation_limit shows it."""
+    total = physical_memory()
+    assert total > 0
+    assert db.memory_limit in (total, total * 9 // 10)
     with db.session() as s:
-        assert db.memory_limit == 0
-        assert info(s)["allocation_limit"][-3:] in ("MiB", "GiB", "TiB")
+        assert info(s)["allocation_limit"] == human_size(db.memory_limit)
+
+
+def test_the_default_limit_refuses_a_range_beyond_memory(db: Database) -> None:
+    """A query that would need more than the machine has fails cleanly instead of getting the
+    server killed: one that 'range' alone would take past the default limit."""
+    with db.session() as s:
+        with pytest.raises(MemoryLimitExceeded, match="Memory limit exceeded"):
+            s.run("UNWIND range(1, $n) AS i RETURN count(i)", n=physical_memory()).consume()
+        assert s.run("RETURN 1 AS x").single()[0] == 1  # type: ignore[index]
 
 
 # ---------------------------------------------------------------------------- FREE MEMORY
