@@ -10,6 +10,7 @@ handles: the executor converts nodes and relationships while the transaction is 
 from __future__ import annotations
 
 import enum
+import itertools
 import os
 import time
 from collections.abc import Iterator, Mapping
@@ -160,6 +161,9 @@ class Notification:
     severity: str = "INFO"
 
 
+_EXECUTIONS = itertools.count(1)
+
+
 @dataclass
 class QueryContext:
     """Everything one execution of a prepared query may use. Operators read ``tx`` and
@@ -179,6 +183,9 @@ class QueryContext:
     statement_time: int = field(default_factory=time.time_ns)
     """The statement clock: nanoseconds since the Unix epoch when the query started
     (``date.statement()``, and ``date()`` without arguments)."""
+    execution: int = field(default_factory=lambda: next(_EXECUTIONS))
+    """A number no other execution in this process has: per-execution caches key on it (a
+    reference to the context would keep its transaction alive)."""
     transaction_time: int = 0
     """The transaction clock (``date.transaction()``): when the explicit transaction began,
     else the statement's time (0 here means that)."""

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from mgcore.cypher.functions.registry import Function
 from mgcore.database import Database
 from mgcore.errors import (
     CypherArithmeticError,
@@ -174,6 +175,38 @@ def test_missing_parameter_is_refused_before_the_query_runs(s: Session) -> None:
     with pytest.raises(ParameterMissing, match=r"\$a"):
         s.run("PROFILE RETURN $a AS v").consume()
     assert rows(s, "EXPLAIN RETURN $a AS v")
+
+
+def test_deterministic_calls_of_constants_run_once_per_execution(
+    db: Database, s: Session
+) -> None:
+    """``f('x')`` with constant arguments is computed once per execution, not per row (a
+    temporal constructor parses its string once), again by the next execution; a call with a
+    per-row argument, a non-deterministic one, or one returning a list runs per row."""
+    calls: list[Any] = []
+
+    def probe(value: Any) -> Any:
+        calls.append(value)
+        return [value] if value == "list" else value
+
+    functions = db.processor.functions  # type: ignore[attr-defined]
+    functions.register(Function("test.probe", probe, 1, 1), replace=True)
+    functions.register(
+        Function("test.rprobe", probe, 1, 1, deterministic=False), replace=True
+    )
+    query = "UNWIND range(1, 50) AS i RETURN test.probe($p) AS a, test.probe(i) AS b"
+    for _ in range(2):
+        got = rows(s, query, p="x")
+        assert got == [["x", i] for i in range(1, 51)]
+    assert calls.count("x") == 2 and len(calls) == 102
+    calls.clear()
+    rows(s, "UNWIND range(1, 10) AS i RETURN test.rprobe('r'), test.probe('list')")
+    assert calls.count("r") == 10 and calls.count("list") == 10
+    calls.clear()
+    rows(s, "UNWIND range(1, 10) AS i RETURN test.probe(toUpper('n'))")
+    assert calls == ["N"]
+    assert value(s, "UNWIND range(1, 3) AS i WITH datetime('2020-01-01T00:00Z') AS d "
+                    "RETURN count(DISTINCT d) AS v") == 1
 
 
 def test_map_projection(s: Session) -> None:

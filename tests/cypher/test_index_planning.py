@@ -32,6 +32,7 @@ from mgcore.database import Database
 from mgcore.session import Session
 from mgcore.storage.records import GraphStatistics, IndexSpec, IndexStatistics
 from mgcore.values.compare import order_key
+from mgcore.values.temporal_build import make_date, make_datetime, make_duration
 
 
 def stats(
@@ -240,15 +241,20 @@ def test_real_statistics_reach_the_planner(db: Database, monkeypatch: pytest.Mon
 
 # --------------------------------------------------------- same rows with and without indexes
 
+D1, D2 = make_date("2020-01-01"), make_date("2021-06-30")
+T1, T2 = make_datetime("2020-01-01T12:00Z"), make_datetime("2020-01-01T13:00+01:00")
+P1 = make_duration("P1D")
+
 VALUES = [
     0, 1, 2, 3, -1, 2.5, 1.0, float("nan"), float("inf"), "a", "ab", "b", "", "B", True, False,
-    [1, 2], [1], {"k": 1}, None,
+    [1, 2], [1], {"k": 1}, None, D1, D2, T1, T2, P1,
 ]
-"""Property values of the generated graphs: every family the comparisons care about."""
+"""Property values of the generated graphs: every family the comparisons care about (T1 and
+T2 are the same instant with different offsets: ordered alike, not equal)."""
 
 ARGS = [
     0, 1, 2, 2.5, 1.0, float("nan"), "a", "ab", "", True, None, [1, 2], [1, "a", None, 1.0],
-    [], {"k": 1},
+    [], {"k": 1}, D1, T2, P1,
 ]
 """Values of $a / $b in the queries."""
 
@@ -363,6 +369,46 @@ def test_same_rows_with_and_without_indexes(
         for query in QUERIES:
             params = {"a": a, "b": b}
             assert _outcome(s1, query, params) == _outcome(s2, query, params), query
+
+
+def test_temporal_ranges_seek_the_index(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A range over dates or date-times is served by the index, not by a label scan and a
+    filter; durations, having no order, match no range."""
+    db = mgcore.connect(
+        storage_mode="IN_MEMORY_TRANSACTIONAL", data_directory=str(tmp_path_factory.mktemp("t"))
+    )
+    try:
+        with db.session() as s:
+            s.run("UNWIND range(0, 99) AS i CREATE (:E {at: datetime({epochSeconds: i * 3600}),"
+                  " d: date({year: 2000 + i}), span: duration({hours: i})})").consume()
+            for key in ("at", "d", "span"):
+                s.run(f"CREATE INDEX ON :E({key})").consume()
+            tx = db.begin(None, read_only=True)
+            engine_tx = type(tx)
+            db.rollback(tx)
+            scans: list[str] = []
+            real = engine_tx.nodes_by_label
+
+            def counting(self: Any, label: str) -> Any:
+                scans.append(label)
+                return real(self, label)
+
+            monkeypatch.setattr(engine_tx, "nodes_by_label", counting)
+            queries = {
+                "MATCH (e:E) WHERE e.at >= datetime('1970-01-01T10:00Z') "
+                "AND e.at < datetime($to) RETURN count(e)": 5,
+                "MATCH (e:E) WHERE e.d > date('2090-01-01') RETURN count(e)": 9,
+                "MATCH (e:E) WHERE e.d > datetime('2090-01-01T00:00Z') RETURN count(e)": 0,
+            }
+            for query, expected in queries.items():
+                assert s.run(query, to="1970-01-01T15:00Z").single()[0] == expected  # type: ignore[index]
+            assert scans == []
+            assert s.run("MATCH (e:E) WHERE e.span > duration('PT1H') RETURN count(e)"
+                         ).single()[0] == 0  # type: ignore[index]
+    finally:
+        db.close()
 
 
 def test_same_rows_with_real_indexes(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -439,6 +439,31 @@ class ExpressionCompiler:
         return predicate
 
 
+_SHAREABLE = frozenset((type(None), bool, int, float, str))
+"""Result types one execution may hand to every row (immutable)."""
+
+
+def _once_per_query(call: Compiled) -> Compiled:
+    """``call`` (a deterministic function of constant arguments) evaluated once per query
+    execution, not once per row: ``WHERE n.at > datetime('2020-09-13T12:00Z')`` parses its
+    string once. Plans are shared between threads, so the execution's number and its value
+    are kept as one tuple (one atomic store); a mutable result (a list, a map) is computed
+    each time."""
+    cached: tuple[int, Any] = (0, None)
+
+    def once(row: Row, ctx: QueryContext) -> Any:
+        nonlocal cached
+        seen = cached
+        if seen[0] == ctx.execution:
+            return seen[1]
+        value = call(row, ctx)
+        if value.__class__ in _SHAREABLE or isinstance(value, Temporal):
+            cached = (ctx.execution, value)
+        return value
+
+    return once
+
+
 def _const(value: Any) -> Compiled:
     def constant(row: Row, ctx: QueryContext) -> Any:
         return value
@@ -728,7 +753,31 @@ class _Compilation:
         if fn is None:
             raise UnknownFunction(f"Function '{e.name}' doesn't exist.")
         fn.check_arity(len(e.args))
-        args = [self.expr(a) for a in e.args]
+        call = self._call(fn, [self.expr(a) for a in e.args])
+        if fn.deterministic and e.args and all(self._constant(a) for a in e.args):
+            return _once_per_query(call)
+        return call
+
+    def _constant(self, e: ast.Expr) -> bool:
+        """Whether ``e`` has one value per query execution: literals, parameters, and lists,
+        maps and deterministic (non-aggregate) function calls of such."""
+        if isinstance(e, ast.Literal | ast.Parameter):
+            return True
+        if isinstance(e, ast.ListLiteral):
+            return all(self._constant(x) for x in e.items)
+        if isinstance(e, ast.MapLiteral):
+            return all(self._constant(x) for _, x in e.items)
+        if isinstance(e, ast.FunctionCall):
+            registry = self.compiler.functions
+            fn = registry.lookup(e.name)
+            return (
+                fn is not None and fn.deterministic and not registry.is_aggregate(e.name)
+                and all(self._constant(a) for a in e.args)
+            )
+        return False
+
+    @staticmethod
+    def _call(fn: Any, args: list[Compiled]) -> Compiled:
         impl = fn.impl
         if fn.needs_context:
             if len(args) == 1:

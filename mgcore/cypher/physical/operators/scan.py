@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from mgcore.cypher.physical.expressions import Compiled
 from mgcore.cypher.physical.operators.base import DEADLINE_EVERY, PhysicalOperator, Unary
 from mgcore.cypher.physical.row import Row
+from mgcore.storage.kit.lookups import family
 from mgcore.storage.records import PropertyRange
 
 if TYPE_CHECKING:
@@ -180,21 +181,12 @@ class SeekByProperties(Unary):
                 yield (*row, node)
 
 
-def _family(v: Any) -> str | None:
-    """``number`` or ``string`` (the types a range seek serves), else None."""
-    t = v.__class__
-    if t is int or t is float:
-        return "number"
-    if t is str:
-        return "string"
-    return None
-
-
 class SeekByRange(Unary):
     """Each input row extended by the nodes with a label whose property lies in a range whose
     bounds are computed per row. Cypher's rules: a null bound matches nothing, a NaN bound
-    nothing, bounds of two types nothing (no value is comparable with both); bounds of other
-    types than numbers and strings are evaluated by the predicates over a label scan."""
+    nothing, bounds of two types nothing (no value is comparable with both); bounds of a type
+    the indexes do not order (durations, lists, maps) are evaluated by the predicates over a
+    label scan. Numbers, strings, booleans and each temporal type but Duration seek."""
 
     __slots__ = (
         "key", "label_name", "lower", "lower_inclusive", "predicates", "upper",
@@ -224,7 +216,7 @@ class SeekByRange(Unary):
             hi = upper(row, ctx) if upper is not None else None
             if (lower is not None and lo is None) or (upper is not None and hi is None):
                 continue
-            families = {_family(b) for b in (lo, hi) if b is not None}
+            families = {family(b) for b in (lo, hi) if b is not None}
             if None in families:
                 yield from _fallback(ctx, row, name, self.predicates)
                 continue
