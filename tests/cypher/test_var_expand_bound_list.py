@@ -5,36 +5,22 @@ length bounds allow, whichever end the planner starts from."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-import mgcore
-from mgcore.database import Database
 from mgcore.errors import CypherSyntaxError, CypherTypeError
 from mgcore.session import Session
 
 CHAIN = "MATCH (:N {id: 1})-[r1]->(:N {id: 2})-[r2]->(:N {id: 3}) WITH [r1, r2] AS rs "
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    database = mgcore.connect(
-        storage_mode="IN_MEMORY_TRANSACTIONAL", data_directory=str(tmp_path_factory.mktemp("db"))
-    )
-    with database.session() as s:
-        s.run(
-            "CREATE (a:N {id: 1})-[:R {w: 1}]->(b:N {id: 2})-[:S {w: 2}]->(c:N {id: 3}),"
-            " (a)-[:R {w: 9}]->(b)"
-        ).consume()
-    yield database
-    database.close()
-
-
 @pytest.fixture
-def s(db: Database) -> Iterator[Session]:
-    with db.session() as session:
-        yield session
+def s(s: Session) -> Session:
+    """The conftest's session on an emptied graph, with two parallel R hops and an S hop."""
+    s.run(
+        "CREATE (a:N {id: 1})-[:R {w: 1}]->(b:N {id: 2})-[:S {w: 2}]->(c:N {id: 3}),"
+        " (a)-[:R {w: 9}]->(b)"
+    ).consume()
+    return s
 
 
 def rows(s: Session, query: str, **parameters: object) -> list[list[object]]:
