@@ -764,6 +764,16 @@ class SetIsolationLevel(Statement):
 
 
 @dataclass(frozen=True, slots=True)
+class DropAllIndexes(Statement):
+    """``DROP ALL INDEXES``."""
+
+
+@dataclass(frozen=True, slots=True)
+class DropAllConstraints(Statement):
+    """``DROP ALL CONSTRAINTS``."""
+
+
+@dataclass(frozen=True, slots=True)
 class ShowVersion(Statement):
     """``SHOW VERSION``."""
 

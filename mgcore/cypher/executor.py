@@ -267,6 +267,22 @@ class CypherProcessor:
                     "Constraint manipulation not allowed in multicommand transactions."
                 ),
             )
+        if isinstance(statement, ast.DropAllIndexes):
+            return StaticQuery(
+                (), lambda ctx: self._with_storage(self._drop_all_indexes, ctx),
+                QueryKind.SCHEMA,
+                explicit_transaction_message=(
+                    "Index manipulation not allowed in multicommand transactions."
+                ),
+            )
+        if isinstance(statement, ast.DropAllConstraints):
+            return StaticQuery(
+                (), lambda ctx: self._with_storage(self._drop_all_constraints, ctx),
+                QueryKind.SCHEMA,
+                explicit_transaction_message=(
+                    "Constraint manipulation not allowed in multicommand transactions."
+                ),
+            )
         if isinstance(statement, ast.ShowIndexes):
             return StaticQuery(
                 ("index type", "label", "property", "count"), self._show_indexes,
@@ -526,6 +542,20 @@ class CypherProcessor:
         else:
             ctx.notifications.append(
                 Notification("ConstraintDoesNotExist", f"Constraint {what} doesn't exist.")
+            )
+
+    def _drop_all_indexes(self, ctx: QueryContext) -> None:
+        """``DROP ALL INDEXES``: each index dropped as by its own DROP INDEX (counters,
+        notifications, plugins told of each)."""
+        for info in self.database.engine.schema.indexes():
+            self._index_ddl(ctx, ast.DropIndex(info.spec.label, tuple(info.spec.properties)))
+
+    def _drop_all_constraints(self, ctx: QueryContext) -> None:
+        """``DROP ALL CONSTRAINTS``: each constraint dropped as by its own DROP CONSTRAINT."""
+        for spec in self.database.engine.schema.constraints():
+            kind = ast.ConstraintKind(spec.kind.value)
+            self._constraint_ddl(
+                ctx, ast.DropConstraint(kind, spec.label, tuple(spec.properties))
             )
 
     def _show_indexes(self, ctx: QueryContext) -> list[tuple[Any, ...]]:

@@ -1185,6 +1185,12 @@ class AstBuilder:
     def show_storage_info(self, _: list[Any]) -> ast.ShowStorageInfo:
         return ast.ShowStorageInfo()
 
+    def drop_all_indexes(self, _: list[Any]) -> ast.DropAllIndexes:
+        return ast.DropAllIndexes()
+
+    def drop_all_constraints(self, _: list[Any]) -> ast.DropAllConstraints:
+        return ast.DropAllConstraints()
+
     def show_version(self, _: list[Any]) -> ast.ShowVersion:
         return ast.ShowVersion()
 

@@ -424,3 +424,50 @@ def test_version_config_and_databases_refused_in_explicit_transaction(
         pytest.raises(TransactionError, match=message),
     ):
         tx.run(statement)
+
+
+# ------------------------------------------------------------------------ DROP ALL ...
+
+
+def test_drop_all_indexes_and_constraints(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each index or constraint goes as by its own DROP (counters, notifications), the other
+    kind stays, and a restart finds them gone (the drops are durable)."""
+    directory = str(tmp_path_factory.mktemp("drop_all"))
+    database = mgcore.connect(storage_mode="IN_MEMORY_TRANSACTIONAL", data_directory=directory)
+    try:
+        with database.session() as s:
+            for ddl in (
+                "CREATE INDEX ON :A", "CREATE INDEX ON :A(x)", "CREATE INDEX ON :B(x, y)",
+                "CREATE CONSTRAINT ON (n:A) ASSERT EXISTS (n.x)",
+                "CREATE CONSTRAINT ON (n:B) ASSERT n.x, n.y IS UNIQUE",
+            ):
+                s.run(ddl).consume()
+            summary = s.run("DROP ALL INDEXES").consume()
+            assert summary.counters.indexes_removed == 3
+            assert [n.code for n in summary.notifications] == ["DropIndex"] * 3
+            assert list(s.run("SHOW INDEX INFO")) == []
+            assert len(list(s.run("SHOW CONSTRAINT INFO"))) == 2
+            assert s.run("drop all indexes").consume().counters.indexes_removed == 0
+            s.run("CREATE INDEX ON :C(z)").consume()
+            summary = s.run("DROP ALL CONSTRAINTS").consume()
+            assert summary.counters.constraints_removed == 2
+            assert list(s.run("SHOW CONSTRAINT INFO")) == []
+            assert len(list(s.run("SHOW INDEX INFO"))) == 1
+            s.run("CREATE (:B {x: 1, y: 1}), (:B {x: 1, y: 1})").consume()
+            with s.begin_transaction() as tx:
+                for statement, message in (
+                    ("DROP ALL INDEXES", "Index manipulation not allowed"),
+                    ("DROP ALL CONSTRAINTS", "Constraint manipulation not allowed"),
+                ):
+                    with pytest.raises(TransactionError, match=message):
+                        tx.run(statement)
+                tx.rollback()
+    finally:
+        database.close()
+    reopened = mgcore.connect(storage_mode="IN_MEMORY_TRANSACTIONAL", data_directory=directory)
+    try:
+        with reopened.session() as s:
+            assert [tuple(r)[1:3] for r in s.run("SHOW INDEX INFO")] == [("C", "z")]
+            assert list(s.run("SHOW CONSTRAINT INFO")) == []
+    finally:
+        reopened.close()
