@@ -146,9 +146,19 @@ def _plus_calendar(value: Temporal, months: int, days: int) -> Temporal:
     if isinstance(value, LocalDateTime):
         return LocalDateTime(_plus_months_days(value.days, months) + days, value.nanos)
     if isinstance(value, DateTime):
-        local = value.local()
-        moved = LocalDateTime(_plus_months_days(local.days, months) + days, local.nanos)
-        return DateTime.from_local_preferring(moved, value.zone, value.offset)
+        # As java.time's ZonedDateTime.plus(months, MONTHS) then .plus(days, DAYS), which
+        # Neo4j's DurationValue.addTo calls one after the other: each step moves the local
+        # date-time and resolves it in the zone again, so a month landing in a DST gap is
+        # shifted later before the days are added (2017-02-26T02:30[Europe/Stockholm] + P1M1D
+        # is 2017-03-27T03:30+02:00, not 02:30).
+        for step_months, step_days in ((months, 0), (0, days)):
+            if step_months or step_days:
+                local = value.local()
+                moved = LocalDateTime(
+                    _plus_months_days(local.days, step_months) + step_days, local.nanos
+                )
+                value = DateTime.from_local_preferring(moved, value.zone, value.offset)
+        return value
     return value
 
 

@@ -1,0 +1,725 @@
+"""Differential and property-based tests of the temporal value layer.
+
+Part 1 checks construction, epoch values, component accessors, named-zone offsets and string
+forms against Python's ``datetime``/``zoneinfo`` in their common range (years 1..9999,
+microseconds). Part 2 checks adding durations against a reference built from the stdlib with
+java.time's rules. Part 3 checks invariants over the full range: string round trips, a total
+order that agrees with ``order_key`` and the index codec, serde round trips,
+``a + duration.between(a, b) == b``, duration arithmetic, and errors (never a Python
+``OverflowError``/``ValueError``) beyond the supported range.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as pydt
+import importlib.resources
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "kit"))
+
+from temporal_strategies import (
+    dates,
+    datetimes,
+    durations,
+    local_datetimes,
+    local_times,
+    times,
+)
+
+from mgcore.errors import ClientError
+from mgcore.storage.kit import codec, serde
+from mgcore.values import temporal_build as tb
+from mgcore.values.temporal import (
+    MAX_YEAR,
+    MIN_YEAR,
+    NANOS_PER_DAY,
+    NANOS_PER_SECOND,
+    SECONDS_PER_DAY,
+    Date,
+    DateTime,
+    Duration,
+    LocalDateTime,
+    LocalTime,
+    Time,
+    compare,
+    days_from_civil,
+)
+from mgcore.values.temporal_arith import (
+    between,
+    divide,
+    in_days,
+    in_months,
+    in_seconds,
+    minus_duration,
+    multiply,
+    plus_duration,
+    temporal_property,
+)
+
+FEW = settings(max_examples=60)
+SOME = settings(max_examples=120)
+
+PY_EPOCH_DATE = pydt.date(1970, 1, 1)
+PY_EPOCH = pydt.datetime(1970, 1, 1)
+PY_EPOCH_UTC = pydt.datetime(1970, 1, 1, tzinfo=pydt.UTC)
+ZONES = (
+    "Europe/Stockholm",
+    "America/New_York",
+    "Australia/Lord_Howe",  # half-hour DST
+    "America/Sao_Paulo",  # DST at midnight
+    "Asia/Kathmandu",
+    "Pacific/Apia",  # skipped a whole day in 2011
+    "Europe/London",
+)
+
+py_dates = st.dates(pydt.date(1, 1, 1), pydt.date(9999, 12, 31))
+py_datetimes = st.datetimes(pydt.datetime(1, 1, 2), pydt.datetime(9999, 12, 30))
+py_offsets = st.integers(-18 * 3600, 18 * 3600) | st.sampled_from([0, 3600, -3600, 19800, 61])
+
+
+@cache
+def tz(name: str) -> ZoneInfo:
+    """The zone from the tzdata package (IANA's default build), as the project reads it."""
+    try:
+        resource = importlib.resources.files("tzdata.zoneinfo")
+        for part in name.split("/"):
+            resource = resource.joinpath(part)
+        with resource.open("rb") as f:
+            return ZoneInfo.from_file(f, key=name)
+    except ModuleNotFoundError:  # pragma: no cover - the project requires tzdata
+        return ZoneInfo(name)
+
+
+def days_of(d: pydt.date) -> int:
+    return (d - PY_EPOCH_DATE).days
+
+
+def ldt_of(d: pydt.datetime) -> LocalDateTime:
+    """The LocalDateTime of a naive stdlib datetime, by the stdlib's own arithmetic."""
+    delta = d.replace(tzinfo=None) - PY_EPOCH
+    return LocalDateTime.from_epoch_nanos(
+        (delta.days * SECONDS_PER_DAY + delta.seconds) * NANOS_PER_SECOND
+        + delta.microseconds * 1000
+    )
+
+
+def py_of(v: LocalDateTime) -> pydt.datetime:
+    """A naive stdlib datetime of a LocalDateTime with whole microseconds."""
+    assert v.nanos % 1000 == 0
+    return PY_EPOCH + pydt.timedelta(days=v.days, microseconds=v.nanos // 1000)
+
+
+def iso_time(t: pydt.time | pydt.datetime) -> str:
+    """The TCK's time form from the stdlib's isoformat: seconds omitted when zero and no
+    fraction, the fraction in groups of three digits."""
+    if t.second == 0 and t.microsecond == 0:
+        spec = "minutes"
+    elif t.microsecond == 0:
+        spec = "seconds"
+    elif t.microsecond % 1000 == 0:
+        spec = "milliseconds"
+    else:
+        spec = "microseconds"
+    return t.isoformat(timespec=spec)
+
+
+def iso_offset(seconds: int) -> str:
+    text = pydt.timezone(pydt.timedelta(seconds=seconds)).tzname(None)
+    # stdlib: "UTC", "UTC+01:00", "UTC-02:05:07"
+    return "Z" if seconds == 0 else text.removeprefix("UTC")
+
+
+def offset_at(zone: str, epoch_seconds: int) -> int:
+    """The offset of ``zone`` at an instant, by the stdlib."""
+    moment = PY_EPOCH_UTC + pydt.timedelta(seconds=epoch_seconds)
+    off = moment.astimezone(tz(zone)).utcoffset()
+    assert off is not None
+    return int(off.total_seconds())
+
+
+def java_resolve(zone: str, local_seconds: int, preferred: int | None = None) -> tuple[int, int]:
+    """(epoch seconds, offset) of a local date-time in a zone by java.time's rules, found by
+    trying the offsets in force a day before and after: a valid offset equal to
+    ``preferred`` wins, else the earlier offset of an overlap; a local time in a gap moves
+    later by the gap's length (it keeps the offset from before the gap)."""
+    before = offset_at(zone, local_seconds - 2 * SECONDS_PER_DAY)
+    after = offset_at(zone, local_seconds + 2 * SECONDS_PER_DAY)
+    valid = sorted(
+        {o for o in (before, after) if offset_at(zone, local_seconds - o) == o}, reverse=True
+    )
+    if preferred is not None and preferred in valid:
+        return local_seconds - preferred, preferred
+    if valid:
+        return local_seconds - valid[0], valid[0]
+    instant = local_seconds - before
+    return instant, offset_at(zone, instant)
+
+
+def local_seconds_of(d: pydt.datetime) -> int:
+    delta = d - PY_EPOCH
+    return delta.days * SECONDS_PER_DAY + delta.seconds
+
+
+# ------------------------------------------------------------------ 1. against the stdlib
+
+
+@SOME
+@given(py_dates)
+def test_date_construction_fields_string_and_properties(d: pydt.date) -> None:
+    v = Date.of(d.year, d.month, d.day)
+    assert v.days == days_of(d)
+    assert v.fields() == (d.year, d.month, d.day)
+    assert str(v) == d.isoformat()
+    iso = d.isocalendar()
+    quarter = (d.month - 1) // 3 + 1
+    expected = {
+        "year": d.year,
+        "month": d.month,
+        "day": d.day,
+        "weekDay": d.isoweekday(),
+        "dayOfWeek": d.isoweekday(),
+        "ordinalDay": d.timetuple().tm_yday,
+        "week": iso.week,
+        "weekYear": iso.year,
+        "quarter": quarter,
+        "dayOfQuarter": (d - pydt.date(d.year, quarter * 3 - 2, 1)).days + 1,
+    }
+    for name, value in expected.items():
+        assert temporal_property(v, name) == value, name
+        assert temporal_property(LocalDateTime(v.days, 0), name) == value, name
+    # the week-based forms name the same day
+    week_form = f"{iso.year:04d}-W{iso.week:02d}-{iso.weekday}"
+    assert tb.make_date(week_form) == v
+    assert tb.make_date({"year": iso.year, "week": iso.week, "dayOfWeek": iso.weekday}) == v
+    assert tb.make_date(f"{d.year:04d}-{d.timetuple().tm_yday:03d}") == v
+    assert tb.make_date(
+        {"year": d.year, "quarter": quarter, "dayOfQuarter": expected["dayOfQuarter"]}
+    ) == v
+
+
+@SOME
+@given(py_datetimes)
+def test_local_datetime_construction_and_string(d: pydt.datetime) -> None:
+    v = tb.make_local_datetime(
+        {"year": d.year, "month": d.month, "day": d.day, "hour": d.hour, "minute": d.minute,
+         "second": d.second, "microsecond": d.microsecond}
+    )
+    assert v == ldt_of(d)
+    assert str(v) == f"{d.date().isoformat()}T{iso_time(d.time())}"
+    for name, value in (("hour", d.hour), ("minute", d.minute), ("second", d.second),
+                        ("millisecond", d.microsecond // 1000),
+                        ("microsecond", d.microsecond),
+                        ("nanosecond", d.microsecond * 1000)):
+        assert temporal_property(v, name) == value, name
+
+
+@SOME
+@given(py_datetimes, py_offsets)
+def test_fixed_offset_datetime_vs_stdlib(d: pydt.datetime, offset: int) -> None:
+    aware = d.replace(tzinfo=pydt.timezone(pydt.timedelta(seconds=offset)))
+    v = DateTime.from_local(ldt_of(d), None, offset)
+    ts = aware - PY_EPOCH_UTC
+    assert v.epoch_seconds == ts.days * SECONDS_PER_DAY + ts.seconds
+    assert v.nanos == d.microsecond * 1000
+    assert temporal_property(v, "epochSeconds") == ts // pydt.timedelta(seconds=1)
+    assert temporal_property(v, "epochMillis") == (ts // pydt.timedelta(milliseconds=1))
+    assert temporal_property(v, "offsetSeconds") == offset
+    assert temporal_property(v, "year") == d.year
+    assert temporal_property(v, "weekDay") == d.isoweekday()
+    assert str(v) == f"{d.date().isoformat()}T{iso_time(d.time())}{iso_offset(offset)}"
+    assert tb.make_datetime(
+        {"year": d.year, "month": d.month, "day": d.day, "hour": d.hour, "minute": d.minute,
+         "second": d.second, "microsecond": d.microsecond, "timezone": iso_offset(offset)}
+    ) == v
+    # the instant seen at another offset is the stdlib's astimezone
+    other = DateTime.from_instant(v.epoch_nanos(), None, -offset)
+    seen = aware.astimezone(pydt.timezone(pydt.timedelta(seconds=-offset)))
+    if 1 <= seen.year <= 9999:
+        assert other.local() == ldt_of(seen.replace(tzinfo=None))
+
+
+@st.composite
+def zoned_locals(draw: Any) -> tuple[str, pydt.datetime]:
+    """A zone and a local date-time, often right at one of the zone's transitions."""
+    zone = draw(st.sampled_from(ZONES))
+    if draw(st.booleans()):
+        d = draw(st.datetimes(pydt.datetime(1800, 1, 1), pydt.datetime(2200, 1, 1)))
+        return zone, d
+    # near a transition: scan a year for offset changes, pick one, move a little around it
+    year = draw(st.integers(1900, 2100))
+    start = int(pydt.datetime(year, 1, 1, tzinfo=pydt.UTC).timestamp())
+    changes = []
+    prev = offset_at(zone, start)
+    for step in range(1, 53):
+        t = start + step * 7 * SECONDS_PER_DAY
+        now = offset_at(zone, t)
+        if now != prev:
+            lo, hi = t - 7 * SECONDS_PER_DAY, t
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if offset_at(zone, mid) == prev:
+                    lo = mid
+                else:
+                    hi = mid
+            changes.append((hi, prev, now))
+            prev = now
+    if not changes:
+        return zone, pydt.datetime(year, 6, 1, 12)
+    at, before, after = draw(st.sampled_from(changes))
+    local = at + draw(st.sampled_from([before, after])) + draw(
+        st.sampled_from([-3601, -3600, -1, 0, 1, 1799, 1800, 3599, 3600, 7200])
+    )
+    return zone, PY_EPOCH + pydt.timedelta(seconds=local, microseconds=draw(st.integers(0, 9)))
+
+
+@settings(max_examples=150)
+@given(zoned_locals())
+@example(("Europe/Stockholm", pydt.datetime(2017, 3, 26, 2, 30)))  # gap
+@example(("Europe/Stockholm", pydt.datetime(2017, 10, 29, 2, 30)))  # overlap
+@example(("Pacific/Apia", pydt.datetime(2011, 12, 30, 12)))  # a skipped day
+@example(("Australia/Lord_Howe", pydt.datetime(2020, 10, 4, 2, 15)))  # 30 minute gap
+def test_named_zone_resolution_vs_zoneinfo(case: tuple[str, pydt.datetime]) -> None:
+    zone, d = case
+    local = ldt_of(d)
+    v = DateTime.from_local(local, zone)
+    instant, offset = java_resolve(zone, local_seconds_of(d.replace(microsecond=0)))
+    assert (v.epoch_seconds, v.nanos, v.offset, v.zone) == (
+        instant, d.microsecond * 1000, offset, zone
+    )
+    seen = (PY_EPOCH_UTC + pydt.timedelta(seconds=instant, microseconds=d.microsecond)
+            ).astimezone(tz(zone))
+    assert str(v) == (
+        f"{seen.date().isoformat()}T{iso_time(seen.time())}{iso_offset(offset)}[{zone}]"
+    )
+    assert DateTime.from_instant(v.epoch_nanos(), zone) == v
+    assert tb.make_datetime(str(v)) == v
+    # the map constructor resolves the same way
+    m = {"year": d.year, "month": d.month, "day": d.day, "hour": d.hour, "minute": d.minute,
+         "second": d.second, "microsecond": d.microsecond, "timezone": zone}
+    assert tb.make_datetime(m) == v
+
+
+@SOME
+@given(st.sampled_from(ZONES), st.integers(
+    int(pydt.datetime(1, 1, 3, tzinfo=pydt.UTC).timestamp()),
+    int(pydt.datetime(9999, 12, 29, tzinfo=pydt.UTC).timestamp()),
+))
+def test_named_zone_offset_at_instant_vs_zoneinfo(zone: str, secs: int) -> None:
+    v = DateTime.from_instant(secs * NANOS_PER_SECOND, zone)
+    assert v.offset == offset_at(zone, secs)
+    assert v.epoch_seconds == secs
+    seen = (PY_EPOCH_UTC + pydt.timedelta(seconds=secs)).astimezone(tz(zone))
+    assert v.local() == ldt_of(seen.replace(tzinfo=None))
+
+
+@SOME
+@given(st.sampled_from(ZONES), st.integers(-(3 * 10**16), 3 * 10**16))
+def test_named_zone_far_instants_repeat_every_400_years(zone: str, secs: int) -> None:
+    """Beyond the stdlib's years the zone's rules repeat with the calendar's 400-year cycle."""
+    cycle = 146_097 * SECONDS_PER_DAY
+    v = DateTime.from_instant(secs * NANOS_PER_SECOND, zone)
+    if secs > 2500 * 365 * SECONDS_PER_DAY:
+        w = DateTime.from_instant((secs - cycle) * NANOS_PER_SECOND, zone)
+        assert v.offset == w.offset
+    assert v.local().epoch_nanos() == (secs + v.offset) * NANOS_PER_SECOND
+
+
+# ------------------------------------------------------------------ 2. durations vs stdlib
+
+
+def add_months(d: pydt.datetime, months: int) -> pydt.datetime:
+    total = d.year * 12 + d.month - 1 + months
+    y, m = divmod(total, 12)
+    return d.replace(year=y, month=m + 1, day=min(d.day, calendar.monthrange(y, m + 1)[1]))
+
+
+small_durations = st.builds(
+    Duration,
+    st.integers(-200, 200) | st.sampled_from([0, 1, -1, 12, 13]),
+    st.integers(-800, 800) | st.just(0),
+    st.integers(-10**7, 10**7) | st.sampled_from([0, 86_399, -86_400, -86_401, 3600]),
+    st.integers(0, 999_999) .map(lambda us: us * 1000) | st.just(0),
+)
+mid_datetimes = st.datetimes(pydt.datetime(100, 1, 1), pydt.datetime(9900, 1, 1))
+
+
+def java_tdiv(a: int, b: int) -> int:
+    return int(a / b) if abs(a) < 2**52 else -(-a // b) if a < 0 else a // b
+
+
+@SOME
+@given(mid_datetimes, small_durations)
+def test_date_plus_duration_vs_stdlib(d: pydt.datetime, dur: Duration) -> None:
+    base = d.date()
+    moved = add_months(pydt.datetime(base.year, base.month, base.day), dur.months)
+    expected = moved.date() + pydt.timedelta(days=dur.days + java_tdiv(dur.seconds, 86_400))
+    v = plus_duration(Date(days_of(base)), dur)
+    assert v == Date(days_of(expected))
+    # subtraction is addition of the negation, seconds truncated toward zero again
+    neg = -dur
+    back = add_months(pydt.datetime(base.year, base.month, base.day), neg.months).date()
+    back += pydt.timedelta(days=neg.days + java_tdiv(neg.seconds, 86_400))
+    assert minus_duration(Date(days_of(base)), dur) == Date(days_of(back))
+
+
+@SOME
+@given(mid_datetimes, small_durations)
+def test_local_datetime_plus_duration_vs_stdlib(d: pydt.datetime, dur: Duration) -> None:
+    expected = add_months(d, dur.months) + pydt.timedelta(
+        days=dur.days, seconds=dur.seconds, microseconds=dur.nanos // 1000
+    )
+    assert plus_duration(ldt_of(d), dur) == ldt_of(expected)
+    fixed = DateTime.from_local(ldt_of(d), None, 3600)
+    assert plus_duration(fixed, dur) == DateTime.from_local(ldt_of(expected), None, 3600)
+    t = d.time()
+    shift = pydt.timedelta(seconds=dur.seconds, microseconds=dur.nanos // 1000)
+    expected_t = (pydt.datetime(2000, 1, 1, t.hour, t.minute, t.second, t.microsecond) + shift)
+    assert plus_duration(LocalTime(ldt_of(d).nanos), dur) == LocalTime(ldt_of(expected_t).nanos)
+    assert plus_duration(Time(ldt_of(d).nanos, -7200), dur) == Time(
+        ldt_of(expected_t).nanos, -7200
+    )
+
+
+@settings(max_examples=150)
+@given(zoned_locals(), small_durations | st.builds(
+    Duration, st.integers(-3, 3), st.integers(-3, 3), st.sampled_from([0, 3600, -3600])
+))
+@example(("Europe/Stockholm", pydt.datetime(2017, 2, 26, 2, 30)), Duration(1, 1, 0))
+@example(("Europe/Stockholm", pydt.datetime(2017, 9, 29, 2, 30)), Duration(1, 0, 0))
+@example(("Europe/Stockholm", pydt.datetime(2017, 10, 28, 2, 30)), Duration(0, 1, 3600))
+def test_zoned_datetime_plus_duration_java_rules(
+    case: tuple[str, pydt.datetime], dur: Duration
+) -> None:
+    """java.time's ZonedDateTime.plus: months on the local date-time re-resolved in the zone
+    keeping the offset where it stays valid, then days likewise, then seconds and nanos on the
+    instant (Neo4j's DurationValue.addTo adds the units one after another)."""
+    zone, d = case
+    start = DateTime.from_local(ldt_of(d), zone)
+    local = py_of(start.local())
+    instant, offset = start.epoch_seconds, start.offset
+    if dur.months:
+        local = add_months(local, dur.months)
+        instant, offset = java_resolve(zone, local_seconds_of(local.replace(microsecond=0)),
+                                       offset)
+        local = PY_EPOCH + pydt.timedelta(seconds=instant + offset,
+                                          microseconds=local.microsecond)
+    if dur.days:
+        local = local + pydt.timedelta(days=dur.days)
+        instant, offset = java_resolve(zone, local_seconds_of(local.replace(microsecond=0)),
+                                       offset)
+    nanos = instant * NANOS_PER_SECOND + start.nanos + dur.seconds * NANOS_PER_SECOND + dur.nanos
+    secs = nanos // NANOS_PER_SECOND
+    expected = (secs, nanos % NANOS_PER_SECOND, offset_at(zone, secs), zone)
+    v = plus_duration(start, dur)
+    assert isinstance(v, DateTime)
+    assert (v.epoch_seconds, v.nanos, v.offset, v.zone) == expected
+
+
+# --------------------------------------------------------------- 3. invariants, full range
+
+
+
+def _in_own_zone(v: DateTime) -> DateTime:
+    """The shared strategy pairs a zone with any offset; a real zoned value has the zone's."""
+    if v.zone is None:
+        return v
+    try:
+        return DateTime.from_instant(v.epoch_nanos(), v.zone)
+    except ClientError:
+        return DateTime(v.epoch_seconds, v.nanos, v.offset, None)
+
+
+any_datetimes = datetimes().map(_in_own_zone)
+
+
+@SOME
+@given(dates, local_times, times, local_datetimes, any_datetimes, durations)
+def test_string_round_trips(
+    d: Date, lt: LocalTime, t: Time, ldt: LocalDateTime, dt: DateTime, dur: Duration
+) -> None:
+    assert tb.make_date(str(d)) == d
+    assert tb.make_local_time(str(lt)) == lt
+    assert tb.make_time(str(t)) == t
+    assert tb.make_local_datetime(str(ldt)) == ldt
+    assert tb.make_datetime(str(dt)) == dt
+    assert tb.make_duration(str(dur)) == dur
+
+
+def _all_pairs(strategy: Any) -> Any:
+    return st.tuples(strategy, strategy, strategy)
+
+
+def _near(strategy: Any, bump: Any) -> Any:
+    """Triples of values where later ones are often small changes of the first."""
+    @st.composite
+    def build(draw: Any) -> tuple[Any, Any, Any]:
+        a = draw(strategy)
+        out = [a]
+        for _ in range(2):
+            out.append(draw(st.one_of(strategy, st.just(a), st.builds(bump, st.just(a),
+                                                                          st.integers(-2, 2)))))
+        return tuple(out)  # type: ignore[return-value]
+    return build()
+
+
+def _bump(v: Any, k: int) -> Any:
+    try:
+        if isinstance(v, Date):
+            return Date(v.days + k)
+        if isinstance(v, LocalTime):
+            return LocalTime((v.nanos + k) % NANOS_PER_DAY)
+        if isinstance(v, Time):
+            return Time(v.nanos, max(-64800, min(64800, v.offset + k)))
+        if isinstance(v, LocalDateTime):
+            return LocalDateTime(v.days, (v.nanos + k) % NANOS_PER_DAY)
+        if isinstance(v, DateTime):
+            return DateTime.from_instant(v.epoch_nanos() + k, v.zone, v.offset)
+        if isinstance(v, Duration):
+            return Duration(v.months, v.days - k, v.seconds + k * 86_400, v.nanos)
+    except ClientError:
+        return v
+    return v
+
+
+def _reference_instant_key(v: Any) -> Any:
+    """An order key derived from public fields only (not from ``order_key``)."""
+    if isinstance(v, Date):
+        return (v.fields(),)
+    if isinstance(v, LocalTime):
+        return (v.nanos,)
+    if isinstance(v, Time):
+        return (v.nanos - v.offset * NANOS_PER_SECOND, -v.offset)
+    if isinstance(v, LocalDateTime):
+        return (civil_from(v.days), v.nanos)
+    if isinstance(v, DateTime):
+        return (v.epoch_nanos(), -v.offset, v.zone is not None, v.zone or "")
+    raise AssertionError(v)
+
+
+def civil_from(days: int) -> tuple[int, int, int]:
+    from mgcore.values.temporal import civil_from_days
+
+    return civil_from_days(days)
+
+
+@pytest.mark.parametrize(
+    "strategy", [dates, local_times, times, local_datetimes, any_datetimes, durations],
+    ids=["date", "localtime", "time", "localdatetime", "datetime", "duration"],
+)
+@settings(max_examples=80)
+@given(data=st.data())
+def test_total_order_order_key_and_codec_agree(strategy: Any, data: Any) -> None:
+    a, b, c = data.draw(_near(strategy, _bump))
+    ka, kb = codec.encode(a), codec.encode(b)
+    assert (ka == kb) == (a == b)
+    assert (a == b) == (hash(a) == hash(b)) or a != b
+    if isinstance(a, Duration):
+        assert compare(a, b) is None
+        assert (a.order_key() < b.order_key()) == (ka < kb)
+        return
+    cab = compare(a, b)
+    assert cab == (0 if a == b else (-1 if ka < kb else 1))
+    assert cab == -compare(b, a)  # type: ignore[operator]
+    assert (a.order_key() < b.order_key()) == (cab == -1)
+    # transitivity over the triple
+    s = sorted([a, b, c], key=lambda v: v.order_key())
+    assert compare(s[0], s[1]) <= 0 and compare(s[1], s[2]) <= 0  # type: ignore[operator]
+    assert compare(s[0], s[2]) <= 0  # type: ignore[operator]
+    assert [codec.encode(v) for v in s] == sorted(codec.encode(v) for v in s)
+    # for values without offsets the order is the calendar order of their fields
+    if not isinstance(a, Time | DateTime):
+        ra, rb = _reference_instant_key(a), _reference_instant_key(b)
+        assert cab == (0 if ra == rb else (-1 if ra < rb else 1))
+    else:
+        ra, rb = _reference_instant_key(a), _reference_instant_key(b)
+        if ra[0] != rb[0]:  # different instants order by instant
+            assert cab == (-1 if ra[0] < rb[0] else 1)
+    assert codec.decode(ka) == a
+    assert serde.unpack(serde.pack(a)) == a
+    assert type(serde.unpack(serde.pack(a))) is type(a)
+
+
+@SOME
+@given(_all_pairs(dates))
+def test_between_dates_adds_back(ds: tuple[Date, Date, Date]) -> None:
+    a, b, _ = ds
+    dur = between(a, b)
+    assert plus_duration(a, dur) == b
+    assert in_days(a, b) == Duration(0, b.days - a.days)
+    assert dur.seconds == 0 and dur.nanos == 0
+    # whole months: a + months never overshoots b (in b's direction), one more month does
+    months = in_months(a, b).months
+    assert months == dur.months
+    ya, ma, da = a.fields()
+    yb, mb, db = b.fields()
+    raw = (yb * 12 + mb) - (ya * 12 + ma)
+    if raw > 0 and db < da:
+        raw -= 1
+    elif raw < 0 and db > da:
+        raw += 1
+    assert months == raw
+
+
+@SOME
+@given(local_datetimes, local_datetimes, local_times, local_times)
+def test_between_local_values_adds_back(
+    a: LocalDateTime, b: LocalDateTime, s: LocalTime, t: LocalTime
+) -> None:
+    assert plus_duration(a, between(a, b)) == b
+    assert plus_duration(s, between(s, t)) == t
+    assert in_seconds(a, b) == Duration(0, 0, 0, b.epoch_nanos() - a.epoch_nanos())
+    assert in_seconds(s, t) == Duration(0, 0, 0, t.nanos - s.nanos)
+
+
+@SOME
+@given(any_datetimes, any_datetimes)
+def test_between_datetimes(a: DateTime, b: DateTime) -> None:
+    assert in_seconds(a, b) == Duration(0, 0, 0, b.epoch_nanos() - a.epoch_nanos())
+    try:
+        dur = between(a, b)
+    except ClientError:
+        # as java.time's until, which sees b in a's zone: that must be beyond the years
+        with pytest.raises(ClientError):
+            DateTime.from_instant(b.epoch_nanos(), a.zone, a.offset)
+        return
+    back = plus_duration(a, dur)
+    assert isinstance(back, DateTime)
+    if a.zone is None:
+        # a fixed offset has no gaps: the sum is b's instant seen at a's offset
+        assert back == DateTime.from_instant(b.epoch_nanos(), None, a.offset)
+
+
+@SOME
+@given(any_datetimes, st.sampled_from(ZONES))
+def test_between_datetimes_in_one_zone(a: DateTime, zone: str) -> None:
+    try:
+        b = DateTime.from_instant(a.epoch_nanos() - 40 * NANOS_PER_DAY - 12345, zone)
+        a = DateTime.from_instant(a.epoch_nanos(), zone)
+    except ClientError:
+        return
+    back = plus_duration(a, between(a, b))
+    assert isinstance(back, DateTime)
+    assert back.epoch_nanos() == b.epoch_nanos() or back.local() == b.local()
+
+
+@SOME
+@given(dates | local_datetimes | any_datetimes, st.builds(
+    Duration, st.just(0), st.integers(-10**6, 10**6), st.integers(-10**12, 10**12),
+    st.integers(0, NANOS_PER_SECOND - 1),
+))
+def test_minus_then_plus_is_identity_without_months(x: Any, d: Duration) -> None:
+    if isinstance(x, Date):
+        d = Duration(0, d.days)
+    if isinstance(x, DateTime) and x.zone is not None:
+        d = Duration(0, 0, d.seconds, d.nanos)  # days would meet DST changes
+    try:
+        y = minus_duration(x, d)
+    except ClientError:
+        return
+    assert plus_duration(y, d) == x
+
+
+@SOME
+@given(dates | local_datetimes, st.integers(-10**6, 10**6))
+def test_months_round_trip_when_the_day_exists(x: Any, months: int) -> None:
+    day = civil_from(x.days)[2]
+    assume(day <= 28)
+    d = Duration(months)
+    try:
+        y = plus_duration(x, d)
+    except ClientError:
+        return
+    assert minus_duration(y, d) == x
+    yy, ym, yd = civil_from(y.days)
+    xy, xm, _ = civil_from(x.days)
+    assert yy * 12 + ym - (xy * 12 + xm) == months and yd == day
+
+
+@SOME
+@given(st.integers(-(2**63), 2**63 - 1), st.integers(-(2**63), 2**63 - 1),
+       st.integers(-(2**63), 2**63 - 1), st.integers(-(2**70), 2**70))
+def test_duration_normalises_nanos(months: int, days: int, seconds: int, nanos: int) -> None:
+    total = seconds * NANOS_PER_SECOND + nanos
+    if -(2**63) <= total // NANOS_PER_SECOND < 2**63:
+        d = Duration(months, days, seconds, nanos)
+        assert (d.seconds, d.nanos) == divmod(total, NANOS_PER_SECOND)
+        assert d == Duration(months, days, 0, total)
+        assert tb.make_duration(str(d)) == d
+        if all(x > -(2**63) for x in (d.months, d.days, d.seconds)):
+            assert (-d).__neg__() == d
+    else:
+        with pytest.raises(ClientError):
+            Duration(months, days, seconds, nanos)
+
+
+@SOME
+@given(durations, st.integers(-5, 5).filter(bool))
+def test_duration_multiply_divide(d: Duration, k: int) -> None:
+    try:
+        p = multiply(d, k)
+    except ClientError:
+        total = d.seconds * NANOS_PER_SECOND + d.nanos
+        assert any(abs(x * k) >= 2**63 for x in (d.months, d.days)) or not (
+            -(2**63) <= total * k // NANOS_PER_SECOND < 2**63
+        )
+        return
+    total = (d.seconds * NANOS_PER_SECOND + d.nanos) * k
+    assert (p.months, p.days, p.seconds * NANOS_PER_SECOND + p.nanos) == (
+        d.months * k, d.days * k, total
+    )
+    assert divide(p, k) == d
+    assert multiply(d, float(k)) == p
+
+
+@pytest.mark.parametrize("fn", [
+    lambda v, d: plus_duration(v, d),
+    lambda v, d: minus_duration(v, d),
+    lambda v, d: between(v, v if isinstance(d, Duration) else d),
+    lambda v, d: multiply(d, 2**62 + 1),
+    lambda v, d: multiply(d, 1e300),
+    lambda v, d: divide(d, 1e-300),
+    lambda v, d: tb.make_date({"date": v, "year": MAX_YEAR + 1}),
+    lambda v, d: tb.truncate("datetime", "millennium", v),
+], ids=["plus", "minus", "between", "mul", "mulf", "divf", "map", "truncate"])
+@settings(max_examples=40)
+@given(st.one_of(dates, local_times, times, local_datetimes, any_datetimes), durations)
+def test_out_of_range_raises_client_errors(fn: Any, v: Any, d: Duration) -> None:
+    """Whatever the operands, an operation gives a value or a Cypher client error; no Python
+    OverflowError, ValueError, AssertionError or struct error escapes."""
+    try:
+        r = fn(v, d)
+    except ClientError:
+        return
+    if isinstance(r, Date | LocalDateTime):
+        assert MIN_YEAR <= civil_from(r.days)[0] <= MAX_YEAR
+    if isinstance(r, DateTime):
+        assert MIN_YEAR <= civil_from(r.local().days)[0] <= MAX_YEAR
+    codec.encode(r)
+    serde.pack(r)
+
+
+def test_extreme_values() -> None:
+    top = Date(days_from_civil(MAX_YEAR, 12, 31))
+    bottom = Date(days_from_civil(MIN_YEAR, 1, 1))
+    assert str(top) == "+999999999-12-31"
+    assert str(bottom) == "-999999999-01-01"
+    with pytest.raises(ClientError):
+        plus_duration(top, Duration(0, 1))
+    with pytest.raises(ClientError):
+        plus_duration(bottom, Duration(-1))
+    for zone in ZONES:
+        hi = DateTime.from_local(LocalDateTime(top.days, NANOS_PER_DAY - 1), zone)
+        lo = DateTime.from_local(LocalDateTime(bottom.days, 0), zone)
+        assert tb.make_datetime(str(hi)) == hi
+        assert tb.make_datetime(str(lo)) == lo
+        with pytest.raises(ClientError):
+            plus_duration(hi, Duration(0, 0, 86_400))
