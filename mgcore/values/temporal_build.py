@@ -590,13 +590,13 @@ _TIME_UNITS = {
 
 
 def _truncate_days(days: int, unit: str) -> int:
+    """The first day of ``unit`` containing ``days``. Millennia, centuries and decades count
+    from year 0 toward zero, as Neo4j's ``(year / 1000) * 1000`` in Java: year -1501 truncates
+    to -1000 (and -1 to 0), not -2000."""
     y, m, _ = civil_from_days(days)
-    if unit == "millennium":
-        return days_from_civil(y // 1000 * 1000, 1, 1)
-    if unit == "century":
-        return days_from_civil(y // 100 * 100, 1, 1)
-    if unit == "decade":
-        return days_from_civil(y // 10 * 10, 1, 1)
+    for name, years in (("millennium", 1000), ("century", 100), ("decade", 10)):
+        if unit == name:
+            return days_from_civil(-(-y // years * years) if y < 0 else y // years * years, 1, 1)
     if unit == "year":
         return days_from_civil(y, 1, 1)
     if unit == "weekyear":

@@ -723,3 +723,69 @@ def test_extreme_values() -> None:
         assert tb.make_datetime(str(lo)) == lo
         with pytest.raises(ClientError):
             plus_duration(hi, Duration(0, 0, 86_400))
+
+
+def java_div(a: int, b: int) -> int:
+    """Java's ``/`` on ints: the quotient truncated toward zero."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b > 0) else -q
+
+
+@SOME
+@given(dates)
+def test_truncate_date_units(d: Date) -> None:
+    y, m, _ = d.fields()
+    for unit, years in (("millennium", 1000), ("century", 100), ("decade", 10)):
+        assert tb.truncate("date", unit, d).fields() == (java_div(y, years) * years, 1, 1), unit
+    assert tb.truncate("date", "year", d).fields() == (y, 1, 1)
+    assert tb.truncate("date", "quarter", d).fields() == (y, (m - 1) // 3 * 3 + 1, 1)
+    assert tb.truncate("date", "month", d).fields() == (y, m, 1)
+    if 1 <= y <= 9999 and d.days > days_of(pydt.date(1, 1, 7)):
+        py = PY_EPOCH_DATE + pydt.timedelta(days=d.days)
+        monday = py - pydt.timedelta(days=py.isoweekday() - 1)
+        assert tb.truncate("date", "week", d) == Date(days_of(monday))
+        first = pydt.date.fromisocalendar(py.isocalendar().year, 1, 1)
+        assert tb.truncate("date", "weekYear", d) == Date(days_of(first))
+
+
+def test_truncate_negative_years_toward_zero() -> None:
+    """Neo4j computes ``(year / 1000) * 1000`` with Java's truncating division."""
+    d = tb.make_date("-1501-07-08")
+    assert str(tb.truncate("date", "millennium", d)) == "-1000-01-01"
+    assert str(tb.truncate("date", "century", d)) == "-1500-01-01"
+    assert str(tb.truncate("date", "decade", d)) == "-1500-01-01"
+    assert str(tb.truncate("date", "millennium", tb.make_date("-0001-12-31"))) == "0000-01-01"
+    assert str(tb.truncate("datetime", "century", tb.make_datetime("-0199-05-05T10:00Z"))) == (
+        "-0100-01-01T00:00Z"
+    )
+
+
+@FEW
+@given(zoned_locals(), py_offsets)
+def test_parse_offset_with_zone_must_match(case: tuple[str, pydt.datetime], offset: int) -> None:
+    """``datetime('...+hh:mm[Zone]')`` takes an offset the zone has at that local time (either
+    one of an overlap, kept) and rejects any other, as Neo4j does."""
+    zone, d = case
+    d = d.replace(microsecond=0)
+    local = local_seconds_of(d)
+    valid = {o for o in (offset_at(zone, local - 2 * SECONDS_PER_DAY),
+                         offset_at(zone, local + 2 * SECONDS_PER_DAY))
+             if offset_at(zone, local - o) == o}
+    for off in valid | {offset}:
+        text = f"{d.isoformat()}{iso_offset(off)}[{zone}]"
+        if off in valid:
+            v = tb.make_datetime(text)
+            assert (v.epoch_seconds, v.offset, v.zone) == (local - off, off, zone)
+        else:
+            with pytest.raises(ClientError):
+                tb.make_datetime(text)
+
+
+def test_parse_offset_with_zone_examples() -> None:
+    early = tb.make_datetime("2017-10-29T02:30+02:00[Europe/Stockholm]")
+    late = tb.make_datetime("2017-10-29T02:30+01:00[Europe/Stockholm]")
+    assert late.epoch_seconds - early.epoch_seconds == 3600
+    for text in ("1984-07-07T12:34+03:00[Europe/Stockholm]",  # Neo4j's own test
+                 "2017-03-26T02:30+01:00[Europe/Stockholm]"):  # in the gap
+        with pytest.raises(ClientError, match="Timezone and offset do not match"):
+            tb.make_datetime(text)
