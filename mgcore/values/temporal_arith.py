@@ -187,7 +187,16 @@ def plus_duration(value: Temporal, d: Duration) -> Temporal:
 
 
 def minus_duration(value: Temporal, d: Duration) -> Temporal:
-    """``value - d`` for any temporal (a Duration minus a Duration included)."""
+    """``value - d`` for any temporal (a Duration minus a Duration included).
+
+    The same as ``value + (-d)`` except for a Date, which (as Neo4j's
+    DurationValue.subtractFrom) takes away the whole days of ``d``'s own seconds field,
+    truncated toward zero: ``d`` = PT-23H59M59.5S is stored as -86,400 seconds plus
+    0.5 s of nanos, so ``date - d`` is the next day, while its negation is 86,399 seconds
+    plus 0.5 s and ``date + (-d)`` is the same day."""
+    if isinstance(value, Date):
+        extra = _tdiv(d.seconds, SECONDS_PER_DAY)
+        return Date(_plus_months_days(value.days, -d.months) - d.days - extra)
     return plus_duration(value, -d)
 
 

@@ -358,16 +358,18 @@ def java_tdiv(a: int, b: int) -> int:
 
 @SOME
 @given(mid_datetimes, small_durations)
+@example(pydt.datetime(2000, 1, 1), Duration(0, 0, -86_400, 500_000_000))
 def test_date_plus_duration_vs_stdlib(d: pydt.datetime, dur: Duration) -> None:
     base = d.date()
     moved = add_months(pydt.datetime(base.year, base.month, base.day), dur.months)
     expected = moved.date() + pydt.timedelta(days=dur.days + java_tdiv(dur.seconds, 86_400))
     v = plus_duration(Date(days_of(base)), dur)
     assert v == Date(days_of(expected))
-    # subtraction is addition of the negation, seconds truncated toward zero again
-    neg = -dur
-    back = add_months(pydt.datetime(base.year, base.month, base.day), neg.months).date()
-    back += pydt.timedelta(days=neg.days + java_tdiv(neg.seconds, 86_400))
+    # subtraction takes away the whole days of the duration's own seconds field (Neo4j's
+    # DurationValue.subtractFrom), so date - PT-23H59M59.5S (seconds -86400, nanos 5e8) is
+    # the next day, while date + PT23H59M59.5S is the same day
+    back = add_months(pydt.datetime(base.year, base.month, base.day), -dur.months).date()
+    back -= pydt.timedelta(days=dur.days + java_tdiv(dur.seconds, 86_400))
     assert minus_duration(Date(days_of(base)), dur) == Date(days_of(back))
 
 
