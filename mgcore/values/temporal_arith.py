@@ -28,6 +28,7 @@ from mgcore.values.temporal import (
     LocalTime,
     Temporal,
     Time,
+    check_days,
     civil_from_days,
     days_from_civil,
     days_in_month,
@@ -130,6 +131,18 @@ def _plus_months_days(days: int, months: int) -> int:
     return days_from_civil(ny, nm, min(d, days_in_month(ny, nm)))
 
 
+def _plus_steps(days: int, months: int, *steps: int) -> int:
+    """``days`` moved by ``months``, then by each day count of ``steps`` in turn, checking
+    every intermediate date as java.time's plusMonths and plusDays do (Neo4j adds a
+    duration's units one at a time): +999999999-12-31 + P1D + PT-24H is out of range, even
+    though the seconds would bring it back."""
+    days = check_days(_plus_months_days(days, months))
+    for step in steps:
+        if step:
+            days = check_days(days + step)
+    return days
+
+
 def plus_months(value: Temporal, months: int) -> Temporal:
     """A date-bearing temporal moved by calendar months (times are returned unchanged)."""
     return _plus_calendar(value, months, 0)
@@ -168,14 +181,14 @@ def plus_duration(value: Temporal, d: Duration) -> Temporal:
         return add(value, d)
     if isinstance(value, Date):
         extra = _tdiv(d.seconds, SECONDS_PER_DAY)
-        return Date(_plus_months_days(value.days, d.months) + d.days + extra)
+        return Date(_plus_steps(value.days, d.months, d.days, extra))
     shift = d.seconds * NANOS_PER_SECOND + d.nanos
     if isinstance(value, LocalTime):
         return LocalTime((value.nanos + shift) % NANOS_PER_DAY)
     if isinstance(value, Time):
         return Time((value.nanos + shift) % NANOS_PER_DAY, value.offset)
     if isinstance(value, LocalDateTime):
-        days = _plus_months_days(value.days, d.months) + d.days
+        days = _plus_steps(value.days, d.months, d.days)
         return LocalDateTime.from_epoch_nanos(days * NANOS_PER_DAY + value.nanos + shift)
     if isinstance(value, DateTime):
         moved = _plus_calendar(value, d.months, d.days)
@@ -196,7 +209,7 @@ def minus_duration(value: Temporal, d: Duration) -> Temporal:
     plus 0.5 s and ``date + (-d)`` is the same day."""
     if isinstance(value, Date):
         extra = _tdiv(d.seconds, SECONDS_PER_DAY)
-        return Date(_plus_months_days(value.days, -d.months) - d.days - extra)
+        return Date(_plus_steps(value.days, -d.months, -d.days, -extra))
     return plus_duration(value, -d)
 
 
