@@ -665,6 +665,7 @@ def truncate(
         return Time(nanos, _offset_of(zone, moment))
     if kind == "datetime":
         assert days is not None
-        keep = value if isinstance(value, DateTime) and tz is None else None
-        return _place(LocalDateTime(days, nanos), zone, keep)
+        # Neo4j places the truncated fields afresh (ZonedDateTime.of): in a DST overlap that
+        # is the earlier offset, whichever offset the truncated value had
+        return DateTime.from_local(LocalDateTime(days, nanos), zone[0], zone[1])
     raise CypherArgumentError(f"Unknown temporal kind: {kind}.")

@@ -909,3 +909,36 @@ def test_each_unit_of_a_duration_stays_in_range() -> None:
     assert plus_duration(LocalDateTime(top.days, 5), Duration(0, 0, 1, -5)) == (
         LocalDateTime(top.days, 1_000_000_000)
     )
+
+
+@FEW
+@given(zoned_locals(), st.sampled_from(["day", "hour", "minute", "second", "millisecond"]))
+@example(("Europe/Stockholm", pydt.datetime(2017, 10, 29, 1, 30)), "hour")
+def test_truncate_zoned_datetime_resolves_afresh(
+    case: tuple[str, pydt.datetime], unit: str
+) -> None:
+    """datetime.truncate places the truncated local date-time in the zone as Neo4j does
+    (ZonedDateTime.of: an overlap's earlier offset, a gap shifted later), also when the
+    value truncated had the later offset of an overlap."""
+    zone, d = case
+    start = DateTime.from_local(ldt_of(d), zone)
+    later = DateTime.from_instant(start.epoch_nanos() + 3600 * NANOS_PER_SECOND, zone)
+    for v in (start, later):
+        local = py_of(v.local())
+        keep = ("day", "hour", "minute", "second", "millisecond").index(unit)
+        cut = local.replace(
+            hour=local.hour if keep >= 1 else 0, minute=local.minute if keep >= 2 else 0,
+            second=local.second if keep >= 3 else 0,
+            microsecond=local.microsecond // 1000 * 1000 if keep >= 4 else 0,
+        )
+        instant, offset = java_resolve(zone, local_seconds_of(cut.replace(microsecond=0)))
+        t = tb.truncate("datetime", unit, v)
+        assert isinstance(t, DateTime)
+        assert (t.epoch_seconds, t.nanos, t.offset, t.zone) == (
+            instant, cut.microsecond * 1000, offset, zone
+        )
+
+
+def test_truncate_in_an_overlap_takes_the_earlier_offset() -> None:
+    late = tb.make_datetime("2017-10-29T02:30:15+01:00[Europe/Stockholm]")
+    assert str(tb.truncate("datetime", "hour", late)) == "2017-10-29T02:00+02:00[Europe/Stockholm]"
