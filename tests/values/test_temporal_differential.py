@@ -79,6 +79,9 @@ ZONES = (
     "Asia/Kathmandu",
     "Pacific/Apia",  # skipped a whole day in 2011
     "Europe/London",
+    "Europe/Dublin",  # negative DST in IANA's default build
+    "Antarctica/Troll",  # a two-hour DST step
+    "America/St_Johns",
 )
 
 py_dates = st.dates(pydt.date(1, 1, 1), pydt.date(9999, 12, 31))
@@ -940,3 +943,23 @@ def test_truncate_zoned_datetime_resolves_afresh(
 def test_truncate_in_an_overlap_takes_the_earlier_offset() -> None:
     late = tb.make_datetime("2017-10-29T02:30:15+01:00[Europe/Stockholm]")
     assert str(tb.truncate("datetime", "hour", late)) == "2017-10-29T02:00+02:00[Europe/Stockholm]"
+
+
+@SOME
+@given(py_datetimes, py_offsets)
+def test_parse_stdlib_iso_strings(d: pydt.datetime, offset: int) -> None:
+    """The stdlib's ISO strings (extended and basic forms) parse to the same fields."""
+    aware = d.replace(tzinfo=pydt.timezone(pydt.timedelta(seconds=offset)))
+    ldt = ldt_of(d)
+    assert tb.make_local_datetime(d.isoformat()) == ldt
+    assert tb.make_datetime(aware.isoformat()) == DateTime.from_local(ldt, None, offset)
+    assert tb.make_local_time(d.time().isoformat()) == LocalTime(ldt.nanos)
+    assert tb.make_time(aware.timetz().isoformat()) == Time(ldt.nanos, offset)
+    basic = d.strftime("%Y%m%dT%H%M%S") + (f".{d.microsecond:06d}" if d.microsecond else "")
+    if d.year >= 1000:
+        assert tb.make_local_datetime(basic) == ldt
+    assert tb.make_date(d.date().isoformat()) == Date(ldt.days)
+    iso = d.isocalendar()
+    if d.year >= 1000:
+        assert tb.make_date(f"{iso.year:04d}W{iso.week:02d}{iso.weekday}") == Date(ldt.days)
+        assert tb.make_date(d.strftime("%Y%j")) == Date(ldt.days)
