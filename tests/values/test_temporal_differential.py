@@ -963,3 +963,35 @@ def test_parse_stdlib_iso_strings(d: pydt.datetime, offset: int) -> None:
     if d.year >= 1000:
         assert tb.make_date(f"{iso.year:04d}W{iso.week:02d}{iso.weekday}") == Date(ldt.days)
         assert tb.make_date(d.strftime("%Y%j")) == Date(ldt.days)
+
+
+@SOME
+@given(dates)
+def test_calendar_over_full_range_by_400_year_cycles(d: Date) -> None:
+    """Every date's fields, week-based fields and string are those of the stdlib date a
+    whole number of 400-year cycles (146,097 days, a whole number of weeks) away."""
+    y = d.fields()[0]
+    cycles = (y - 2000) // 400
+    py = PY_EPOCH_DATE + pydt.timedelta(days=d.days - cycles * 146_097)
+    assert d.fields() == (py.year + cycles * 400, py.month, py.day)
+    # ISO week: the week belongs to the year of its Thursday
+    thursday = py + pydt.timedelta(days=4 - py.isoweekday())
+    assert temporal_property(d, "weekYear") == thursday.year + cycles * 400
+    assert temporal_property(d, "week") == (thursday.timetuple().tm_yday - 1) // 7 + 1
+    assert temporal_property(d, "dayOfWeek") == py.isoweekday()
+    assert temporal_property(d, "ordinalDay") == py.timetuple().tm_yday
+    year = py.year + cycles * 400
+    sign = "-" if year < 0 else ("+" if year > 9999 else "")
+    assert str(d) == f"{sign}{abs(year):04d}-{py.month:02d}-{py.day:02d}"
+
+
+def test_preferred_offset_at_the_last_day() -> None:
+    """Keeping a value's offset where the zone allows it must not build the instant at a
+    wrong offset first: at the last supported day that lies beyond the years."""
+    june = tb.make_datetime("+999999999-07-31T23:50[Australia/Lord_Howe]")
+    assert june.offset == 37_800  # +10:30, standard time
+    expected = "+999999999-12-31T23:50+11:00[Australia/Lord_Howe]"
+    assert str(plus_duration(june, Duration(5))) == expected
+    assert str(tb.make_datetime({"datetime": june, "month": 12, "day": 31})) == expected
+    with pytest.raises(ClientError, match="Timezone and offset do not match"):
+        tb.make_datetime("+999999999-12-31T23:50+10:30[Australia/Lord_Howe]")
