@@ -995,3 +995,53 @@ def test_preferred_offset_at_the_last_day() -> None:
     assert str(tb.make_datetime({"datetime": june, "month": 12, "day": 31})) == expected
     with pytest.raises(ClientError, match="Timezone and offset do not match"):
         tb.make_datetime("+999999999-12-31T23:50+10:30[Australia/Lord_Howe]")
+
+
+_FIRST, _LAST = days_from_civil(MIN_YEAR, 1, 1), days_from_civil(MAX_YEAR, 12, 31)
+_EDGE_DAYS = (st.integers(_FIRST, _FIRST + 400) | st.integers(_LAST - 400, _LAST)
+              | st.integers(days_of(pydt.date(1, 1, 1)) - 2, days_of(pydt.date(2, 1, 2)))
+              | st.integers(days_of(pydt.date(9998, 12, 30)), days_of(pydt.date(9999, 12, 31)) + 2))
+
+
+@SOME
+@given(_EDGE_DAYS, st.integers(0, NANOS_PER_DAY - 1), st.sampled_from(ZONES), st.integers(-14, 14))
+def test_zones_near_the_ends_of_the_range(days: int, nanos: int, zone: str, months: int) -> None:
+    """Named zones at the first and last supported days and at the stdlib's year 1 and 9999
+    boundaries (where the zone lookups move by 400-year cycles): a local date-time resolves,
+    prints and parses back, and month arithmetic gives a value or a client error."""
+    local = LocalDateTime(days, nanos)
+    try:
+        v = DateTime.from_local(local, zone)
+    except ClientError:
+        # only a gap's shift can leave the years, on the very last day
+        assert days == _LAST
+        return
+    assert v.local() == local or (v.local().epoch_nanos() - local.epoch_nanos()) in range(
+        1, 3 * 3600 * NANOS_PER_SECOND
+    )
+    assert DateTime.from_instant(v.epoch_nanos(), zone) == v
+    assert tb.make_datetime(str(v)) == v
+    assert v.offset == zone_offset_of(zone, v.epoch_seconds)
+    try:
+        w = plus_duration(v, Duration(months))
+    except ClientError:
+        return
+    assert isinstance(w, DateTime) and w.zone == zone
+    assert w.offset == zone_offset_of(zone, w.epoch_seconds)
+
+
+def zone_offset_of(zone: str, epoch_seconds: int) -> int:
+    """The zone's offset at an instant, an instant beyond the stdlib's years moved by
+    400-year cycles into years 9000..9399 (the zone's recurring rules) or 100..499 (before
+    any transition: its first, local mean time offset)."""
+    cycle = 146_097 * SECONDS_PER_DAY
+
+    def at(year: int) -> int:
+        return (pydt.datetime(year, 1, 1, tzinfo=pydt.UTC) - PY_EPOCH_UTC) // pydt.timedelta(
+            seconds=1
+        )
+
+    if at(2) <= epoch_seconds < at(9999):
+        return offset_at(zone, epoch_seconds)
+    lo = at(9000) if epoch_seconds > 0 else at(100)
+    return offset_at(zone, epoch_seconds - (epoch_seconds - lo) // cycle * cycle)
