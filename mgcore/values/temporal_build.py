@@ -189,10 +189,9 @@ def _date_part(m: dict[str, Any], base: int | None) -> int | None:
     return date_of_fields(y, mo, bd if day is None else day)
 
 
-def _time_part(m: dict[str, Any], base: int | None, keep_sub: bool = False) -> int | None:
+def _time_part(m: dict[str, Any], base: int | None) -> int | None:
     """Nanoseconds of day from the time fields of ``m``, unset ones taken from ``base``;
-    sub-second fields replace ``base``'s fraction, or add to it with ``keep_sub`` (truncation
-    to milli- or microseconds keeps the truncated fraction)."""
+    sub-second fields replace ``base``'s fraction."""
     if not any(k in m for k in _TIME_KEYS):
         return base
     if base is None:
@@ -208,7 +207,7 @@ def _time_part(m: dict[str, Any], base: int | None, keep_sub: bool = False) -> i
     s = s if (v := _int(m, "second")) is None else v
     ms, us, ns = _int(m, "millisecond"), _int(m, "microsecond"), _int(m, "nanosecond")
     if ms is not None or us is not None or ns is not None:
-        sub = sub if keep_sub else 0
+        sub = 0
         if ms is not None:
             _check_range("Millisecond", ms, 999)
             sub += ms * 1_000_000
@@ -610,6 +609,31 @@ def _truncate_days(days: int, unit: str) -> int:
     return days
 
 
+def _join_truncated_fraction(m: dict[str, Any], unit: str, nanos: int) -> dict[str, Any]:
+    """The override fields of a truncation as Neo4j's updateFieldMapWithConflictingSubseconds
+    leaves them: truncated to milliseconds, given microsecond and nanosecond fields join the
+    kept milliseconds (truncated to microseconds, a nanosecond field joins the kept
+    microseconds) into one ``nanosecond`` fraction; any millisecond or microsecond field
+    left over then replaces the whole fraction, as a map's fields do, so
+    ``localtime.truncate('millisecond', t, {millisecond: 5})`` has 5 ms, not t's plus 5."""
+    sub = nanos % NANOS_PER_SECOND
+    joined: dict[str, Any]
+    finer: tuple[str, ...]
+    if unit == "millisecond" and ("microsecond" in m or "nanosecond" in m):
+        joined, finer = {"millisecond": sub // 1_000_000}, ("microsecond", "nanosecond")
+    elif unit == "microsecond" and "nanosecond" in m:
+        joined, finer = {"microsecond": sub // 1000}, ("nanosecond",)
+    else:
+        return m
+    rest = {k: v for k, v in m.items() if k not in finer}
+    joined |= {k: m[k] for k in finer if k in m}
+    fraction = _time_part(joined | {"hour": 0, "minute": 0, "second": 0}, None)
+    assert fraction is not None
+    if any(k in rest for k in ("millisecond", "microsecond")):
+        return rest  # they replace the joined fraction
+    return rest | {"nanosecond": fraction}
+
+
 def truncate(
     kind: str,
     unit: str,
@@ -649,7 +673,7 @@ def truncate(
     tz = _zone_arg(m)
     if days is not None and wants_date:
         days = _date_part(m, days)
-    nanos = _time_part(m, nanos or 0, keep_sub=True)
+    nanos = _time_part(_join_truncated_fraction(m, u, nanos or 0), nanos or 0)
     assert nanos is not None
     if kind == "date":
         assert days is not None

@@ -1047,3 +1047,58 @@ def zone_offset_of(zone: str, epoch_seconds: int) -> int:
         return offset_at(zone, epoch_seconds)
     lo = at(9000) if epoch_seconds > 0 else at(100)
     return offset_at(zone, epoch_seconds - (epoch_seconds - lo) // cycle * cycle)
+
+
+@SOME
+@given(local_times, st.sampled_from(["second", "millisecond", "microsecond"]),
+       st.dictionaries(st.sampled_from(["millisecond", "microsecond", "nanosecond"]),
+                       st.integers(0, 999) | st.integers(1000, 2000), min_size=1))
+def test_truncate_sub_second_overrides(t: LocalTime, unit: str, fields: dict[str, int]) -> None:
+    """Neo4j's updateFieldMapWithConflictingSubseconds: truncated to milliseconds, given
+    microseconds or nanoseconds join the kept milliseconds; truncated to microseconds, given
+    nanoseconds join the kept microseconds; remaining sub-second fields then make the whole
+    fraction, as in a map (each step with validNano's ranges)."""
+    secs, sub = divmod(t.nanos, NANOS_PER_SECOND)
+
+    def valid_nano(ms: int | None, us: int | None, ns: int | None) -> int | None:
+        if (ms or 0) > 999:
+            return None
+        if (us or 0) > (999 if ms is not None else 999_999):
+            return None
+        if (ns or 0) > (999 if us is not None else 999_999 if ms is not None else 999_999_999):
+            return None
+        return (ms or 0) * 1_000_000 + (us or 0) * 1000 + (ns or 0)
+
+    rest = dict(fields)
+    fraction: int | None = None
+    if unit == "millisecond" and ("microsecond" in rest or "nanosecond" in rest):
+        fraction = valid_nano(sub // 1_000_000, rest.pop("microsecond", None),
+                              rest.pop("nanosecond", None))
+    elif unit == "microsecond" and "nanosecond" in rest:
+        fraction = valid_nano(None, sub // 1000, rest.pop("nanosecond"))
+    else:
+        fraction = 0
+    if fraction is not None and rest:  # the remaining fields replace the fraction
+        fraction = valid_nano(rest.get("millisecond"), rest.get("microsecond"),
+                              rest.get("nanosecond"))
+    if fraction is None:
+        with pytest.raises(ClientError):
+            tb.truncate("localtime", unit, t, fields)
+        return
+    assert tb.truncate("localtime", unit, t, fields) == LocalTime(
+        secs * NANOS_PER_SECOND + fraction
+    )
+
+
+def test_truncate_sub_second_override_examples() -> None:
+    t = tb.make_local_time("12:00:00.123456789")
+    assert str(tb.truncate("localtime", "millisecond", t, {"millisecond": 5})) == "12:00:00.005"
+    assert str(tb.truncate("localtime", "millisecond", t, {"microsecond": 7})) == (
+        "12:00:00.123007"
+    )
+    assert str(tb.truncate("localtime", "microsecond", t, {"microsecond": 7})) == (
+        "12:00:00.000007"
+    )
+    assert str(tb.truncate("localtime", "microsecond", t, {"nanosecond": 9})) == (
+        "12:00:00.123456009"
+    )
