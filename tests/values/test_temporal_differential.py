@@ -1098,3 +1098,28 @@ def test_truncate_sub_second_override_examples() -> None:
     assert str(tb.truncate("localtime", "microsecond", t, {"nanosecond": 9})) == (
         "12:00:00.123456009"
     )
+
+
+@SOME
+@given(zoned_locals(), st.sampled_from(ZONES), py_offsets)
+def test_projections_change_zone_keeping_the_instant(
+    case: tuple[str, pydt.datetime], other: str, offset: int
+) -> None:
+    """datetime({datetime: v, timezone: z}) and time({time: v, timezone: z}) keep v's instant
+    (java.time's withZoneSameInstant), as the stdlib's astimezone; projections without a
+    zone keep v's local fields."""
+    zone, d = case
+    v = DateTime.from_local(ldt_of(d), zone)
+    moment = PY_EPOCH_UTC + pydt.timedelta(seconds=v.epoch_seconds, microseconds=v.nanos // 1000)
+    for target, tzinfo in ((other, tz(other)),
+                           (iso_offset(offset), pydt.timezone(pydt.timedelta(seconds=offset)))):
+        seen = moment.astimezone(tzinfo)
+        w = tb.make_datetime({"datetime": v, "timezone": target})
+        assert (w.epoch_seconds, w.nanos) == (v.epoch_seconds, v.nanos)
+        assert w.local() == ldt_of(seen.replace(tzinfo=None))
+        assert w.offset == int(seen.utcoffset().total_seconds())  # type: ignore[union-attr]
+        t = tb.make_time({"time": v, "timezone": target})
+        assert t == Time(ldt_of(seen.replace(tzinfo=None)).nanos, w.offset)
+    assert tb.make_local_datetime(v) == v.local()
+    assert tb.make_date(v) == Date(v.local().days)
+    assert tb.make_time(v) == Time(v.local().nanos, v.offset)
