@@ -532,8 +532,11 @@ class DateTime(Temporal):
         fixed = cls.from_local(local, None, offset)
         if zone is None:
             return fixed
-        in_zone = cls.from_instant(fixed.epoch_nanos(), zone)
-        return in_zone if in_zone.offset == offset else cls.from_local(local, zone)
+        # compare offsets without building the instant's value in the zone: where ``offset``
+        # is wrong, that value's local date-time may lie beyond the supported years
+        if zone_offset_at_instant(zone, fixed.epoch_seconds) == offset:
+            return cls(fixed.epoch_seconds, fixed.nanos, offset, zone)
+        return cls.from_local(local, zone)
 
     def epoch_nanos(self) -> int:
         """Nanoseconds since 1970-01-01T00:00Z."""

@@ -28,6 +28,7 @@ from mgcore.values.temporal import (
     LocalTime,
     Temporal,
     Time,
+    check_days,
     civil_from_days,
     days_from_civil,
     days_in_month,
@@ -131,6 +132,18 @@ def _plus_months_days(days: int, months: int) -> int:
     return days_from_civil(ny, nm, min(d, days_in_month(ny, nm)))
 
 
+def _plus_steps(days: int, months: int, *steps: int) -> int:
+    """``days`` moved by ``months``, then by each day count of ``steps`` in turn, checking
+    every intermediate date as java.time's plusMonths and plusDays do (Neo4j adds a
+    duration's units one at a time): +999999999-12-31 + P1D + PT-24H is out of range, even
+    though the seconds would bring it back."""
+    days = check_days(_plus_months_days(days, months))
+    for step in steps:
+        if step:
+            days = check_days(days + step)
+    return days
+
+
 def plus_months(value: Temporal, months: int) -> Temporal:
     """A date-bearing temporal moved by calendar months (times are returned unchanged)."""
     return _plus_calendar(value, months, 0)
@@ -147,9 +160,19 @@ def _plus_calendar(value: Temporal, months: int, days: int) -> Temporal:
     if isinstance(value, LocalDateTime):
         return LocalDateTime(_plus_months_days(value.days, months) + days, value.nanos)
     if isinstance(value, DateTime):
-        local = value.local()
-        moved = LocalDateTime(_plus_months_days(local.days, months) + days, local.nanos)
-        return DateTime.from_local_preferring(moved, value.zone, value.offset)
+        # As java.time's ZonedDateTime.plus(months, MONTHS) then .plus(days, DAYS), which
+        # Neo4j's DurationValue.addTo calls one after the other: each step moves the local
+        # date-time and resolves it in the zone again, so a month landing in a DST gap is
+        # shifted later before the days are added (2017-02-26T02:30[Europe/Stockholm] + P1M1D
+        # is 2017-03-27T03:30+02:00, not 02:30).
+        for step_months, step_days in ((months, 0), (0, days)):
+            if step_months or step_days:
+                local = value.local()
+                moved = LocalDateTime(
+                    _plus_months_days(local.days, step_months) + step_days, local.nanos
+                )
+                value = DateTime.from_local_preferring(moved, value.zone, value.offset)
+        return value
     return value
 
 
@@ -159,14 +182,14 @@ def plus_duration(value: Temporal, d: Duration) -> Temporal:
         return add(value, d)
     if isinstance(value, Date):
         extra = _tdiv(d.seconds, SECONDS_PER_DAY)
-        return Date(_plus_months_days(value.days, d.months) + d.days + extra)
+        return Date(_plus_steps(value.days, d.months, d.days, extra))
     shift = d.seconds * NANOS_PER_SECOND + d.nanos
     if isinstance(value, LocalTime):
         return LocalTime((value.nanos + shift) % NANOS_PER_DAY)
     if isinstance(value, Time):
         return Time((value.nanos + shift) % NANOS_PER_DAY, value.offset)
     if isinstance(value, LocalDateTime):
-        days = _plus_months_days(value.days, d.months) + d.days
+        days = _plus_steps(value.days, d.months, d.days)
         return LocalDateTime.from_epoch_nanos(days * NANOS_PER_DAY + value.nanos + shift)
     if isinstance(value, DateTime):
         moved = _plus_calendar(value, d.months, d.days)
@@ -178,7 +201,16 @@ def plus_duration(value: Temporal, d: Duration) -> Temporal:
 
 
 def minus_duration(value: Temporal, d: Duration) -> Temporal:
-    """``value - d`` for any temporal (a Duration minus a Duration included)."""
+    """``value - d`` for any temporal (a Duration minus a Duration included).
+
+    The same as ``value + (-d)`` except for a Date, which (as Neo4j's
+    DurationValue.subtractFrom) takes away the whole days of ``d``'s own seconds field,
+    truncated toward zero: ``d`` = PT-23H59M59.5S is stored as -86,400 seconds plus
+    0.5 s of nanos, so ``date - d`` is the next day, while its negation is 86,399 seconds
+    plus 0.5 s and ``date + (-d)`` is the same day."""
+    if isinstance(value, Date):
+        extra = _tdiv(d.seconds, SECONDS_PER_DAY)
+        return Date(_plus_steps(value.days, -d.months, -d.days, -extra))
     return plus_duration(value, -d)
 
 

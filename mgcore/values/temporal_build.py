@@ -189,12 +189,10 @@ def _date_part(m: dict[str, Any], base: int | None) -> int | None:
     return date_of_fields(y, mo, bd if day is None else day)
 
 
-def _time_part(m: dict[str, Any], base: int | None, keep_sub: bool = False) -> int | None:
+def _time_part(m: dict[str, Any], base: int | None) -> int | None:
     """Nanoseconds of day from the time fields of ``m``, unset ones taken from ``base`` (or
     0 without a base, as Memgraph defaults them: ``localTime({minute: 15})`` is 00:15, where
-    Neo4j requires the larger units); sub-second fields replace ``base``'s fraction, or add
-    to it with ``keep_sub`` (truncation to milli- or microseconds keeps the truncated
-    fraction)."""
+    Neo4j requires the larger units); sub-second fields replace ``base``'s fraction."""
     if not any(k in m for k in _TIME_KEYS):
         return base
     secs, sub = divmod(base or 0, NANOS_PER_SECOND)
@@ -205,7 +203,7 @@ def _time_part(m: dict[str, Any], base: int | None, keep_sub: bool = False) -> i
     s = s if (v := _int(m, "second")) is None else v
     ms, us, ns = _int(m, "millisecond"), _int(m, "microsecond"), _int(m, "nanosecond")
     if ms is not None or us is not None or ns is not None:
-        sub = sub if keep_sub else 0
+        sub = 0
         if ms is not None:
             _check_range("Millisecond", ms, 999)
             sub += ms * 1_000_000
@@ -601,13 +599,13 @@ _TIME_UNITS = {
 
 
 def _truncate_days(days: int, unit: str) -> int:
+    """The first day of ``unit`` containing ``days``. Millennia, centuries and decades count
+    from year 0 toward zero, as Neo4j's ``(year / 1000) * 1000`` in Java: year -1501 truncates
+    to -1000 (and -1 to 0), not -2000."""
     y, m, _ = civil_from_days(days)
-    if unit == "millennium":
-        return days_from_civil(y // 1000 * 1000, 1, 1)
-    if unit == "century":
-        return days_from_civil(y // 100 * 100, 1, 1)
-    if unit == "decade":
-        return days_from_civil(y // 10 * 10, 1, 1)
+    for name, years in (("millennium", 1000), ("century", 100), ("decade", 10)):
+        if unit == name:
+            return days_from_civil(-(-y // years * years) if y < 0 else y // years * years, 1, 1)
     if unit == "year":
         return days_from_civil(y, 1, 1)
     if unit == "weekyear":
@@ -619,6 +617,31 @@ def _truncate_days(days: int, unit: str) -> int:
     if unit == "week":
         return days - iso_week(days)[2] + 1
     return days
+
+
+def _join_truncated_fraction(m: dict[str, Any], unit: str, nanos: int) -> dict[str, Any]:
+    """The override fields of a truncation as Neo4j's updateFieldMapWithConflictingSubseconds
+    leaves them: truncated to milliseconds, given microsecond and nanosecond fields join the
+    kept milliseconds (truncated to microseconds, a nanosecond field joins the kept
+    microseconds) into one ``nanosecond`` fraction; any millisecond or microsecond field
+    left over then replaces the whole fraction, as a map's fields do, so
+    ``localtime.truncate('millisecond', t, {millisecond: 5})`` has 5 ms, not t's plus 5."""
+    sub = nanos % NANOS_PER_SECOND
+    joined: dict[str, Any]
+    finer: tuple[str, ...]
+    if unit == "millisecond" and ("microsecond" in m or "nanosecond" in m):
+        joined, finer = {"millisecond": sub // 1_000_000}, ("microsecond", "nanosecond")
+    elif unit == "microsecond" and "nanosecond" in m:
+        joined, finer = {"microsecond": sub // 1000}, ("nanosecond",)
+    else:
+        return m
+    rest = {k: v for k, v in m.items() if k not in finer}
+    joined |= {k: m[k] for k in finer if k in m}
+    fraction = _time_part(joined | {"hour": 0, "minute": 0, "second": 0}, None)
+    assert fraction is not None
+    if any(k in rest for k in ("millisecond", "microsecond")):
+        return rest  # they replace the joined fraction
+    return rest | {"nanosecond": fraction}
 
 
 def truncate(
@@ -660,7 +683,7 @@ def truncate(
     tz = _zone_arg(m)
     if days is not None and wants_date:
         days = _date_part(m, days)
-    nanos = _time_part(m, nanos or 0, keep_sub=True)
+    nanos = _time_part(_join_truncated_fraction(m, u, nanos or 0), nanos or 0)
     assert nanos is not None
     if kind == "date":
         assert days is not None
@@ -676,6 +699,7 @@ def truncate(
         return Time(nanos, _offset_of(zone, moment))
     if kind == "datetime":
         assert days is not None
-        keep = value if isinstance(value, DateTime) and tz is None else None
-        return _place(LocalDateTime(days, nanos), zone, keep)
+        # Neo4j places the truncated fields afresh (ZonedDateTime.of): in a DST overlap that
+        # is the earlier offset, whichever offset the truncated value had
+        return DateTime.from_local(LocalDateTime(days, nanos), zone[0], zone[1])
     raise CypherArgumentError(f"Unknown temporal kind: {kind}.")

@@ -237,13 +237,17 @@ def parse_local_datetime(text: str) -> LocalDateTime:
 
 def parse_datetime(text: str, default_zone: tuple[str | None, int] = (None, 0)) -> DateTime:
     """``datetime('2015-07-21T21:40:32.142+02:00[Europe/Stockholm]')``. With a zone id the
-    zone decides the offset (Java accepts a conflicting offset and keeps the zone's);
-    with neither, ``default_zone`` applies."""
+    zone decides the offset; an offset given too must be one the zone has at that local
+    time (either one of a DST overlap, which it then picks), else it is an error, as in
+    Neo4j ("Timezone and offset do not match"); with neither, ``default_zone`` applies."""
     body, offset, zone = _split_zone(text, "DateTime")
     local = LocalDateTime(*_split_datetime(body, "DateTime"))
     if zone is not None:
         if offset is not None and offset[0] is None:
-            return DateTime.from_local_preferring(local, zone, offset[1])
+            placed = DateTime.from_local_preferring(local, zone, offset[1])
+            if placed.offset != offset[1] or placed.local() != local:
+                raise CypherArgumentError(f"Timezone and offset do not match: '{text}'.")
+            return placed
         return DateTime.from_local(local, zone)
     if offset is not None:
         if offset[0] is not None:

@@ -567,7 +567,10 @@ def test_truncated_dates_start_their_unit(days: int, unit: str) -> None:
     d = Date(days)
     t = tb.truncate("date", unit, d)
     assert isinstance(t, Date)
-    assert t <= d
+    if unit in ("millennium", "century", "decade") and d.fields()[0] < 0:
+        assert t >= d  # Neo4j truncates the year toward zero: -1501 -> -1000
+    else:
+        assert t <= d
     field = {"millennium": "year", "century": "year", "decade": "year", "year": "ordinalDay",
              "weekYear": "week", "quarter": "dayOfQuarter", "month": "day",
              "week": "dayOfWeek", "day": "day"}[unit]
