@@ -56,8 +56,9 @@ def dehydrators(
     ``mgclient``: a libmgclient client (pymgclient, gqlalchemy), which aborts its whole process
     on what it cannot convert, so such values fail the query instead: a time with an offset
     (it has no Bolt Time), a date or date-time outside Python's years 1-9999, a duration
-    beyond Python's timedelta. Durations go as Memgraph sends them, whole days plus fewer
-    than 86,400 seconds (pymgclient reads the seconds into a C ``int``:
+    beyond Python's timedelta; and a duration with months, which pymgclient would silently
+    drop (Memgraph's durations have none). Durations go as Memgraph sends them, whole days
+    plus fewer than 86,400 seconds (pymgclient reads the seconds into a C ``int``:
     ``duration({hours: 600000})`` would otherwise arrive wrapped and negative).
     """
 
@@ -147,6 +148,12 @@ def _mgclient_dehydrators(table: dict[type, Dehydrator]) -> dict[type, Dehydrato
         return date_time(value)
 
     def duration(value: Duration) -> Structure:
+        if value.months:
+            raise ClientError(
+                f"The duration {value} cannot be sent to this client: pymgclient (mgclient) "
+                "turns durations into timedelta, which has no months, and would drop them. "
+                "Return duration.inDays(...) or toString(...) of it instead."
+            )
         structure = _duration_day_split(value)
         if abs(structure.fields[1]) > _TIMEDELTA_DAYS:
             raise ClientError(
@@ -206,7 +213,7 @@ def _duration(value: Duration) -> Structure:
 
 
 def _duration_day_split(value: Duration) -> Structure:
-    """The same length with the seconds beyond a day moved into the days (months kept)."""
+    """The same length with the seconds beyond a day moved into the days."""
     days, seconds = divmod(value.days * SECONDS_PER_DAY + value.seconds, SECONDS_PER_DAY)
     return Structure(DURATION, [value.months, days, seconds, value.nanos])
 

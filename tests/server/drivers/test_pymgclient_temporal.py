@@ -5,8 +5,9 @@ pymgclient's ``mg_duration_to_py_delta`` (src/glue.c) builds ``timedelta(days, s
 nanoseconds / 1000)`` through ``PyDelta_FromDSU(int, int, int)``: it never reads the months, and
 a seconds field beyond a C ``int`` wraps. Memgraph always sends whole days plus fewer than 86,400
 seconds, so mgcore sends mgclient connections that layout too (the length is unchanged; Neo4j
-drivers still get the fields as they are). Its local time, local date-time and date-time
-conversions keep microseconds: the nanoseconds below them are cut off.
+drivers still get the fields as they are), and refuses them a duration with months. Its local
+time, local date-time and date-time conversions keep microseconds: the nanoseconds below them
+are cut off. Values it would abort on (years outside 1-9999, huge durations) are refused too.
 """
 
 from __future__ import annotations
@@ -61,12 +62,15 @@ def test_durations_reach_pymgclient_as_their_length(
     assert fetch_one(cursor, query) == expected
 
 
-def test_pymgclient_drops_the_months_of_a_duration(cursor: Any) -> None:
-    """A client-side loss (glue.c never calls ``mg_duration_months``); Memgraph's durations
-    have no months, mgcore's do. ``toString`` keeps them."""
-    assert fetch_one(cursor, "RETURN duration('P1M2DT3S')") == datetime.timedelta(2, 3)
-    assert fetch_one(cursor, "RETURN duration('P1Y')") == datetime.timedelta(0)
+def test_a_duration_with_months_is_refused_not_truncated(cursor: Any) -> None:
+    """pymgclient would drop the months (glue.c never calls ``mg_duration_months``; Memgraph's
+    durations have none, mgcore's may): the query fails instead of the client getting
+    timedelta(2, 3) for P1M2DT3S. ``toString`` and ``inDays`` keep the length."""
+    for query in ("RETURN duration('P1M2DT3S')", "RETURN duration('P1Y')"):
+        with pytest.raises(mgclient.DatabaseError, match="no months"):
+            fetch_one(cursor, query)
     assert fetch_one(cursor, "RETURN toString(duration('P1M2DT3S'))") == "P1M2DT3S"
+    assert fetch_one(cursor, "RETURN duration('P1M') - duration('P1M')") == datetime.timedelta(0)
 
 
 @pytest.mark.parametrize(
@@ -89,9 +93,10 @@ def test_pymgclient_cuts_nanoseconds_to_microseconds(
 def test_day_split_duration_structures() -> None:
     split = hydration.dehydrators(True, True, mgclient=True)[Duration]
     plain = hydration.dehydrators(True, True)[Duration]
-    d = Duration(14, 1, 90_000, 5)
-    assert plain(d).fields == [14, 1, 90_000, 5]
-    assert split(d).fields == [14, 2, 3_600, 5]
+    d = Duration(0, 1, 90_000, 5)
+    assert plain(d).fields == [0, 1, 90_000, 5]
+    assert split(d).fields == [0, 2, 3_600, 5]
+    assert plain(Duration(14, 1, 90_000, 5)).fields == [14, 1, 90_000, 5]
     assert split(Duration(0, 0, -1, 5)).fields == [0, -1, 86_399, 5]
     assert split(Duration(0, 2, 2_160_000_000)).fields == [0, 25_002, 0, 0]
 
