@@ -260,6 +260,11 @@ class CypherProcessor:
                 ),
             )
         if isinstance(statement, ast.CreateConstraint | ast.DropConstraint):
+            if statement.kind is ast.ConstraintKind.TYPED:
+                raise UnsupportedOperation(
+                    "Data type constraints (ASSERT n.p IS TYPED ...) are not supported; "
+                    "existence and uniqueness constraints are."
+                )
             return StaticQuery(
                 (), lambda ctx: self._with_storage(self._constraint_ddl, ctx, statement),
                 QueryKind.SCHEMA,

@@ -471,3 +471,16 @@ def test_drop_all_indexes_and_constraints(tmp_path_factory: pytest.TempPathFacto
             assert list(s.run("SHOW CONSTRAINT INFO")) == []
     finally:
         reopened.close()
+
+
+def test_type_constraints_are_refused_clearly(db: Database) -> None:
+    """The grammar knows Memgraph's IS TYPED; the engines have no such constraint, so it is a
+    ClientError when the statement is prepared, not an internal error."""
+    with db.session() as s:
+        for statement in (
+            "CREATE CONSTRAINT ON (n:L) ASSERT n.p IS TYPED INTEGER",
+            "DROP CONSTRAINT ON (n:L) ASSERT n.p IS TYPED DATE",
+        ):
+            with pytest.raises(ClientError, match="IS TYPED"):
+                s.run(statement).consume()
+        assert list(s.run("SHOW CONSTRAINT INFO")) == []
