@@ -1122,7 +1122,12 @@ class AstBuilder:
         return tuple(children)
 
     def property_path(self, children: list[str]) -> str:
-        return ".".join(children)
+        if len(children) > 1:
+            raise CypherSyntaxError(
+                f"Nested property indexes ({'.'.join(children)}) are not supported; index a "
+                "top-level property (a property named with a dot is written `a.b`)."
+            )
+        return str(children[0])
 
     def index_name(self, children: list[Token]) -> _Tagged:
         return _Tagged("index_name", name_of(children[0]))
@@ -1158,11 +1163,10 @@ class AstBuilder:
         return _Tagged("constraint", (variable.name, name_of(label), assertion))
 
     def assert_exists(self, children: list[Any]) -> tuple[Any, ...]:
-        return (
-            ast.ConstraintKind.EXISTS,
-            [c.value for c in children if isinstance(c, _Tagged)],
-            None,
-        )
+        properties = [c.value for c in children if isinstance(c, _Tagged)]
+        if len(properties) != 1:
+            raise CypherSyntaxError("Exactly one property must be used for existence constraints.")
+        return (ast.ConstraintKind.EXISTS, properties, None)
 
     def assert_unique(self, children: list[Any]) -> tuple[Any, ...]:
         return (

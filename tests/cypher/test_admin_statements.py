@@ -11,7 +11,7 @@ import pytest
 
 import mgcore
 from mgcore.database import Database
-from mgcore.errors import ClientError, MemoryLimitExceeded, TransactionError
+from mgcore.errors import ClientError, CypherSyntaxError, MemoryLimitExceeded, TransactionError
 from mgcore.execution import human_size, physical_memory, resident_memory
 from mgcore.session import Session
 from mgcore.storage.records import IndexInfo, IndexSpec, IsolationLevel
@@ -484,3 +484,23 @@ def test_type_constraints_are_refused_clearly(db: Database) -> None:
             with pytest.raises(ClientError, match="IS TYPED"):
                 s.run(statement).consume()
         assert list(s.run("SHOW CONSTRAINT INFO")) == []
+
+
+def test_nested_index_paths_and_multi_property_existence_are_syntax_errors(db: Database) -> None:
+    """``:L(a.b)`` is Memgraph's nested-property index, which mgcore lacks: refused, not
+    read as a property named "a.b" (which is written with backticks and works); an existence
+    constraint takes one property."""
+    with db.session() as s:
+        for statement in (
+            "CREATE INDEX ON :L(a.b)",
+            "DROP INDEX ON :L(a.b)",
+            "CREATE CONSTRAINT ON (n:L) ASSERT EXISTS (n.p, n.q)",
+        ):
+            with pytest.raises(CypherSyntaxError):
+                s.run(statement).consume()
+        s.run("CREATE INDEX ON :L(`a.b`)").consume()
+        s.run("CREATE (:L {`a.b`: 1})").consume()
+        assert [tuple(r) for r in s.run("SHOW INDEX INFO")] == [("label+property", "L", "a.b", 1)]
+        assert s.run("MATCH (n:L) WHERE n.`a.b` = 1 RETURN count(n)").single()[0] == 1  # type: ignore[index]
+        s.run("DROP INDEX ON :L(`a.b`)").consume()
+        s.run("MATCH (n:L) DELETE n").consume()

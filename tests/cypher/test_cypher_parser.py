@@ -684,7 +684,7 @@ def test_valid_query_endings(text: str) -> None:
     [
         ("CREATE INDEX ON :L", ast.CreateIndex("L")),
         ("CREATE INDEX ON :L(p)", ast.CreateIndex("L", ("p",))),
-        ("create index on :`My L`(p, q.r)", ast.CreateIndex("My L", ("p", "q.r"))),
+        ("create index on :`My L`(p, `q.r`)", ast.CreateIndex("My L", ("p", "q.r"))),
         ("DROP INDEX ON :L", ast.DropIndex("L")),
         ("DROP INDEX ON :L(p)", ast.DropIndex("L", ("p",))),
         ("CREATE INDEX FOR (n:L) ON (n.p)", ast.CreateIndex("L", ("p",))),
