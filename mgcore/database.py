@@ -165,9 +165,8 @@ class Database:
         self._lock = threading.RLock()
         self.plan_cache = PlanCache(int(settings.query_plan_cache_max_size))
         self.memory_limit = int(settings.memory_limit or 0) * 1024 * 1024 or default_memory_limit()
-        """The effective limit in bytes (Memgraph's default without ``--memory-limit``)."""
-        """``--memory-limit`` in bytes (0: none): queries fail once the process's resident
-        memory is over it."""
+        """``--memory-limit`` in bytes, or Memgraph's default without it (0 only where memory
+        is unknown: no limit); queries fail once the process's resident memory is over it."""
         self.schema_version = 0
         self._open_transactions: set[int] = set()
         self._gate = threading.Condition(self._lock)
