@@ -579,3 +579,19 @@ def test_tck_delete_in_explicit_tx_then_read(db: Database) -> None:
         tx.run("MATCH (n:Tmp) DELETE n").consume()
         assert list(tx.run("MATCH (n:Tmp) RETURN count(n)").single()) == [0]  # type: ignore[arg-type]
         tx.rollback()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "WITH $p AS a CREATE (a)-[:T]->() RETURN a",
+        "CREATE (n) WITH n, $p AS b CREATE (n)-[:T]->(b)",
+        "WITH date('2020-01-01') AS x CREATE (x)-[:T]->(:N)",
+    ],
+)
+def test_relationship_ends_must_be_nodes(s: Session, query: str) -> None:
+    """A bound value that is not a node at either end of a created relationship is a type
+    error (found by fuzzing: it was an internal AttributeError), and nothing is written."""
+    with pytest.raises(CypherTypeError, match="between nodes"):
+        s.run(query, p="x").consume()
+    assert value(s, "MATCH (n) RETURN count(n) AS v") == 0

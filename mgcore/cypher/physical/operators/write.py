@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from mgcore.cypher.physical.expressions import Compiled, mg_type, properties_of
 from mgcore.cypher.physical.operators.base import PhysicalOperator, Unary
@@ -114,10 +114,8 @@ class Create(Unary):
                     props = _props(ctx, what.properties, row if len(work) == len(row)
                                    else tuple(work))
                     start, end = work[what.start], work[what.end]
-                    if start is None or end is None:
-                        raise CypherSemanticError(
-                            "Trying to create a relationship with a null node."
-                        )
+                    if not (isinstance(start, NodeHandle) and isinstance(end, NodeHandle)):
+                        _bad_endpoints(start, end)
                     work.append(tx.create_relationship(start, end, what.type, props))
                     counters.relationships_created += 1
                     counters.properties_set += len(props)
@@ -133,14 +131,24 @@ class Create(Unary):
         start_slot, end_slot, rel_type, properties = new.start, new.end, new.type, new.properties
         for row in self.input.run(ctx, arg):
             start, end = row[start_slot], row[end_slot]
-            if start is None or end is None:
-                raise CypherSemanticError("Trying to create a relationship with a null node.")
+            if not (isinstance(start, NodeHandle) and isinstance(end, NodeHandle)):
+                _bad_endpoints(start, end)
             props = _props(ctx, properties, row)
             rel = create(start, end, rel_type, props)
             counters.relationships_created += 1
             if props:
                 counters.properties_set += len(props)
             yield (*row, rel)
+
+
+def _bad_endpoints(start: Any, end: Any) -> NoReturn:
+    """The error for creating a relationship whose ends are not both nodes."""
+    if start is None or end is None:
+        raise CypherSemanticError("Trying to create a relationship with a null node.")
+    other = end if isinstance(start, NodeHandle) else start
+    raise CypherTypeError(
+        f"A relationship must be created between nodes, got {mg_type(other)}."
+    )
 
 
 def _entity(v: Any, what: str) -> Any:
