@@ -93,7 +93,7 @@ def _open_file(path: str) -> io.BufferedReader:
         ) from None
 
 
-def _open_url(url: str, timeout: float | None) -> io.BufferedReader:
+def _open_url(url: str, timeout: float | None) -> io.BufferedIOBase:
     wait = _URL_TIMEOUT if timeout is None else max(0.001, min(timeout, _URL_TIMEOUT))
     try:
         response = urllib.request.urlopen(url, timeout=wait)
@@ -106,13 +106,15 @@ def _open_url(url: str, timeout: float | None) -> io.BufferedReader:
         raise ClientError(f"CSV was unable to be fetched from {url}: {error.reason}.") from None
     except (OSError, ValueError) as error:
         raise ClientError(f"CSV was unable to be fetched from {url}: {error}.") from None
-    return io.BufferedReader(response)
+    # the response itself, not a BufferedReader over it: its read1 returns what has arrived,
+    # so rows stream as the server sends them
+    return cast(io.BufferedIOBase, response)
 
 
-def _decompressed(raw: io.BufferedReader, location: str) -> io.BufferedIOBase:
+def _decompressed(raw: io.BufferedIOBase, location: str) -> io.BufferedIOBase:
     """``raw`` itself, or a gzip or bzip2 decompressor over it when its first bytes say so."""
     try:
-        head = raw.peek(3)[:3]
+        head = raw.peek(3)[:3]  # type: ignore[attr-defined]  # both kinds of source have it
     except OSError as error:
         raise ClientError(f"CSV file {location} couldn't be read! {error}.") from None
     if head[:2] == _GZIP_MAGIC:
