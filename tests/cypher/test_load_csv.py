@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from mgcore.cypher.parser import parse
-from mgcore.database import Database
 from mgcore.errors import ClientError, CypherSemanticError, CypherSyntaxError, QueryTimeout
 from mgcore.execution import QueryKind
 from mgcore.session import Session
@@ -43,7 +42,8 @@ def load(s: Session, path: str, options: str = "WITH HEADER") -> list[Any]:
     [
         "LOAD CSV FROM '/a.csv' WITH HEADER AS row RETURN row",
         "load csv from $file no header as row create (:N {id: row[0]})",
-        "LOAD CSV FROM 'a' WITH HEADER IGNORE BAD DELIMITER ';' QUOTE \"'\" NULLIF '' AS r RETURN r",
+        "LOAD CSV FROM 'a' WITH HEADER IGNORE BAD DELIMITER ';' QUOTE \"'\" NULLIF '' AS r"
+        " RETURN r",
         "LOAD CSV FROM 'a' WITH CONFIG {aws_region: 'x'} NO HEADER AS r RETURN r",
         "MATCH (n) WITH n LOAD CSV FROM 'a' NO HEADER AS r SET n.x = r[0]",
         "LOAD CSV FROM 'a' WITH HEADER AS r WITH r WHERE r.x = '1' MERGE (:N {x: r.x})",
@@ -177,7 +177,7 @@ def test_duplicate_and_empty_header_names(s: Session, tmp_path: Path) -> None:
 def test_an_empty_file(s: Session, tmp_path: Path) -> None:
     path = write(tmp_path / "e.csv", "")
     assert load(s, path, "NO HEADER") == []
-    with pytest.raises(ClientError, match="CSV file .*e.csv empty!"):
+    with pytest.raises(ClientError, match=r"CSV file .*e\.csv empty!"):
         load(s, path)
     header_only = write(tmp_path / "h.csv", "a,b\n")
     assert load(s, header_only) == []
@@ -280,7 +280,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     files: dict[str, bytes] = {}
     gate = threading.Event()
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:  # http.server's name
         if self.path == "/slow.csv":
             self.send_response(200)
             self.end_headers()
@@ -321,7 +321,7 @@ def test_an_http_url(s: Session, server: str) -> None:
         {"id": "2", "name": "Bob"},
     ]
     assert load(s, f"{server}/people.csv.gz") == [{"id": "3", "name": "Cid"}]
-    with pytest.raises(ClientError, match="CSV was unable to be fetched from .*HTTP 404"):
+    with pytest.raises(ClientError, match=r"CSV was unable to be fetched from .*HTTP 404"):
         load(s, f"{server}/missing.csv")
     assert rows(s, "RETURN 1") == [1]
 
@@ -329,7 +329,8 @@ def test_an_http_url(s: Session, server: str) -> None:
 def test_rows_stream_before_the_source_ends(s: Session, server: str) -> None:
     _Handler.gate.clear()
     started = time.monotonic()
-    result = iter(s.run("LOAD CSV FROM $u WITH HEADER AS r RETURN r.n", {"u": f"{server}/slow.csv"}))
+    query = "LOAD CSV FROM $u WITH HEADER AS r RETURN r.n"
+    result = iter(s.run(query, {"u": f"{server}/slow.csv"}))
     first = next(result)[0]
     waited = time.monotonic() - started
     _Handler.gate.set()
