@@ -339,6 +339,20 @@ def test_rows_stream_before_the_source_ends(s: Session, server: str) -> None:
     assert [r[0] for r in result] == ["second"]
 
 
+def test_a_stalled_url_is_interrupted_by_the_timeout(s: Session, server: str) -> None:
+    _Handler.gate.clear()
+    started = time.monotonic()
+    try:
+        with pytest.raises(QueryTimeout):
+            s.execute(
+                "LOAD CSV FROM $u WITH HEADER AS r RETURN count(r)", {"u": f"{server}/slow.csv"},
+                timeout=0.3,
+            ).consume()
+    finally:
+        _Handler.gate.set()
+    assert time.monotonic() - started < 5
+
+
 # ----------------------------------------------------------------- LOAD CSV in a query
 
 

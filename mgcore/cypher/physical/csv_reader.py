@@ -230,6 +230,8 @@ class CsvReader:
             self._eof = True
             return None
         except (OSError, EOFError, zlib.error, ValueError, http.client.HTTPException) as error:
+            if self.tick is not None:
+                self.tick()  # a read that timed out past the query's deadline is a timeout
             raise ClientError(f"CSV file {self.location} couldn't be read! {error}.") from None
         self.line_number += 1
         if self.tick is not None and self.line_number % LINES_PER_TICK == 0:

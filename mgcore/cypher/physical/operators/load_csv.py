@@ -71,16 +71,20 @@ class LoadCsv(Unary):
                 f"LOAD CSV expects the file location to be a string, got {mg_type(location)}."
             )
         timeout = None if ctx.deadline is None else ctx.deadline - time.monotonic()
-        return CsvReader(
-            location,
-            with_header=self.with_header,
-            ignore_bad=self.ignore_bad,
-            delimiter=self._option(self.delimiter, ctx),
-            quote=self._option(self.quote, ctx),
-            nullif=self._option(self.nullif, ctx),
-            tick=ctx.check_deadline,
-            timeout=timeout,
-        )
+        try:
+            return CsvReader(
+                location,
+                with_header=self.with_header,
+                ignore_bad=self.ignore_bad,
+                delimiter=self._option(self.delimiter, ctx),
+                quote=self._option(self.quote, ctx),
+                nullif=self._option(self.nullif, ctx),
+                tick=ctx.check_deadline,
+                timeout=timeout,
+            )
+        except ClientError:
+            ctx.check_deadline()  # a URL that timed out past the query's deadline: a timeout
+            raise
 
     def run(self, ctx: QueryContext, arg: Row) -> Iterator[Row]:
         ctx.check_deadline()
