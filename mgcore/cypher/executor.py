@@ -149,6 +149,12 @@ class CypherProcessor:
 
     def plan(self, query: ast.Query, profile: bool = False) -> CypherQuery:
         """Bind, plan, rewrite and compile a query."""
+        if not self.database.settings.allow_load_csv and any(
+            isinstance(node, ast.LoadCsv) for node in ast.walk(query)
+        ):
+            raise ClientError(
+                "Load CSV not allowed on this instance because it was disabled by a config."
+            )
         bind(query, self.functions)
         planner = Planner(self.functions)
         logical, columns = planner.plan_query(query)

@@ -472,3 +472,17 @@ def test_skipping_bad_rows_is_interrupted_by_the_timeout(s: Session, tmp_path: P
             "LOAD CSV FROM $p WITH HEADER IGNORE BAD AS r RETURN r", {"p": str(path)},
             timeout=0.2,
         ).consume()
+
+
+def test_allow_load_csv_off_refuses_it(tmp_path: Path) -> None:
+    import mgcore
+
+    path = write(tmp_path / "a.csv", "1\n")
+    database = mgcore.connect(data_directory=str(tmp_path / "db"), allow_load_csv=False)
+    try:
+        with database.session() as session:
+            with pytest.raises(ClientError, match="Load CSV not allowed on this instance"):
+                rows(session, "LOAD CSV FROM $p NO HEADER AS r RETURN r", p=path)
+            assert rows(session, "RETURN 1") == [1]
+    finally:
+        database.close()
