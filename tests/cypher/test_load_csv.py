@@ -431,6 +431,18 @@ def test_no_input_row_still_reads_the_file_with_nulls(s: Session, tmp_path: Path
     )] == [[None, ["1"]]]
 
 
+def test_no_input_row_in_subqueries(s: Session, tmp_path: Path) -> None:
+    path = write(tmp_path / "m.csv", "1\n")
+    assert [list(r) for r in s.run(
+        "UNWIND [7] AS x CALL { MATCH (c:Nothing) LOAD CSV FROM $p NO HEADER AS r"
+        " RETURN c, r } RETURN x, c, r", {"p": path}
+    )] == [[7, None, ["1"]]]
+    assert [list(r) for r in s.run(
+        "UNWIND [7] AS x CALL { WITH x MATCH (c:Nothing) LOAD CSV FROM $p NO HEADER AS r"
+        " RETURN c, r } RETURN x, c, r", {"p": path}
+    )] == [[7, None, ["1"]]]
+
+
 def test_limit_stops_reading(s: Session, tmp_path: Path) -> None:
     path = write(tmp_path / "l.csv", "x\n1\n2\n\"3\n")  # row 3 never ends: never read
     assert rows(s, "LOAD CSV FROM $p WITH HEADER AS r RETURN r.x LIMIT 2", p=path) == ["1", "2"]

@@ -434,11 +434,14 @@ class PlanCompiler:
 
         location = constant(plan.location)
         assert location is not None
+        leaf = plan.input
+        while not isinstance(leaf, lg.Once):
+            leaf = getattr(leaf, "input", None) or lg.Once(argument=False)
         op = load_csv.LoadCsv(
             plan.describe(), child, location,
             with_header=plan.with_header, ignore_bad=plan.ignore_bad,
             delimiter=constant(plan.delimiter), quote=constant(plan.quote),
-            nullif=constant(plan.nullif), width=lay.width,
+            nullif=constant(plan.nullif), width=lay.width, keeps_argument=leaf.argument,
         )
         return op, lay.extend(plan.variable)
 

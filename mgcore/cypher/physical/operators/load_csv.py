@@ -31,7 +31,10 @@ ONLY_ONCE = (
 class LoadCsv(Unary):
     """Streams the rows of a CSV file, appending each (a map or a list) to the input's row."""
 
-    __slots__ = ("delimiter", "ignore_bad", "location", "nullif", "quote", "width", "with_header")
+    __slots__ = (
+        "delimiter", "ignore_bad", "keeps_argument", "location", "nullif", "quote", "width",
+        "with_header",
+    )
 
     def __init__(
         self,
@@ -45,6 +48,7 @@ class LoadCsv(Unary):
         quote: Compiled | None,
         nullif: Compiled | None,
         width: int,
+        keeps_argument: bool = True,
     ) -> None:
         super().__init__(label, input)
         self.location = location
@@ -55,6 +59,9 @@ class LoadCsv(Unary):
         self.nullif = nullif
         self.width = width
         """The width of the input's rows (to pad the argument row when there is none)."""
+        self.keeps_argument = keeps_argument
+        """Whether the input's rows start with the argument row (not in a CALL subquery that
+        imports nothing)."""
 
     def _option(self, option: Compiled | None, ctx: QueryContext) -> str | None:
         """A string option's value; a value of another type is no option (Memgraph)."""
@@ -91,7 +98,11 @@ class LoadCsv(Unary):
         with self.open(ctx) as reader:
             inputs = self.input.run(ctx, arg)
             first = next(inputs, None)
-            base = first if first is not None else arg + (None,) * (self.width - len(arg))
+            if first is None:
+                prefix = arg if self.keeps_argument else ()
+                base = prefix + (None,) * (self.width - len(prefix))
+            else:
+                base = first
             check_input = first is not None
             for value in reader:
                 yield (*base, value)
