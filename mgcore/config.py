@@ -250,6 +250,12 @@ KERNEL_SETTINGS: tuple[SettingSpec, ...] = (
         "Allow properties on relationships (as the packaged memgraph.conf).",
     ),
     _spec(
+        "allow_load_csv",
+        bool,
+        True,
+        "Allow LOAD CSV (Memgraph's --allow-load-csv).",
+    ),
+    _spec(
         "isolation_level",
         str,
         "SNAPSHOT_ISOLATION",

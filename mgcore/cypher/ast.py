@@ -657,6 +657,24 @@ class Foreach(Clause):
     clauses: tuple[Clause, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class LoadCsv(Clause):
+    """Memgraph's ``LOAD CSV FROM location (WITH | NO) HEADER [IGNORE BAD] [DELIMITER d]
+    [QUOTE q] [NULLIF n] AS variable``: binds each row of the file (a map from the header's
+    names with a header, a list without) to ``variable``. ``location`` is a string literal or a
+    parameter; ``delimiter`` and ``quote`` are string literals; ``nullif`` is a literal;
+    ``config`` is the ``WITH CONFIG {...}`` map (Memgraph's S3 settings)."""
+
+    location: Expr
+    with_header: bool
+    variable: str
+    ignore_bad: bool = False
+    delimiter: Expr | None = None
+    quote: Expr | None = None
+    nullif: Expr | None = None
+    config: Expr | None = None
+
+
 # --------------------------------------------------------------------------------------------
 # Queries and statements
 

@@ -99,6 +99,16 @@ class Binder:
                 raise _already_bound(clause.variable)
             scope[clause.variable] = _element(t)
             return scope
+        if isinstance(clause, ast.LoadCsv):
+            for option in (
+                clause.location, clause.delimiter, clause.quote, clause.nullif, clause.config
+            ):
+                if option is not None:
+                    self.check_expr(option, {}, aggregates=False)
+            if clause.variable in scope:
+                raise _already_bound(clause.variable)
+            scope[clause.variable] = MAP if clause.with_header else ANY_LIST
+            return scope
         if isinstance(clause, ast.Create):
             for pattern in clause.patterns:
                 self.bind_pattern(pattern, scope, creating=True)

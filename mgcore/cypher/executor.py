@@ -28,7 +28,7 @@ from mgcore.cypher.physical.operators.project import Select
 from mgcore.cypher.physical.row import Layout
 from mgcore.cypher.procedures import ProcedureRegistry
 from mgcore.errors import ClientError, CypherSyntaxError
-from mgcore.execution import QueryContext, QueryKind
+from mgcore.execution import Notification, QueryContext, QueryKind
 from mgcore.storage.records import GraphStatistics
 
 if TYPE_CHECKING:
@@ -36,6 +36,14 @@ if TYPE_CHECKING:
 
 
 # ------------------------------------------------------------------------------ queries
+
+LOAD_CSV_TIP = Notification(
+    "LoadCSVTip",
+    "It's important to note that the parser parses the values as strings. It's up to the user to"
+    " convert the parsed row values to the appropriate type. This can be done using the built-in"
+    " conversion functions such as ToInteger, ToFloat, ToBoolean etc.",
+)
+"""Memgraph's INFO notification for every query with LOAD CSV."""
 
 
 class CypherQuery:
@@ -58,9 +66,14 @@ class CypherQuery:
         self.root = root
         self.logical = logical
         self.parameters = parameters
+        self.notifications = tuple(
+            LOAD_CSV_TIP for node in lg.walk(logical) if isinstance(node, lg.LoadCsv)
+        )[:1]
+        """Notifications every execution reports (Memgraph's tip for LOAD CSV)."""
 
     def run(self, ctx: QueryContext) -> Iterator[tuple[Any, ...]]:
         """Rows of result values, computed as they are pulled."""
+        ctx.notifications.extend(self.notifications)
         return self.root.run(ctx, ())
 
 
@@ -136,6 +149,12 @@ class CypherProcessor:
 
     def plan(self, query: ast.Query, profile: bool = False) -> CypherQuery:
         """Bind, plan, rewrite and compile a query."""
+        if not self.database.settings.allow_load_csv and any(
+            isinstance(node, ast.LoadCsv) for node in ast.walk(query)
+        ):
+            raise ClientError(
+                "Load CSV not allowed on this instance because it was disabled by a config."
+            )
         bind(query, self.functions)
         planner = Planner(self.functions)
         logical, columns = planner.plan_query(query)

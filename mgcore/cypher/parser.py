@@ -120,6 +120,7 @@ _CLAUSE_START = frozenset(
         "_UNWIND",
         "_CALL",
         "_FOREACH",
+        "_LOAD",
         "_UNION",
     }
 )

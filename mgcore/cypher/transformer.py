@@ -1024,6 +1024,49 @@ class AstBuilder:
                 )
         return ast.Foreach(variable.name, source, tuple(clauses))
 
+    def load_csv(self, children: list[Any]) -> ast.LoadCsv:
+        location = children[0]
+        if not (
+            isinstance(location, ast.Parameter)
+            or (isinstance(location, ast.Literal) and isinstance(location.value, str))
+        ):
+            raise CypherSemanticError("CSV file path should be a string literal")
+        options: dict[str, Any] = {}
+        for child in children[1:-1]:
+            if isinstance(child, _Tagged):
+                options[child.tag] = child.value
+        for tag, what in (("delimiter", "Delimiter"), ("quote", "Quote")):
+            value = options.get(tag)
+            if value is not None and not (
+                isinstance(value, ast.Literal) and isinstance(value.value, str)
+            ):
+                raise CypherSemanticError(f"{what} should be a string literal")
+        return ast.LoadCsv(
+            location,
+            with_header=not _has(children, "NO"),
+            variable=children[-1].name,
+            ignore_bad="ignore_bad" in options,
+            delimiter=options.get("delimiter"),
+            quote=options.get("quote"),
+            nullif=options.get("nullif"),
+            config=options.get("config"),
+        )
+
+    def csv_config(self, children: list[Any]) -> _Tagged:
+        return _Tagged("config", children[0])
+
+    def csv_ignore_bad(self, _: list[Any]) -> _Tagged:
+        return _Tagged("ignore_bad", True)
+
+    def csv_delimiter(self, children: list[Any]) -> _Tagged:
+        return _Tagged("delimiter", children[0])
+
+    def csv_quote(self, children: list[Any]) -> _Tagged:
+        return _Tagged("quote", children[0])
+
+    def csv_nullif(self, children: list[Any]) -> _Tagged:
+        return _Tagged("nullif", children[0])
+
     # ---- queries and statements --------------------------------------------------------------
 
     def union(self, children: list[Token]) -> _Union:
@@ -1046,6 +1089,10 @@ class AstBuilder:
             for clause in clauses[:-1]:
                 if isinstance(clause, ast.Return):
                     raise CypherSyntaxError("RETURN can only be used at the end of the query.")
+            if sum(isinstance(clause, ast.LoadCsv) for clause in clauses) > 1:
+                raise CypherSemanticError(
+                    "Can't have multiple LOAD CSV clauses in a single query."
+                )
             last = clauses[-1]
             standalone = len(clauses) == 1 and not subquery
             for clause in clauses:
@@ -1260,6 +1307,8 @@ def _clause_name(clause: ast.Clause) -> str:
         return "OPTIONAL MATCH" if clause.optional else "MATCH"
     if isinstance(clause, ast.CallSubquery):
         return "CALL { ... }"
+    if isinstance(clause, ast.LoadCsv):
+        return "LOAD CSV"
     return type(clause).__name__.upper()
 
 

@@ -643,10 +643,35 @@ def test_union() -> None:
         parse("RETURN 1 AS x UNION RETURN 2 AS x UNION ALL RETURN 3 AS x")
 
 
+def test_load_csv() -> None:
+    assert clause(
+        "load csv from $f no header ignore bad delimiter ';' quote \"'\" nullif 'NA' as row"
+        " RETURN row"
+    ) == ast.LoadCsv(
+        ast.Parameter("f"), False, "row", ignore_bad=True, delimiter=lit(";"),
+        quote=lit("'"), nullif=lit("NA"),
+    )
+    assert clause("LOAD CSV FROM 'a.csv' WITH HEADER AS r CREATE ()") == ast.LoadCsv(
+        lit("a.csv"), True, "r"
+    )
+    with_config = clause("LOAD CSV FROM 'a' WITH CONFIG {x: 'y'} WITH HEADER AS r RETURN r")
+    assert isinstance(with_config, ast.LoadCsv) and with_config.config is not None
+
+
+def test_load_csv_keywords_stay_names() -> None:
+    query = parse(
+        "WITH 1 AS header, 2 AS load, 3 AS csv, 4 AS nullif, 5 AS quote, 6 AS delimiter,"
+        " 7 AS bad, 8 AS ignore, 9 AS no, 10 AS from RETURN header + load + csv"
+    )
+    assert isinstance(query, ast.Query)
+    assert expr("header.load") == Property(Variable("header"), "load")
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "MATCH (n)",
+        "LOAD CSV FROM 'a' WITH HEADER AS row",
         "MATCH (n) RETURN n MATCH (m) RETURN m",
         "MATCH (n) WITH n",
         "UNWIND [1] AS x",

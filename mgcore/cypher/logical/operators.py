@@ -388,6 +388,25 @@ class Unwind(LogicalOp):
 
 
 @dataclass(frozen=True, slots=True)
+class LoadCsv(LogicalOp):
+    """One row per row of a CSV file, bound to ``variable`` (Memgraph's LOAD CSV). The input
+    is pulled at most once (more than one input row is an error, as in Memgraph); the
+    location and the options are constants (literals or parameters)."""
+
+    input: LogicalOp
+    location: ast.Expr
+    with_header: bool
+    ignore_bad: bool
+    delimiter: ast.Expr | None
+    quote: ast.Expr | None
+    nullif: ast.Expr | None
+    variable: str
+
+    def describe(self) -> str:
+        return f"LoadCsv {{{self.variable}}}"
+
+
+@dataclass(frozen=True, slots=True)
 class Create(LogicalOp):
     """Creates ``patterns`` per row, binding their new variables."""
 

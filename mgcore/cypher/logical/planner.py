@@ -177,6 +177,12 @@ class Planner:
         elif isinstance(clause, ast.Unwind):
             plan = op.Unwind(plan, clause.expression, clause.variable)
             bound.append(clause.variable)
+        elif isinstance(clause, ast.LoadCsv):
+            plan = op.LoadCsv(
+                plan, clause.location, clause.with_header, clause.ignore_bad, clause.delimiter,
+                clause.quote, clause.nullif, clause.variable,
+            )
+            bound.append(clause.variable)
         elif isinstance(clause, ast.Create):
             patterns = tuple(self.name_pattern(p) for p in clause.patterns)
             plan = op.Create(plan, patterns)

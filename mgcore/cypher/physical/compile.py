@@ -24,6 +24,7 @@ from mgcore.cypher.physical.expressions import (
 from mgcore.cypher.physical.operators import (
     expand,
     flow,
+    load_csv,
     project,
     scan,
     shortest,
@@ -423,6 +424,25 @@ class PlanCompiler:
     def _Unwind(self, plan: lg.Unwind, layout: Layout) -> tuple[PhysicalOperator, Layout]:
         child, lay = self.compile(plan.input, layout)
         op = flow.Unwind(plan.describe(), child, self.expr(plan.expression, lay))
+        return op, lay.extend(plan.variable)
+
+    def _LoadCsv(self, plan: lg.LoadCsv, layout: Layout) -> tuple[PhysicalOperator, Layout]:
+        child, lay = self.compile(plan.input, layout)
+
+        def constant(e: ast.Expr | None) -> Compiled | None:
+            return None if e is None else self.expr(e, Layout())
+
+        location = constant(plan.location)
+        assert location is not None
+        leaf = plan.input
+        while not isinstance(leaf, lg.Once):
+            leaf = getattr(leaf, "input", None) or lg.Once(argument=False)
+        op = load_csv.LoadCsv(
+            plan.describe(), child, location,
+            with_header=plan.with_header, ignore_bad=plan.ignore_bad,
+            delimiter=constant(plan.delimiter), quote=constant(plan.quote),
+            nullif=constant(plan.nullif), width=lay.width, keeps_argument=leaf.argument,
+        )
         return op, lay.extend(plan.variable)
 
     def _Eager(self, plan: lg.Eager, layout: Layout) -> tuple[PhysicalOperator, Layout]:

@@ -20,7 +20,9 @@ from mgcore.cypher.logical import operators as op
 
 _BARRIERS = (op.Eager, op.Aggregate, op.Sort)
 
-_RELATIONSHIP_BLIND_OPS = (*op.NODE_SCANS, op.Once, op.Unwind, op.Filter, op.Extend, op.Select)
+_RELATIONSHIP_BLIND_OPS = (
+    *op.NODE_SCANS, op.Once, op.Unwind, op.LoadCsv, op.Filter, op.Extend, op.Select
+)
 """Operators that read no relationships themselves (their expressions are checked apart)."""
 _RELATIONSHIP_FUNCTIONS = frozenset(("degree", "indegree", "outdegree"))
 """Functions that read a node's relationships."""
