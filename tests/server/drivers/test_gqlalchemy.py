@@ -357,6 +357,25 @@ def test_storage_mode_and_info(db: Memgraph, storage_mode: str) -> None:
     assert info["storage_mode"] == storage_mode
 
 
+def test_build_info_transactions_and_their_termination(db: Memgraph, raw: Any) -> None:
+    """GQLAlchemy's get_build_info, get_transactions and terminate_transactions read
+    Memgraph's columns; a raw connection's open transaction is listed and ended."""
+    assert db.get_build_info() == [{"build info": "build_type", "value": "Release"}]
+    raw.autocommit = False
+    cursor = raw.cursor()
+    cursor.execute("CREATE (:Pending)")
+    transactions = db.get_transactions()
+    mine = [t for t in transactions if t.query == ["CREATE (:Pending)"]]
+    assert len(mine) == 1 and mine[0].metadata == {}
+    assert [t.query for t in transactions if t is not mine[0]] == [["SHOW TRANSACTIONS;"]]
+    [killed] = db.terminate_transactions([mine[0].transaction_id])
+    assert (str(killed.transaction_id), killed.killed) == (str(mine[0].transaction_id), True)
+    with pytest.raises(mgclient.DatabaseError, match="asked to abort"):
+        cursor.execute("RETURN 1")
+    raw.rollback()
+    assert _value(db, "MATCH (n:Pending) RETURN count(n) AS c") == 0
+
+
 # ----------------------------------------------------------------------------------- errors
 
 
