@@ -751,15 +751,20 @@ def _copy_graph(source: StorageEngine, target: StorageEngine) -> None:
         target.schema.create_constraint(spec)
 
 
+_CONSTRAINT_CAPABILITY = {
+    ConstraintKind.EXISTS: "existence_constraint",
+    ConstraintKind.UNIQUE: "unique_constraint",
+    ConstraintKind.TYPE: "type_constraint",
+}
+
+
 def _check_constraints_supported(engine: StorageEngine, target_cls: type, mode: str) -> None:
     """Refuse a switch to an engine that cannot enforce the constraints that exist (Memgraph
     3.8+ refuses switching to IN_MEMORY_ANALYTICAL until constraints are dropped), rather than
     carry constraints the new mode silently ignores."""
     capabilities: Capabilities = target_cls.capabilities  # type: ignore[attr-defined]
     for spec in engine.schema.constraints():
-        needed = (
-            "existence_constraint" if spec.kind is ConstraintKind.EXISTS else "unique_constraint"
-        )
+        needed = _CONSTRAINT_CAPABILITY[spec.kind]
         if not capabilities.supports(needed):
             raise ClientError(
                 f"{mode} does not support {spec.kind.value} constraints, and there is one on "

@@ -29,6 +29,7 @@ from mgcore.storage.errors import UnsupportedOperation
 from mgcore.storage.records import (
     ConstraintKind,
     ConstraintSpec,
+    DataType,
     IndexSpec,
     IsolationLevel,
 )
@@ -165,10 +166,7 @@ class AdminStatements:
             )
         if isinstance(statement, ast.CreateConstraint | ast.DropConstraint):
             if statement.kind is ast.ConstraintKind.TYPED:
-                raise UnsupportedOperation(
-                    "Data type constraints (ASSERT n.p IS TYPED ...) are not supported; "
-                    "existence and uniqueness constraints are."
-                )
+                _data_type(statement)  # refuse ENUM and POINT before anything runs
             return StaticQuery(
                 (), lambda ctx: self._with_storage(self._constraint_ddl, ctx, statement),
                 QueryKind.SCHEMA,
@@ -376,6 +374,9 @@ class AdminStatements:
         self, ctx: QueryContext, statement: ast.CreateConstraint | ast.DropConstraint
     ) -> None:
         kind = ConstraintKind(statement.kind.value)
+        if kind is ConstraintKind.TYPE:
+            self._type_constraint_ddl(ctx, statement)
+            return
         spec = ConstraintSpec(kind, statement.label, tuple(statement.properties))
         schema = self.database.engine.schema
         what = (
@@ -400,6 +401,39 @@ class AdminStatements:
                 Notification("ConstraintDoesNotExist", f"Constraint {what} doesn't exist.")
             )
 
+    def _type_constraint_ddl(
+        self, ctx: QueryContext, statement: ast.CreateConstraint | ast.DropConstraint
+    ) -> None:
+        """``IS TYPED`` constraints as Memgraph has them: one per label and property, so
+        creating one where one exists (of any type) is an error, and so is dropping one that
+        does not exist with that type; no ``ConstraintAlreadyExists`` /
+        ``ConstraintDoesNotExist`` notification (``PrepareConstraintQuery`` in Memgraph's
+        ``src/query/interpreter.cpp``)."""
+        data_type = _data_type(statement)
+        (prop,) = statement.properties
+        spec = ConstraintSpec(ConstraintKind.TYPE, statement.label, (prop,), data_type)
+        schema = self.database.engine.schema
+        typed = f"IS TYPED {data_type.display}"
+        target = f":{spec.label}({prop})"
+        if isinstance(statement, ast.CreateConstraint):
+            if not schema.create_constraint(spec):
+                raise ClientError(f"Constraint {typed} on {target} already exists")
+            ctx.counters.constraints_added += 1
+            ctx.notifications.append(Notification(
+                "CreateConstraint",
+                f"Created {typed} constraint on label {spec.label} on property {prop}.",
+            ))
+            self.database.schema_changed((spec, "created"))
+        else:
+            if not schema.drop_constraint(spec):
+                raise ClientError(f"Constraint {typed} on {target} doesn't exist")
+            ctx.counters.constraints_removed += 1
+            ctx.notifications.append(Notification(
+                "DropConstraint",
+                f"Dropped {typed} constraint on label {spec.label} on properties {prop}.",
+            ))
+            self.database.schema_changed((spec, "dropped"))
+
     def _drop_all_indexes(self, ctx: QueryContext) -> None:
         """``DROP ALL INDEXES``: each index dropped as by its own DROP INDEX (counters,
         notifications, plugins told of each)."""
@@ -410,8 +444,9 @@ class AdminStatements:
         """``DROP ALL CONSTRAINTS``: each constraint dropped as by its own DROP CONSTRAINT."""
         for spec in self.database.engine.schema.constraints():
             kind = ast.ConstraintKind(spec.kind.value)
+            data_type = spec.data_type.value if spec.data_type is not None else None
             self._constraint_ddl(
-                ctx, ast.DropConstraint(kind, spec.label, tuple(spec.properties))
+                ctx, ast.DropConstraint(kind, spec.label, tuple(spec.properties), data_type)
             )
 
     def _show_indexes(self, ctx: QueryContext) -> list[tuple[Any, ...]]:
@@ -428,19 +463,22 @@ class AdminStatements:
         return rows
 
     def _show_constraints(self, ctx: QueryContext) -> list[tuple[Any, ...]]:
-        """``constraint type`` (``exists``, ``unique``), ``label``, ``properties`` (the property
-        for ``exists``, a list for ``unique``) and ``data_type`` (empty but for type
-        constraints); existence constraints first, then uniqueness, each sorted."""
+        """``constraint type`` (``exists``, ``unique``, ``data_type``), ``label``,
+        ``properties`` (the property for ``exists`` and ``data_type``, a list for ``unique``)
+        and ``data_type`` (Memgraph's name of the type, e.g. ``INTEGER``, ``BOOL``, ``LOCAL
+        TIME``; empty but for type constraints); existence constraints first, then uniqueness,
+        then data types, each sorted."""
         rows: list[tuple[Any, ...]] = []
-        order = {ConstraintKind.EXISTS: 0, ConstraintKind.UNIQUE: 1}
+        order = {ConstraintKind.EXISTS: 0, ConstraintKind.UNIQUE: 1, ConstraintKind.TYPE: 2}
         specs = sorted(
             self.database.engine.schema.constraints(),
-            key=lambda c: (order.get(c.kind, 2), c.label, c.properties),
+            key=lambda c: (order.get(c.kind, 3), c.label, c.properties),
         )
         for spec in specs:
             props: Any = list(spec.properties) if spec.kind is ConstraintKind.UNIQUE else (
                 spec.properties[0])
-            rows.append((spec.kind.value, spec.label, props, ""))
+            shown = spec.data_type.display if spec.data_type is not None else ""
+            rows.append((spec.kind.value, spec.label, props, shown))
         return rows
 
 
@@ -452,6 +490,19 @@ _STORAGE_INFO_ROWS = (
 )
 """The generic rows of SHOW STORAGE INFO, which the kernel computes (an engine's own value of
 one is dropped rather than shown twice)."""
+
+
+def _data_type(statement: ast.CreateConstraint | ast.DropConstraint) -> DataType:
+    """The ``DataType`` an ``IS TYPED`` statement names; Memgraph's ENUM and POINT are refused
+    (mgcore has neither enum nor point values)."""
+    name = statement.data_type or ""
+    try:
+        return DataType(name)
+    except ValueError:
+        raise UnsupportedOperation(
+            f"Data type constraints IS TYPED {name} are not supported: mgcore has no "
+            f"{name.lower()} values. Supported: {', '.join(t.value for t in DataType)}."
+        ) from None
 
 
 def _index_row_key(row: tuple[Any, ...]) -> tuple[str, str, tuple[str, ...]]:

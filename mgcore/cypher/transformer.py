@@ -134,6 +134,13 @@ def _has(children: Sequence[Any], token_type: str) -> bool:
     return any(isinstance(c, Token) and c.type == token_type for c in children)
 
 
+_CONSTRAINT_TYPE_NAMES = (
+    "BOOLEAN", "STRING", "INTEGER", "FLOAT", "LIST", "MAP", "DATE", "LOCALTIME", "LOCALDATETIME",
+    "ZONEDDATETIME", "DURATION", "ENUM", "POINT",
+)
+"""The type names Memgraph's grammar accepts after ``IS TYPED`` (``typeConstraintType``)."""
+
+
 class _Element:
     """A pattern element before it becomes a PathPattern."""
 
@@ -1225,6 +1232,11 @@ class AstBuilder:
     def assert_typed(self, children: list[Any]) -> tuple[Any, ...]:
         prop = children[0].value
         type_name = name_of(children[-1]).upper()
+        if type_name not in _CONSTRAINT_TYPE_NAMES:
+            raise CypherSyntaxError(
+                f"IS TYPED {name_of(children[-1])} names no data type; a data type constraint "
+                f"takes one of {', '.join(_CONSTRAINT_TYPE_NAMES)}."
+            )
         return ast.ConstraintKind.TYPED, [prop], type_name
 
     def show_indexes(self, _: list[Any]) -> ast.ShowIndexes:

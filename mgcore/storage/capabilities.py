@@ -38,6 +38,8 @@ class Capabilities:
     label_property_index: bool = False
     existence_constraint: bool = False
     unique_constraint: bool = False
+    type_constraint: bool = False
+    """Data type constraints (``ASSERT n.p IS TYPED INTEGER``, ``ConstraintKind.TYPE``)."""
     properties_on_edges: bool = True
     """Relationships can carry properties (when the setting allows it)."""
     temporal_values: bool = False

@@ -6,7 +6,11 @@ drivers see the same codes whatever engine runs.
 
 from __future__ import annotations
 
+from typing import Any
+
 from mgcore.errors import ClientError, ConfigurationError, DatabaseError, TransientError
+from mgcore.storage.records import ConstraintSpec
+from mgcore.values.types import type_name
 
 SERIALIZATION_MESSAGE = (
     "Cannot resolve conflicting transactions. You can retry this transaction when the "
@@ -27,10 +31,31 @@ class SerializationError(TransientError):
 
 
 class ConstraintViolation(ClientError):
-    """A commit or a constraint creation would break an existence or uniqueness constraint."""
+    """A commit or a constraint creation would break an existence, uniqueness or data type
+    constraint."""
 
     code = "Neo.ClientError.Schema.ConstraintValidationFailed"
     tck_type = "ConstraintValidationFailed"
+
+
+def type_violation(spec: ConstraintSpec) -> ConstraintViolation:
+    """A commit breaking a data type constraint, in Memgraph's words: ``IS TYPED INTEGER
+    violation on Person(age)`` (``src/storage/v2/vertex_accessor.cpp``)."""
+    assert spec.data_type is not None
+    return ConstraintViolation(
+        f"IS TYPED {spec.data_type.display} violation on {spec.label}({spec.properties[0]})"
+    )
+
+
+def type_creation_violation(spec: ConstraintSpec, gid: int, value: Any) -> ConstraintViolation:
+    """Creating a data type constraint over a node violating it: Memgraph's message, then which
+    node and what it holds (as the other constraints' creation messages name the node)."""
+    assert spec.data_type is not None
+    prop = spec.properties[0]
+    return ConstraintViolation(
+        f"Unable to create IS TYPED {spec.data_type.display} constraint on :{spec.label}({prop}), "
+        f"because an existing node violates it. Node {gid} has a {type_name(value)} {prop}."
+    )
 
 
 class DeletedObjectError(ClientError):

@@ -244,8 +244,8 @@ class SchemaManager(Protocol):
     """Index and constraint DDL for one engine. The kernel parses and validates DDL statements and
     runs them here with no transaction of the session open (Memgraph takes unique access).
     Index methods are gated by ``label_index`` / ``label_property_index``; constraint methods by
-    ``existence_constraint`` / ``unique_constraint``; an engine without them raises
-    ``UnsupportedOperation``."""
+    ``existence_constraint`` / ``unique_constraint`` / ``type_constraint``; an engine without them
+    raises ``UnsupportedOperation``."""
 
     def create_index(self, spec: IndexSpec) -> bool:
         """Build the index over existing data; False when it already existed."""
@@ -259,10 +259,16 @@ class SchemaManager(Protocol):
     def create_constraint(self, spec: ConstraintSpec) -> bool:
         """Validate existing data (``ConstraintViolation`` naming the label and properties when
         it violates the constraint), then enforce it at every later commit. False when it
-        already existed."""
+        already existed; for a data type constraint (``ConstraintKind.TYPE``) also when one on
+        the same label and property exists with another type (Memgraph allows one). A data
+        type constraint is checked like an existence constraint, at commit on the vertices the
+        transaction changed: each property it names that such a vertex carries with one of its
+        labels is of its type (``DataType.accepts``); a missing property satisfies it.
+        Violating commit: ``ConstraintViolation("IS TYPED INTEGER violation on L(p)")``
+        (Memgraph's words, ``DataType.display``)."""
 
     def drop_constraint(self, spec: ConstraintSpec) -> bool:
-        """False when it did not exist."""
+        """False when it did not exist (for a data type constraint: not with that type)."""
 
     def constraints(self) -> list[ConstraintSpec]:
         """Every constraint."""

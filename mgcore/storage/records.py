@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mgcore.values.temporal import Date, DateTime, Duration, LocalDateTime, LocalTime
+
 
 class IsolationLevel(enum.Enum):
     """Memgraph's isolation levels, spelled as flags and SHOW STORAGE INFO spell them."""
@@ -58,15 +60,76 @@ class IndexSpec:
 class ConstraintKind(enum.Enum):
     EXISTS = "exists"
     UNIQUE = "unique"
+    TYPE = "data_type"
+    """Memgraph's data type constraint, ``ASSERT n.p IS TYPED INTEGER`` (SHOW CONSTRAINT INFO
+    calls its kind ``data_type``)."""
+
+
+class DataType(enum.Enum):
+    """The types a data type constraint can require, named as Memgraph's ``IS TYPED`` names them
+    (Memgraph's ENUM and POINT have no counterpart among mgcore's values). ``display`` is how
+    Memgraph writes the type in messages and SHOW CONSTRAINT INFO."""
+
+    BOOLEAN = "BOOLEAN"
+    STRING = "STRING"
+    INTEGER = "INTEGER"
+    FLOAT = "FLOAT"
+    LIST = "LIST"
+    MAP = "MAP"
+    DURATION = "DURATION"
+    DATE = "DATE"
+    LOCALTIME = "LOCALTIME"
+    LOCALDATETIME = "LOCALDATETIME"
+    ZONEDDATETIME = "ZONEDDATETIME"
+
+    @property
+    def display(self) -> str:
+        """Memgraph's ``TypeConstraintKindToString``: ``BOOL``, ``LOCAL TIME``, ..."""
+        return _DATA_TYPE_DISPLAY.get(self, self.value)
+
+    def accepts(self, value: Any) -> bool:
+        """True when a stored property value (never null: a missing property satisfies every
+        data type constraint) is of this type. ``bool`` is not INTEGER, an integer is not
+        FLOAT; a time with an offset (mgcore's ``Time``) has no Memgraph type and matches
+        none."""
+        return DATA_TYPE_OF.get(type(value)) is self
+
+
+_DATA_TYPE_DISPLAY = {
+    DataType.BOOLEAN: "BOOL",
+    DataType.LOCALTIME: "LOCAL TIME",
+    DataType.LOCALDATETIME: "LOCAL DATE TIME",
+    DataType.ZONEDDATETIME: "ZONED DATE TIME",
+}
+
+DATA_TYPE_OF: dict[type, DataType] = {
+    bool: DataType.BOOLEAN,
+    int: DataType.INTEGER,
+    float: DataType.FLOAT,
+    str: DataType.STRING,
+    list: DataType.LIST,
+    tuple: DataType.LIST,
+    dict: DataType.MAP,
+    Duration: DataType.DURATION,
+    Date: DataType.DATE,
+    LocalTime: DataType.LOCALTIME,
+    LocalDateTime: DataType.LOCALDATETIME,
+    DateTime: DataType.ZONEDDATETIME,
+}
+"""The data type of a stored property value by its exact class (stored values are exactly
+these classes); a class missing here (``Time``) satisfies no data type constraint."""
 
 
 @dataclass(frozen=True, slots=True)
 class ConstraintSpec:
-    """An existence constraint (one property) or a uniqueness constraint (one or more)."""
+    """An existence constraint (one property), a uniqueness constraint (one or more) or a data
+    type constraint (one property and ``data_type``, None for the other kinds). Memgraph allows
+    one data type constraint per label and property, whatever its type."""
 
     kind: ConstraintKind
     label: str
     properties: tuple[str, ...]
+    data_type: DataType | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +191,8 @@ class Op(enum.IntEnum):
     # Schema DDL, each in a record of its own (Memgraph's WAL metadata deltas).
     CREATE_INDEX = 9  # (label, [properties])
     DROP_INDEX = 10  # (label, [properties])
-    CREATE_CONSTRAINT = 11  # (kind value, label, [properties])
-    DROP_CONSTRAINT = 12  # (kind value, label, [properties])
+    CREATE_CONSTRAINT = 11  # (kind value, label, [properties]) + (data type value,) for TYPE
+    DROP_CONSTRAINT = 12  # (kind value, label, [properties]) + (data type value,) for TYPE
 
 
 @dataclass(frozen=True, slots=True)

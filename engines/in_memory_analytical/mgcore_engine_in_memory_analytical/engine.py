@@ -98,6 +98,7 @@ ISOLATION_MESSAGE = (
 CONSTRAINT_MESSAGES = {
     ConstraintKind.EXISTS: "Existence constraints are not supported in analytical storage mode.",
     ConstraintKind.UNIQUE: "Unique constraints are not supported in analytical storage mode.",
+    ConstraintKind.TYPE: "Type constraints are not supported in analytical storage mode.",
 }
 
 FREEZE_EVERY = 300

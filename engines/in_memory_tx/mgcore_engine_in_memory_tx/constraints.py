@@ -1,6 +1,6 @@
-"""Existence and uniqueness constraints of IN_MEMORY_TRANSACTIONAL.
+"""Existence, uniqueness and data type constraints of IN_MEMORY_TRANSACTIONAL.
 
-Both are checked at commit, under the write latch and before the commit timestamp is taken
+All are checked at commit, under the write latch and before the commit timestamp is taken
 (Memgraph checks existence before taking its engine lock and uniqueness after; here one latch
 covers both, so a constraint created concurrently cannot slip between a check and the commit's
 publication). Only the vertices the committing transaction changed (labels, properties, creation,
@@ -8,6 +8,11 @@ deletion; not edges) are checked, and nothing at all runs while no constraint ex
 
 * Existence ``:L(p)``: every such vertex that exists in the transaction's version and carries
   ``L`` has ``p``.
+* Data type ``:L(p) IS TYPED T``: every such vertex carrying ``L`` that has ``p`` has a value of
+  type ``T`` there (``DataType.accepts``); one per label and property, as in Memgraph. Memgraph
+  checks these at each write; here they are checked at commit like existence (the statement
+  or transaction fails with Memgraph's message, ``IS TYPED T violation on L(p)``), so only the
+  state a transaction commits counts.
 * Uniqueness ``:L(p1, ..., pn)``: no two vertices carrying ``L`` and *every* property have
   equal value tuples in the newest committed state after the commit (a vertex lacking one of
   the properties is not constrained). Values compare as the codec's canonical part does, so
@@ -26,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import msgpack
 
-from mgcore.storage.errors import ConstraintViolation
+from mgcore.storage.errors import ConstraintViolation, type_creation_violation, type_violation
 from mgcore.storage.kit import serde
 from mgcore.storage.kit.codec import key_prefix
-from mgcore.storage.records import ConstraintKind, ConstraintSpec
+from mgcore.storage.records import ConstraintKind, ConstraintSpec, DataType
 from mgcore_engine_in_memory_tx.objects import (
     DELETED,
     REMOVE_LABEL,
@@ -56,6 +61,21 @@ def committed_version(v: Vertex) -> tuple[tuple[str, ...], Any]:
     does not exist); the caller holds the latch."""
     props, labels = undo(v.delta, v.props, v.labels, None, TXN_ID_BASE)
     return labels, props
+
+
+def constraint_record(spec: ConstraintSpec) -> list[Any]:
+    """``[kind, label, [properties]]``, plus the data type's name for a data type constraint
+    (an element added after the first format: records without it still load)."""
+    record: list[Any] = [spec.kind.value, spec.label, list(spec.properties)]
+    if spec.data_type is not None:
+        record.append(spec.data_type.value)
+    return record
+
+
+def constraint_from_record(kind: str, label: str, props: list[str], *rest: Any) -> ConstraintSpec:
+    """The spec ``constraint_record`` wrote (or an older record of three elements)."""
+    data_type = DataType(rest[0]) if rest and rest[0] is not None else None
+    return ConstraintSpec(ConstraintKind(kind), label, tuple(props), data_type)
 
 
 class Unique:
@@ -90,6 +110,7 @@ class ConstraintSet:
         self._engine = engine
         self.order: list[ConstraintSpec] = []
         self.exists: dict[str, list[tuple[ConstraintSpec, int]]] = {}
+        self.typed: dict[str, list[tuple[ConstraintSpec, int, DataType]]] = {}
         self.unique: dict[ConstraintSpec, Unique] = {}
 
     def __bool__(self) -> bool:
@@ -99,7 +120,7 @@ class ConstraintSet:
 
     def create(self, spec: ConstraintSpec) -> bool:
         """Validate the newest committed data, then register; False when it exists."""
-        if spec in self.order:
+        if spec in self.order or self.typed_on(spec) is not None:
             return False
         engine = self._engine
         kids = tuple(engine._key_id(p) for p in spec.properties)
@@ -119,6 +140,18 @@ class ConstraintSet:
                         f"{spec.properties[0]}."
                     )
             self.exists.setdefault(spec.label, []).append((spec, kid))
+        elif spec.kind is ConstraintKind.TYPE:
+            (kid,) = kids
+            data_type = spec.data_type
+            assert data_type is not None
+            for v in vertices:
+                labels, props = committed_version(v)
+                if props is DELETED or props is None or spec.label not in labels:
+                    continue
+                value = _unpackb(props, strict_map_key=False, ext_hook=_ext_hook).get(kid)
+                if value is not None and not data_type.accepts(value):
+                    raise type_creation_violation(spec, v.gid, value)
+            self.typed.setdefault(spec.label, []).append((spec, kid, data_type))
         else:
             unique = Unique(spec, kids)
             values = unique.values
@@ -138,6 +171,16 @@ class ConstraintSet:
         self.order.append(spec)
         return True
 
+    def typed_on(self, spec: ConstraintSpec) -> ConstraintSpec | None:
+        """The data type constraint on ``spec``'s label and property, whatever its type (None
+        when ``spec`` is no data type constraint or there is none)."""
+        if spec.kind is not ConstraintKind.TYPE:
+            return None
+        for other, _, _ in self.typed.get(spec.label, ()):
+            if other.properties == spec.properties:
+                return other
+        return None
+
     def drop(self, spec: ConstraintSpec) -> bool:
         """Forget a constraint; False when it did not exist."""
         if spec not in self.order:
@@ -149,6 +192,12 @@ class ConstraintSet:
                 self.exists[spec.label] = rest
             else:
                 del self.exists[spec.label]
+        elif spec.kind is ConstraintKind.TYPE:
+            kept = [x for x in self.typed[spec.label] if x[0] != spec]
+            if kept:
+                self.typed[spec.label] = kept
+            else:
+                del self.typed[spec.label]
         else:
             del self.unique[spec]
         return True
@@ -167,13 +216,22 @@ class ConstraintSet:
         if not written:
             return []
         exists = self.exists
-        if exists:
+        typed = self.typed
+        if exists or typed:
             for v in written:
                 props = v.props
                 if props is DELETED:
                     continue
                 data = None
                 for label in v.labels:
+                    for spec, kid, data_type in typed.get(label, ()):
+                        if data is None:
+                            data = _unpackb(
+                                props, strict_map_key=False, ext_hook=_ext_hook
+                            ) if props else {}
+                        value = data.get(kid)
+                        if value is not None and not data_type.accepts(value):
+                            raise type_violation(spec)
                     for spec, kid in exists.get(label, ()):
                         if data is None:
                             data = _unpackb(

@@ -70,7 +70,8 @@ from mgcore.storage.kit.wal import (
     truncate_torn_tail,
     wal_file_name,
 )
-from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec, Op
+from mgcore.storage.records import ConstraintSpec, IndexSpec, Op
+from mgcore_engine_in_memory_tx.constraints import constraint_from_record, constraint_record
 from mgcore_engine_in_memory_tx.objects import (
     ADD_LABEL,
     DELETE_OBJECT,
@@ -224,7 +225,8 @@ def schema_op(action: str, spec: IndexSpec | ConstraintSpec) -> list[Any]:
         op = Op.CREATE_INDEX if action == "create" else Op.DROP_INDEX
         return [int(op), spec.label, list(spec.properties)]
     op = Op.CREATE_CONSTRAINT if action == "create" else Op.DROP_CONSTRAINT
-    return [int(op), spec.kind.value, spec.label, list(spec.properties)]
+    return [int(op), *constraint_record(spec)]
+
 
 
 # ------------------------------------------------------------------------------- replay
@@ -328,7 +330,7 @@ class Replayer:
         if code in (Op.CREATE_INDEX, Op.DROP_INDEX):
             spec = IndexSpec(op[1], tuple(op[2]))
         else:
-            spec = ConstraintSpec(ConstraintKind(op[1]), op[2], tuple(op[3]))
+            spec = constraint_from_record(*op[1:])
         if code in (Op.CREATE_INDEX, Op.CREATE_CONSTRAINT):
             self.schema[spec] = None
         else:

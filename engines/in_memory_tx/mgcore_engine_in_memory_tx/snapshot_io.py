@@ -11,7 +11,8 @@ Sections, each record a msgpack value:
 ``label_sets``  one record: the label tuples the vertices refer to
 ``types``       one record: the relationship types the edges refer to
 ``indexes``     one record: ``[[label, [properties]], ...]``
-``constraints`` one record: ``[[kind, label, [properties]], ...]``
+``constraints`` one record: ``[[kind, label, [properties]], ...]``; a data type constraint's
+                record has a fourth element, the type's name (older snapshots have none)
 
 Props are the engine's own blobs (msgpack ``{key id: value}``) with the key table beside them:
 recovery starts from an empty engine, adopts the key table as its own, and keeps every blob as
@@ -32,7 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 from mgcore.storage.errors import StorageError
 from mgcore.storage.kit.snapshot import SnapshotReader, SnapshotWriter, snapshot_file_name
-from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec, IsolationLevel
+from mgcore.storage.records import ConstraintSpec, IndexSpec, IsolationLevel
+from mgcore_engine_in_memory_tx.constraints import constraint_from_record, constraint_record
 from mgcore_engine_in_memory_tx.objects import DELETED, SMALL_DEGREE, Edge, Vertex, share_blob
 
 if TYPE_CHECKING:
@@ -89,7 +91,7 @@ def write_snapshot(
             keys = list(engine._key_names)
         indexes = [[i.spec.label, list(i.spec.properties)] for i in engine.schema.indexes()]
         constraints = [
-            [c.kind.value, c.label, list(c.properties)] for c in engine.schema.constraints()
+            constraint_record(c) for c in engine.schema.constraints()
         ]
         meta = {
             "uuid": uuid,
@@ -239,10 +241,7 @@ def load_snapshot(engine: InMemoryTransactionalEngine, path: Path) -> LoadedSnap
                     v.in_e = tuple(adj)
     schema: list[SchemaSpec] = [IndexSpec(label, tuple(props))
                                 for label, props in _one(reader, "indexes")]
-    schema += [
-        ConstraintSpec(ConstraintKind(kind), label, tuple(props))
-        for kind, label, props in _one(reader, "constraints")
-    ]
+    schema += [constraint_from_record(*record) for record in _one(reader, "constraints")]
     engine._vertices.extend(vertices)
     engine._edges.extend(edges)
     return LoadedSnapshot(uuid, timestamp, schema)

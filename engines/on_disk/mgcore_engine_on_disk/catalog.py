@@ -5,7 +5,8 @@ Memgraph keeps the same things in its on-disk mode's "durable metadata". Keys::
 
     b"N" kind id:u32        name (UTF-8); kind is b"L" label, b"T" type, b"P" property
     b"I" index id:u32       msgpack [label, [properties], ready]
-    b"K" constraint id:u32  msgpack [kind, label, [properties], ready]
+    b"K" constraint id:u32  msgpack [kind, label, [properties], ready] + [data type name] for a
+                            data type constraint (older records have four elements)
     b"C"                    msgpack [next vertex gid, next edge gid, last commit ts]
     b"S"                    msgpack [nodes, relationships, {label id: n}, {type id: n},
                             [property ids used], {index id: entries}]
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 import msgpack
 
 from mgcore.storage.errors import StorageError
-from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec
+from mgcore.storage.records import ConstraintKind, ConstraintSpec, DataType, IndexSpec
 from mgcore_engine_on_disk.keys import ID, id_bytes
 from mgcore_engine_on_disk.store import Store
 
@@ -112,9 +113,10 @@ class Catalog:
                     self.building[index] = sid
                 top = max(top, sid)
             elif tag == b"K":
-                kind, label, props, ready = msgpack.unpackb(value)
+                kind, label, props, ready, *rest = msgpack.unpackb(value)
                 sid = ID.unpack_from(key, 1)[0]
-                constraint = ConstraintSpec(ConstraintKind(kind), label, tuple(props))
+                data_type = DataType(rest[0]) if rest and rest[0] is not None else None
+                constraint = ConstraintSpec(ConstraintKind(kind), label, tuple(props), data_type)
                 if ready:
                     self.constraints[constraint] = sid
                 else:
@@ -191,5 +193,7 @@ class Catalog:
         """The meta key and record of an index or constraint definition."""
         if isinstance(spec, IndexSpec):
             return b"I" + id_bytes(sid), msgpack.packb([spec.label, list(spec.properties), ready])
-        return b"K" + id_bytes(sid), msgpack.packb(
-            [spec.kind.value, spec.label, list(spec.properties), ready])
+        record = [spec.kind.value, spec.label, list(spec.properties), ready]
+        if spec.data_type is not None:
+            record.append(spec.data_type.value)
+        return b"K" + id_bytes(sid), msgpack.packb(record)

@@ -33,6 +33,7 @@ from mgcore.storage.errors import (
     SerializationError,
     TransactionClosedError,
     UnsupportedOperation,
+    type_violation,
 )
 from mgcore.storage.kit import serde
 from mgcore.storage.kit.codec import index_key, key_prefix
@@ -42,6 +43,7 @@ from mgcore.storage.protocol import API_VERSION, EngineContext
 from mgcore.storage.records import (
     ConstraintKind,
     ConstraintSpec,
+    DataType,
     GraphStatistics,
     IndexSpec,
     IndexStatistics,
@@ -109,6 +111,7 @@ class OnDiskEngine:
         self._label_indexes: Mapping[int, IndexSpec] = {}
         self._lp_by_label: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
         self._exists_by_label: dict[int, list[tuple[ConstraintSpec, int]]] = {}
+        self._typed_by_label: dict[int, list[tuple[ConstraintSpec, int, DataType]]] = {}
         self._unique_by_label: dict[int, list[tuple[ConstraintSpec, int, tuple[int, ...]]]] = {}
 
     # -------------------------------------------------------------------------- lifecycle
@@ -279,17 +282,26 @@ class OnDiskEngine:
         """Check existence and uniqueness for the vertices ``vs`` wrote, against the newest
         committed data; returns each vertex's (old, new) uniqueness entries."""
         exists = self._exists_by_label
+        typed = self._typed_by_label
         claims: dict[int, tuple[dict[bytes, ConstraintSpec], dict[bytes, ConstraintSpec]]] = {}
-        if not exists and not self._unique_by_label:
+        if not exists and not typed and not self._unique_by_label:
             return claims
         for w in vs.values():
             if w.deleted:
                 if not w.created and self._unique_by_label:
                     claims[w.gid] = (self._unique_keys(w.orig_labels, w.orig_blob), {})
                 continue
-            if exists:
+            if exists or typed:
                 data = None
                 for lid in w.labels:
+                    for spec, pid, data_type in typed.get(lid, ()):
+                        if data is None:
+                            data = _unpackb(
+                                w.blob, strict_map_key=False, ext_hook=_ext_hook
+                            ) if w.blob else {}
+                        value = data.get(pid)
+                        if value is not None and not data_type.accepts(value):
+                            raise type_violation(spec)
                     for spec, pid in exists.get(lid, ()):
                         if data is None:
                             data = _unpackb(
@@ -416,18 +428,23 @@ class OnDiskEngine:
             else:
                 labels[lid] = spec
         exists: dict[int, list[tuple[ConstraintSpec, int]]] = {}
+        typed: dict[int, list[tuple[ConstraintSpec, int, DataType]]] = {}
         unique: dict[int, list[tuple[ConstraintSpec, int, tuple[int, ...]]]] = {}
         for constraint, cid in catalog.constraints.items():
             lid = catalog.label_id(constraint.label)
             pids = tuple(catalog.property_id(p) for p in constraint.properties)
             if constraint.kind is ConstraintKind.EXISTS:
                 exists.setdefault(lid, []).append((constraint, pids[0]))
+            elif constraint.kind is ConstraintKind.TYPE:
+                assert constraint.data_type is not None
+                typed.setdefault(lid, []).append((constraint, pids[0], constraint.data_type))
             else:
                 unique.setdefault(lid, []).append((constraint, cid, pids))
         self._lp_indexes = lp
         self._label_indexes = labels
         self._lp_by_label = by_label
         self._exists_by_label = exists
+        self._typed_by_label = typed
         self._unique_by_label = unique
 
     @property

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgpack
 
-from mgcore.storage.errors import ConstraintViolation
+from mgcore.storage.errors import ConstraintViolation, type_creation_violation
 from mgcore.storage.kit import serde
 from mgcore.storage.kit.codec import index_key, key_prefix
 from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexInfo, IndexSpec
@@ -33,6 +33,16 @@ _ext_hook = serde.ext_hook
 def describe(spec: ConstraintSpec) -> str:
     """``:L(p1, p2)`` as Memgraph's messages write it."""
     return f":{spec.label}({', '.join(spec.properties)})"
+
+
+def _typed_on(spec: ConstraintSpec, defined: dict[ConstraintSpec, int]) -> bool:
+    """True when ``spec`` is a data type constraint and one (of any type) exists on its label
+    and property: Memgraph allows one."""
+    return spec.kind is ConstraintKind.TYPE and any(
+        other.kind is ConstraintKind.TYPE and other.label == spec.label
+        and other.properties == spec.properties
+        for other in defined
+    )
 
 
 class DiskSchema:
@@ -74,7 +84,7 @@ class DiskSchema:
         store = self._engine.store
         key, _ = self._engine._catalog.definition(spec, sid, False)
         batch.delete(key, store.handle["meta"])
-        if isinstance(spec, ConstraintSpec) and spec.kind is ConstraintKind.EXISTS:
+        if isinstance(spec, ConstraintSpec) and spec.kind is not ConstraintKind.UNIQUE:
             return
         family, prefix = self._entry_range(spec, sid)
         end = successor(prefix)
@@ -192,7 +202,7 @@ class DiskSchema:
         catalog = engine._catalog
         store = engine.store
         with engine._commit_lock:
-            if spec in catalog.constraints:
+            if spec in catalog.constraints or _typed_on(spec, catalog.constraints):
                 return False
             pids = [catalog.property_id(p) for p in spec.properties]
             sid = catalog.new_schema_id()
@@ -204,6 +214,16 @@ class DiskSchema:
                             f"an existing node violates it. Node {gid} lacks property "
                             f"{spec.properties[0]}."
                         )
+                batch = store.batch()
+                self._define(spec, sid, True, batch)
+                self._commit_batch(batch)
+            elif spec.kind is ConstraintKind.TYPE:
+                data_type = spec.data_type
+                assert data_type is not None
+                for gid, data in self._vertices(spec.label):
+                    value = data.get(pids[0])
+                    if value is not None and not data_type.accepts(value):
+                        raise type_creation_violation(spec, gid, value)
                 batch = store.batch()
                 self._define(spec, sid, True, batch)
                 self._commit_batch(batch)

@@ -293,8 +293,8 @@ _OP_ARITY: dict[Op, tuple[int, ...]] = {
     Op.SET_RELATIONSHIP_PROPERTY: (3,),
     Op.CREATE_INDEX: (2,),
     Op.DROP_INDEX: (2,),
-    Op.CREATE_CONSTRAINT: (3,),
-    Op.DROP_CONSTRAINT: (3,),
+    Op.CREATE_CONSTRAINT: (3, 4),  # + the data type of a data type constraint
+    Op.DROP_CONSTRAINT: (3, 4),
 }
 
 
