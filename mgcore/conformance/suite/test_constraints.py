@@ -1,6 +1,6 @@
-"""Existence and uniqueness constraints: Memgraph's messages when creation meets violating data
-and when a commit would break one, concurrent writers of one value (the second committer
-fails), constraints over several properties, and what is not constrained."""
+"""Existence, uniqueness and data type constraints: Memgraph's messages when creation meets
+violating data and when a commit would break one, concurrent writers of one value (the second
+committer fails), constraints over several properties, and what is not constrained."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from mgcore.errors import ClientError
 from mgcore.storage.errors import ConstraintViolation
-from mgcore.storage.records import ConstraintKind, ConstraintSpec
+from mgcore.storage.records import ConstraintKind, ConstraintSpec, DataType
+from mgcore.values.temporal import Date, DateTime, Duration, LocalDateTime, LocalTime, Time
 
 EXISTS = ConstraintSpec(ConstraintKind.EXISTS, "L", ("p",))
 UNIQUE = ConstraintSpec(ConstraintKind.UNIQUE, "L", ("p",))
@@ -187,3 +189,179 @@ def test_constraints_together_and_drop(engine: Any) -> None:
     assert engine.schema.drop_constraint(UNIQUE) is True
     assert engine.schema.constraints() == [EXISTS]
     commit(engine, (["L"], {"p": 2}))
+
+
+# ------------------------------------------------------------------------- data types
+
+TYPED = ConstraintSpec(ConstraintKind.TYPE, "L", ("p",), DataType.INTEGER)
+
+
+@pytest.mark.requires("type_constraint")
+def test_type_creation_over_violating_data_names_the_node(engine: Any) -> None:
+    """Memgraph's message, then the node; nodes lacking the property or the label, or holding
+    null, do not violate it; nothing is created."""
+    [_, bad, *_] = commit(
+        engine, (["L"], {"p": 1}), (["L"], {"p": "1"}), (["L"], {}), (["M"], {"p": 1.5}),
+    )
+    with pytest.raises(ConstraintViolation) as info:
+        engine.schema.create_constraint(TYPED)
+    message = str(info.value)
+    assert message.startswith(
+        "Unable to create IS TYPED INTEGER constraint on :L(p), because an existing node "
+        "violates it."
+    )
+    assert f"Node {bad} has a STRING p." in message
+    assert engine.schema.constraints() == []
+    tx = engine.begin()
+    tx.delete_node(tx.node(bad))
+    tx.commit()
+    assert engine.schema.create_constraint(TYPED) is True
+    assert engine.schema.constraints() == [TYPED]
+
+
+@pytest.mark.requires("type_constraint")
+def test_type_enforced_at_commit(engine: Any) -> None:
+    """A commit creating, setting or labelling a node into a violation fails with Memgraph's
+    message and is rolled back; missing and null properties, other labels and deletion pass."""
+    commit(engine, (["L"], {"p": 1}), (["M"], {"p": "x"}))
+    assert engine.schema.create_constraint(TYPED) is True
+    message = "IS TYPED INTEGER violation on L(p)"
+    for wrong in ("1", 1.0, True, [1], {"a": 1}):
+        tx = engine.begin()
+        tx.create_node(["L"], {"p": wrong})
+        commit_fails(tx, message)
+    tx = engine.begin()
+    [node] = list(tx.nodes_by_label("L"))
+    tx.set_node_property(node, "p", 2.5)
+    commit_fails(tx, message)
+    tx = engine.begin()
+    [m] = list(tx.nodes_by_label("M"))
+    tx.add_label(m, "L")
+    commit_fails(tx, message)
+    # what the failed commits wrote is gone
+    tx = engine.begin()
+    assert [tx.node_property(n, "p") for n in tx.nodes_by_label("L")] == [1]
+    tx.rollback()
+    # missing, null (removal), other labels, other properties, fixed before commit: fine
+    tx = engine.begin()
+    tx.create_node(["L"], {"q": "x"})
+    tx.create_node(["L"])
+    tx.create_node(["N"], {"p": "x"})
+    fixed = tx.create_node(["L"], {"p": "x"})
+    tx.set_node_property(fixed, "p", 7)
+    [node] = [n for n in tx.nodes_by_label("L") if tx.node_property(n, "p") == 1]
+    tx.set_node_property(node, "p", None)
+    tx.commit()
+    tx = engine.begin()
+    assert sorted(
+        tx.node_property(n, "p") for n in tx.nodes_by_label("L")
+        if tx.node_property(n, "p") is not None
+    ) == [7]
+    # a violating node may lose the label in the same transaction, or be deleted
+    [m] = list(tx.nodes_by_label("M"))
+    tx.add_label(m, "L")
+    tx.remove_label(m, "L")
+    tx.commit()
+    assert engine.schema.drop_constraint(TYPED) is True
+    tx = engine.begin()
+    tx.create_node(["L"], {"p": "now a string"})
+    tx.commit()
+
+
+@pytest.mark.requires("type_constraint")
+def test_one_type_constraint_per_label_and_property(engine: Any) -> None:
+    """As in Memgraph: a second type constraint on the same label and property is refused
+    (False) whatever its type, and dropping needs the type it was created with."""
+    as_float = ConstraintSpec(ConstraintKind.TYPE, "L", ("p",), DataType.FLOAT)
+    other_property = ConstraintSpec(ConstraintKind.TYPE, "L", ("q",), DataType.FLOAT)
+    other_label = ConstraintSpec(ConstraintKind.TYPE, "M", ("p",), DataType.STRING)
+    assert engine.schema.create_constraint(TYPED) is True
+    assert engine.schema.create_constraint(TYPED) is False
+    assert engine.schema.create_constraint(as_float) is False
+    assert engine.schema.create_constraint(other_property) is True
+    assert engine.schema.create_constraint(other_label) is True
+    assert engine.schema.constraints() == [TYPED, other_property, other_label]
+    assert engine.schema.drop_constraint(as_float) is False
+    assert engine.schema.drop_constraint(TYPED) is True
+    assert engine.schema.drop_constraint(TYPED) is False
+    assert engine.schema.create_constraint(as_float) is True
+    tx = engine.begin()
+    tx.create_node(["L"], {"p": 1.5, "q": 2.5})
+    tx.commit()
+    tx = engine.begin()
+    tx.create_node(["L"], {"p": 1})
+    commit_fails(tx, "IS TYPED FLOAT violation on L(p)")
+    tx = engine.begin()
+    tx.create_node(["M"], {"p": 1.5})
+    commit_fails(tx, "IS TYPED STRING violation on M(p)")
+
+
+@pytest.mark.requires("type_constraint", "existence_constraint", "unique_constraint")
+def test_type_with_existence_and_uniqueness(engine: Any) -> None:
+    """The three kinds on one property: each enforced, each dropped on its own."""
+    for spec in (EXISTS, UNIQUE, TYPED):
+        assert engine.schema.create_constraint(spec) is True
+    assert engine.schema.constraints() == [EXISTS, UNIQUE, TYPED]
+    commit(engine, (["L"], {"p": 1}))
+    for props, message in (
+        ({"p": "x"}, "IS TYPED INTEGER violation on L(p)"),
+        ({}, "Unable to commit due to existence constraint violation on :L(p)"),
+        ({"p": 1}, "Unable to commit due to unique constraint violation on :L(p)"),
+    ):
+        tx = engine.begin()
+        tx.create_node(["L"], props)
+        commit_fails(tx, message)
+    assert engine.schema.drop_constraint(TYPED) is True
+    assert engine.schema.constraints() == [EXISTS, UNIQUE]
+    commit(engine, (["L"], {"p": "x"}))
+
+
+@pytest.mark.requires("type_constraint")
+def test_concurrent_transaction_is_checked_against_a_new_type_constraint(engine: Any) -> None:
+    """A transaction that wrote before the constraint was created is checked when it commits."""
+    early = engine.begin()
+    early.create_node(["L"], {"p": "x"})
+    assert engine.schema.create_constraint(TYPED) is True
+    commit_fails(early, "IS TYPED INTEGER violation on L(p)")
+
+
+@pytest.mark.requires("!type_constraint")
+def test_engine_without_type_constraints_refuses_them(engine: Any) -> None:
+    with pytest.raises(ClientError):
+        engine.schema.create_constraint(TYPED)
+    assert engine.schema.constraints() == []
+
+
+ONE_OF_EACH: dict[str, tuple[Any, DataType | None]] = {
+    "boolean": (False, DataType.BOOLEAN),
+    "integer": (0, DataType.INTEGER),
+    "float": (0.0, DataType.FLOAT),
+    "string": ("", DataType.STRING),
+    "list": ([], DataType.LIST),
+    "map": ({}, DataType.MAP),
+    "duration": (Duration(0, 0, 1, 0), DataType.DURATION),
+    "date": (Date(16637), DataType.DATE),
+    "local_time": (LocalTime(45_074_645_876_123), DataType.LOCALTIME),
+    "local_datetime": (LocalDateTime(16637, 1), DataType.LOCALDATETIME),
+    "datetime": (DateTime(1_437_474_674, 0, 7200, "Europe/Stockholm"), DataType.ZONEDDATETIME),
+    "time": (Time(1, 3600), None),  # a time with an offset has no Memgraph type
+}
+
+
+@pytest.mark.requires("type_constraint")
+def test_each_stored_value_has_exactly_its_memgraph_type(engine: Any) -> None:
+    """Over a node holding one value of every kind (as stored and read back by the engine), a
+    data type constraint can be created exactly on the properties holding its type: BOOLEAN is
+    not INTEGER, INTEGER is not FLOAT, an empty list or map still has its type, and a time with
+    an offset has none."""
+    commit(engine, (["V"], {name: value for name, (value, _) in ONE_OF_EACH.items()}))
+    for data_type in DataType:
+        for name, (_, its_type) in ONE_OF_EACH.items():
+            spec = ConstraintSpec(ConstraintKind.TYPE, "V", (name,), data_type)
+            if its_type is data_type:
+                assert engine.schema.create_constraint(spec) is True, spec
+                assert engine.schema.drop_constraint(spec) is True
+            else:
+                with pytest.raises(ConstraintViolation):
+                    engine.schema.create_constraint(spec)
+    assert engine.schema.constraints() == []

@@ -21,7 +21,7 @@ import pytest
 
 from mgcore.conformance.suite._support import dump
 from mgcore.conformance.suite.test_durability import build
-from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec
+from mgcore.storage.records import ConstraintKind, ConstraintSpec, DataType, IndexSpec
 
 pytestmark = pytest.mark.requires("durable")
 
@@ -236,6 +236,15 @@ def _make_schema(engine: Any, capabilities: Any) -> None:
         engine.schema.create_constraint(ConstraintSpec(ConstraintKind.EXISTS, "Person", ("name",)))
     if capabilities.unique_constraint:
         engine.schema.create_constraint(ConstraintSpec(ConstraintKind.UNIQUE, "Person", ("id",)))
+    if capabilities.type_constraint:
+        for prop, data_type in (("id", DataType.INTEGER), ("name", DataType.STRING),
+                                ("born", DataType.ZONEDDATETIME), ("gone", DataType.FLOAT)):
+            engine.schema.create_constraint(
+                ConstraintSpec(ConstraintKind.TYPE, "Person", (prop,), data_type)
+            )
+        engine.schema.drop_constraint(
+            ConstraintSpec(ConstraintKind.TYPE, "Person", ("gone",), DataType.FLOAT)
+        )
 
 
 def _needs_schema(capabilities: Any) -> None:
@@ -244,6 +253,7 @@ def _needs_schema(capabilities: Any) -> None:
         or capabilities.label_property_index
         or capabilities.existence_constraint
         or capabilities.unique_constraint
+        or capabilities.type_constraint
     ):
         pytest.skip("the engine supports no index or constraint")
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mgcore.storage.errors import ConstraintViolation
-from mgcore.storage.records import ConstraintKind, ConstraintSpec, IndexSpec
+from mgcore.storage.records import ConstraintKind, ConstraintSpec, DataType, IndexSpec
 
 INDEXES = [
     pytest.param(IndexSpec("L"), id="label", marks=pytest.mark.requires("label_index")),
@@ -20,6 +20,7 @@ INDEXES = [
 ]
 EXISTS = ConstraintSpec(ConstraintKind.EXISTS, "L", ("k",))
 UNIQUE = ConstraintSpec(ConstraintKind.UNIQUE, "L", ("k",))
+TYPED = ConstraintSpec(ConstraintKind.TYPE, "L", ("k",), DataType.INTEGER)
 
 
 def commit_nodes(engine: Any, *props: dict[str, Any]) -> None:
@@ -113,3 +114,22 @@ def test_schema_survives_reopen(engine: Any, reopen: Any) -> None:
     engine = reopen()
     assert spec in [i.spec for i in engine.schema.indexes()]
     assert UNIQUE in engine.schema.constraints()
+
+
+@pytest.mark.requires("durable", "type_constraint")
+def test_type_constraint_survives_reopen_and_is_enforced(engine: Any, reopen: Any) -> None:
+    """A data type constraint of a durable engine is there after reopening, with its type, and
+    still enforced; its drop is durable too."""
+    commit_nodes(engine, {"k": 1})
+    assert engine.schema.create_constraint(TYPED) is True
+    engine = reopen()
+    assert engine.schema.constraints() == [TYPED]
+    tx = engine.begin()
+    tx.create_node(["L"], {"k": "one"})
+    with pytest.raises(ConstraintViolation, match=r"^IS TYPED INTEGER violation on L\(k\)$"):
+        tx.commit()
+    tx.rollback()
+    assert engine.schema.drop_constraint(TYPED) is True
+    engine = reopen()
+    assert engine.schema.constraints() == []
+    commit_nodes(engine, {"k": "one"})
