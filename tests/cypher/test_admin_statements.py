@@ -440,17 +440,19 @@ def test_drop_all_indexes_and_constraints(tmp_path_factory: pytest.TempPathFacto
                 "CREATE INDEX ON :A", "CREATE INDEX ON :A(x)", "CREATE INDEX ON :B(x, y)",
                 "CREATE CONSTRAINT ON (n:A) ASSERT EXISTS (n.x)",
                 "CREATE CONSTRAINT ON (n:B) ASSERT n.x, n.y IS UNIQUE",
+                "CREATE CONSTRAINT ON (n:B) ASSERT n.x IS TYPED STRING",
             ):
                 s.run(ddl).consume()
             summary = s.run("DROP ALL INDEXES").consume()
             assert summary.counters.indexes_removed == 3
             assert [n.code for n in summary.notifications] == ["DropIndex"] * 3
             assert list(s.run("SHOW INDEX INFO")) == []
-            assert len(list(s.run("SHOW CONSTRAINT INFO"))) == 2
+            assert len(list(s.run("SHOW CONSTRAINT INFO"))) == 3
             assert s.run("drop all indexes").consume().counters.indexes_removed == 0
             s.run("CREATE INDEX ON :C(z)").consume()
             summary = s.run("DROP ALL CONSTRAINTS").consume()
-            assert summary.counters.constraints_removed == 2
+            assert summary.counters.constraints_removed == 3
+            assert [n.code for n in summary.notifications] == ["DropConstraint"] * 3
             assert list(s.run("SHOW CONSTRAINT INFO")) == []
             assert len(list(s.run("SHOW INDEX INFO"))) == 1
             s.run("CREATE (:B {x: 1, y: 1}), (:B {x: 1, y: 1})").consume()
@@ -473,15 +475,142 @@ def test_drop_all_indexes_and_constraints(tmp_path_factory: pytest.TempPathFacto
         reopened.close()
 
 
-def test_type_constraints_are_refused_clearly(db: Database) -> None:
-    """The grammar knows Memgraph's IS TYPED; the engines have no such constraint, so it is a
-    ClientError when the statement is prepared, not an internal error."""
+def notes(summary: Any) -> list[tuple[str, str]]:
+    return [(n.code, n.title) for n in summary.notifications]
+
+
+def test_type_constraints_ddl_and_show_constraint_info(db: Database) -> None:
+    """Memgraph's data type constraints: CreateConstraint / DropConstraint notifications and
+    counters, SHOW CONSTRAINT INFO rows (``data_type``, the property, Memgraph's name of the
+    type) after the other kinds, and errors, not notifications, for a second constraint on the
+    same label and property (any type) and for dropping one that does not exist with that
+    type (``PrepareConstraintQuery`` in Memgraph's interpreter.cpp)."""
+    with db.session() as s:
+        summary = s.run("CREATE CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED INTEGER").consume()
+        assert notes(summary) == [(
+            "CreateConstraint",
+            "Created IS TYPED INTEGER constraint on label Person on property age.",
+        )]
+        assert summary.counters.constraints_added == 1
+        for ddl in (
+            "CREATE CONSTRAINT ON (n:Person) ASSERT n.flag IS TYPED BOOLEAN",
+            "CREATE CONSTRAINT ON (n:Person) ASSERT n.at IS TYPED localdatetime",
+            "CREATE CONSTRAINT ON (n:Event) ASSERT n.when IS TYPED ZONEDDATETIME",
+            "CREATE CONSTRAINT ON (n:Person) ASSERT EXISTS (n.age)",
+            "CREATE CONSTRAINT ON (n:Person) ASSERT n.age IS UNIQUE",
+        ):
+            s.run(ddl).consume()
+        assert [tuple(r) for r in s.run("SHOW CONSTRAINT INFO")] == [
+            ("exists", "Person", "age", ""),
+            ("unique", "Person", ["age"], ""),
+            ("data_type", "Event", "when", "ZONED DATE TIME"),
+            ("data_type", "Person", "age", "INTEGER"),
+            ("data_type", "Person", "at", "LOCAL DATE TIME"),
+            ("data_type", "Person", "flag", "BOOL"),
+        ]
+        for ddl, message in (
+            ("CREATE CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED INTEGER",
+             "Constraint IS TYPED INTEGER on :Person(age) already exists"),
+            ("CREATE CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED STRING",
+             "Constraint IS TYPED STRING on :Person(age) already exists"),
+            ("DROP CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED STRING",
+             "Constraint IS TYPED STRING on :Person(age) doesn't exist"),
+            ("DROP CONSTRAINT ON (n:Person) ASSERT n.name IS TYPED STRING",
+             "Constraint IS TYPED STRING on :Person(name) doesn't exist"),
+        ):
+            with pytest.raises(ClientError) as info:
+                s.run(ddl).consume()
+            assert str(info.value) == message
+        summary = s.run("DROP CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED INTEGER").consume()
+        assert notes(summary) == [(
+            "DropConstraint",
+            "Dropped IS TYPED INTEGER constraint on label Person on properties age.",
+        )]
+        assert summary.counters.constraints_removed == 1
+        assert ("data_type", "Person", "age", "INTEGER") not in [
+            tuple(r) for r in s.run("SHOW CONSTRAINT INFO")
+        ]
+        with s.begin_transaction() as tx:
+            with pytest.raises(TransactionError, match="Constraint manipulation not allowed"):
+                tx.run("CREATE CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED INTEGER")
+            tx.rollback()
+
+
+def test_type_constraints_are_enforced_on_every_write(db: Database) -> None:
+    """CREATE, SET and adding the label are refused with Memgraph's message when they leave a
+    value of another type; null and missing properties pass; the failed query wrote nothing."""
+    with db.session() as s:
+        s.run("CREATE (:Person {age: 22}), (:Other {age: 'old'})").consume()
+        s.run("CREATE CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED INTEGER").consume()
+        for query in (
+            "CREATE (:Person {age: 'age'})",
+            "CREATE (:Person {age: 22.0})",
+            "CREATE (:Person {age: true})",
+            "MATCH (n:Person) SET n.age = 'age'",
+            "MATCH (n:Person) SET n += {age: [1]}",
+            "MATCH (n:Other) SET n:Person",
+            "MERGE (n:Person {age: '22'})",
+        ):
+            with pytest.raises(ClientError) as info:
+                s.run(query).consume()
+            assert str(info.value) == "IS TYPED INTEGER violation on Person(age)", query
+        assert [tuple(r) for r in s.run(
+            "MATCH (n) RETURN labels(n), n.age ORDER BY id(n)"
+        )] == [(["Person"], 22), (["Other"], "old")]
+        s.run("CREATE (:Person), (:Person {age: null}), (:Person {name: 'x'})").consume()
+        s.run("MATCH (n:Person {age: 22}) SET n.age = 23").consume()
+        s.run("MATCH (n:Other) SET n.age = 5, n:Person").consume()
+        s.run("MATCH (n:Person {age: 23}) REMOVE n.age").consume()
+        assert s.run(
+            "MATCH (n:Person) RETURN collect(n.age)"
+        ).single()[0] == [5]  # type: ignore[index]
+        # checked when the transaction commits: only the state it commits counts
+        with s.begin_transaction() as tx:
+            tx.run("CREATE (:Person {age: 'not yet'})").consume()
+            tx.run("MATCH (n:Person {age: 'not yet'}) SET n.age = 1").consume()
+            tx.commit()
+        with s.begin_transaction() as tx:
+            tx.run("CREATE (:Person {age: 'never'})").consume()
+            with pytest.raises(ClientError, match=r"IS TYPED INTEGER violation on Person\(age\)"):
+                tx.commit()
+        assert s.run(
+            "MATCH (n:Person) RETURN count(n.age)"
+        ).single()[0] == 2  # type: ignore[index]
+        s.run("DROP CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED INTEGER").consume()
+        s.run("CREATE (:Person {age: 'age'})").consume()
+
+
+def test_type_constraint_creation_over_violating_data(db: Database) -> None:
+    with db.session() as s:
+        s.run("CREATE (:Person {since: date('2020-01-01')}), (:Person {since: '2020'})").consume()
+        with pytest.raises(ClientError) as info:
+            s.run("CREATE CONSTRAINT ON (n:Person) ASSERT n.since IS TYPED DATE").consume()
+        assert str(info.value).startswith(
+            "Unable to create IS TYPED DATE constraint on :Person(since), because an existing "
+            "node violates it."
+        )
+        assert list(s.run("SHOW CONSTRAINT INFO")) == []
+        s.run("MATCH (n:Person) WHERE n.since = '2020' DELETE n").consume()
+        s.run("CREATE CONSTRAINT ON (n:Person) ASSERT n.since IS TYPED DATE").consume()
+        with pytest.raises(ClientError, match="IS TYPED DATE violation on Person"):
+            s.run("CREATE (:Person {since: localdatetime('2020-01-01T00:00')})").consume()
+
+
+def test_type_constraint_names_memgraph_lacks_are_refused(db: Database) -> None:
+    """ENUM and POINT are Memgraph types mgcore has no values of: a clear ClientError when the
+    statement is prepared; a name Memgraph's grammar does not know is a syntax error."""
     with db.session() as s:
         for statement in (
-            "CREATE CONSTRAINT ON (n:L) ASSERT n.p IS TYPED INTEGER",
-            "DROP CONSTRAINT ON (n:L) ASSERT n.p IS TYPED DATE",
+            "CREATE CONSTRAINT ON (n:L) ASSERT n.p IS TYPED ENUM",
+            "DROP CONSTRAINT ON (n:L) ASSERT n.p IS TYPED POINT",
         ):
-            with pytest.raises(ClientError, match="IS TYPED"):
+            with pytest.raises(ClientError, match="not supported"):
+                s.run(statement).consume()
+        for statement in (
+            "CREATE CONSTRAINT ON (n:L) ASSERT n.p IS TYPED NUMBER",
+            "CREATE CONSTRAINT ON (n:L) ASSERT n.p IS TYPED NULL",
+        ):
+            with pytest.raises(CypherSyntaxError):
                 s.run(statement).consume()
         assert list(s.run("SHOW CONSTRAINT INFO")) == []
 
