@@ -561,6 +561,48 @@ def test_switch_to_analytical_is_refused_while_constraints_exist(db: Database) -
 
 
 @analytical
+def test_type_constraints_block_the_switch_and_are_refused_in_analytical(db: Database) -> None:
+    """A data type constraint counts as a constraint for the switch (Memgraph 3.8+), and
+    creating one in analytical mode gets Memgraph's message for it."""
+    fill_without_constraints(db)
+    run(db, "CREATE CONSTRAINT ON (n:Person) ASSERT n.name IS TYPED STRING")
+    with pytest.raises(ClientError, match="Drop the constraints before switching"):
+        run(db, "STORAGE MODE IN_MEMORY_ANALYTICAL")
+    assert db.storage_mode == TX
+    run(db, "DROP CONSTRAINT ON (n:Person) ASSERT n.name IS TYPED STRING")
+    run(db, "STORAGE MODE IN_MEMORY_ANALYTICAL")
+    with pytest.raises(ClientError) as info:
+        run(db, "CREATE CONSTRAINT ON (n:Person) ASSERT n.name IS TYPED STRING")
+    assert str(info.value) == "Type constraints are not supported in analytical storage mode."
+    assert run(db, "SHOW CONSTRAINT INFO") == []
+
+
+def _on_disk_installed() -> bool:
+    from mgcore.storage.registry import EngineRegistry
+
+    try:
+        EngineRegistry().load("ON_DISK_TRANSACTIONAL")
+    except Exception:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _on_disk_installed(), reason="ON_DISK_TRANSACTIONAL not installed")
+def test_type_constraints_move_to_disk_and_back(db: Database) -> None:
+    """A streamed switch carries data type constraints to the target engine, which enforces
+    them."""
+    fill_without_constraints(db, 3)
+    run(db, "CREATE CONSTRAINT ON (n:Person) ASSERT n.uid IS TYPED INTEGER")
+    for mode in ("ON_DISK_TRANSACTIONAL", TX):
+        run(db, f"STORAGE MODE {mode}")
+        assert db.storage_mode == mode
+        assert run(db, "SHOW CONSTRAINT INFO") == [("data_type", "Person", "uid", "INTEGER")]
+        with pytest.raises(ClientError, match=r"IS TYPED INTEGER violation on Person\(uid\)"):
+            run(db, "MATCH (n:Person {uid: 1}) SET n.uid = '1'")
+    assert run(db, "MATCH (n:Person) RETURN count(n)") == [(3,)]
+
+
+@analytical
 def test_analytical_restarts_in_transactional_with_its_writes(tmp_path: Path) -> None:
     directory = tmp_path / "data"
     db = open_db(directory)

@@ -18,6 +18,7 @@ from mgcore.storage.protocol import StoreHandOver
 from mgcore.storage.records import (
     ConstraintKind,
     ConstraintSpec,
+    DataType,
     Direction,
     IndexSpec,
     IsolationLevel,
@@ -365,3 +366,13 @@ def test_indexes_handed_over_by_the_transactional_engine_are_exact(
         t.commit()
     finally:
         ana.close()
+
+
+def test_type_constraint_creation_is_refused(engine: InMemoryAnalyticalEngine) -> None:
+    """Memgraph's message for IS TYPED in analytical mode (interpreter.cpp)."""
+    with pytest.raises(UnsupportedOperation, match=re.escape(
+            "Type constraints are not supported in analytical storage mode.")):
+        engine.schema.create_constraint(
+            ConstraintSpec(ConstraintKind.TYPE, "A", ("x",), DataType.INTEGER)
+        )
+    assert engine.schema.constraints() == []

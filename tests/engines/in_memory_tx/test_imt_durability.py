@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 
 from mgcore.errors import ClientError
-from mgcore.storage import EngineContext, StorageError
+from mgcore.storage import ConstraintViolation, EngineContext, StorageError
 from mgcore.storage.kit import serde
 from mgcore.storage.kit.snapshot import list_snapshots
 from mgcore.storage.kit.wal import list_wal_files, read_wal
-from mgcore.storage.records import Op
-from mgcore_engine_in_memory_tx.durability import _label_ops
+from mgcore.storage.records import ConstraintKind, ConstraintSpec, DataType, Op
+from mgcore_engine_in_memory_tx.constraints import constraint_from_record, constraint_record
+from mgcore_engine_in_memory_tx.durability import _label_ops, schema_op
 from mgcore_engine_in_memory_tx.engine import InMemoryTransactionalEngine
 
 QUIET = {"storage_snapshot_interval_sec": 0, "storage_snapshot_on_exit": False}
@@ -356,3 +357,41 @@ def test_info_reports_durability(tmp_path: Path) -> None:
     assert info["durability_snapshot_enabled"] is True
     assert info["durability_wal_enabled"] is True
     engine.close()
+
+
+def test_constraint_records_keep_the_old_form_and_add_the_data_type() -> None:
+    """Existence and uniqueness records are written as before the data type constraint
+    existed (three elements), a data type constraint's record adds its type as a fourth, and
+    both forms load (WAL ops and the snapshot's ``constraints`` section share them)."""
+    exists = ConstraintSpec(ConstraintKind.EXISTS, "L", ("p",))
+    typed = ConstraintSpec(ConstraintKind.TYPE, "L", ("p",), DataType.LOCALTIME)
+    assert schema_op("create", exists) == [int(Op.CREATE_CONSTRAINT), "exists", "L", ["p"]]
+    assert schema_op("drop", typed) == [int(Op.DROP_CONSTRAINT), "data_type", "L", ["p"],
+                                        "LOCALTIME"]
+    assert constraint_from_record("exists", "L", ["p"]) == exists
+    assert constraint_from_record(*constraint_record(typed)) == typed
+    for op in (schema_op("create", exists), schema_op("create", typed)):
+        record = serde.unpack_commit_record(serde.pack([7, [op]]))
+        assert record.operations == ((Op.CREATE_CONSTRAINT, *op[1:]),)
+
+
+def test_type_constraint_survives_wal_and_snapshot_recovery(tmp_path: Path) -> None:
+    """Created, recovered from the WAL, snapshotted, recovered from the snapshot: still there
+    with its type and still enforced."""
+    typed = ConstraintSpec(ConstraintKind.TYPE, "L", ("p",), DataType.STRING)
+    engine = open_engine(tmp_path)
+    assert engine.schema.create_constraint(typed)
+    engine.close()
+    for step in ("wal", "snapshot"):
+        engine = open_engine(tmp_path)
+        assert engine.schema.constraints() == [typed], step
+        tx = engine.begin()
+        tx.create_node(["L"], {"p": 1})
+        with pytest.raises(ConstraintViolation, match=r"IS TYPED STRING violation on L\(p\)"):
+            tx.commit()
+        tx.rollback()
+        if step == "wal":
+            engine.create_snapshot()
+            for header in list_wal_files(tmp_path / "wal"):
+                header.path.unlink()
+        engine.close()

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import struct
 
+import msgpack
 from hypothesis import given
 from hypothesis import strategies as st
 from od_helpers import cf_keys
 
 from mgcore.storage import IndexSpec
 from mgcore.storage.kit.codec import index_key
-from mgcore.storage.records import ConstraintKind, ConstraintSpec
+from mgcore.storage.records import ConstraintKind, ConstraintSpec, DataType
+from mgcore_engine_on_disk.catalog import Catalog
 from mgcore_engine_on_disk.engine import OnDiskEngine
 from mgcore_engine_on_disk.keys import (
     edge_locator,
@@ -245,3 +247,20 @@ def test_unique_constraint_entries(engine: OnDiskEngine) -> None:
     assert len(after) == 2
     assert set(after) != set(stored)
     assert sorted(struct.unpack(">Q", v)[0] for v in after.values()) == [a.gid, b.gid]
+
+
+def test_constraint_definitions_keep_the_old_form_and_add_the_data_type(
+    engine: OnDiskEngine,
+) -> None:
+    """Existence and uniqueness definitions are ``[kind, label, [properties], ready]`` as
+    before; a data type constraint's adds its type; both load at open."""
+    exists = ConstraintSpec(ConstraintKind.EXISTS, "L", ("p",))
+    typed = ConstraintSpec(ConstraintKind.TYPE, "L", ("q",), DataType.MAP)
+    _, old = Catalog.definition(exists, 3, True)
+    assert msgpack.unpackb(old) == ["exists", "L", ["p"], True]
+    _, new = Catalog.definition(typed, 4, True)
+    assert msgpack.unpackb(new) == ["data_type", "L", ["q"], True, "MAP"]
+    assert engine.schema.create_constraint(exists)
+    assert engine.schema.create_constraint(typed)
+    assert Catalog(engine._store).constraints == engine._catalog.constraints  # type: ignore[arg-type]
+    assert set(engine._catalog.constraints) == {exists, typed}
