@@ -365,3 +365,61 @@ def test_each_stored_value_has_exactly_its_memgraph_type(engine: Any) -> None:
                 with pytest.raises(ConstraintViolation):
                     engine.schema.create_constraint(spec)
     assert engine.schema.constraints() == []
+
+
+@pytest.mark.requires("type_constraint", "durable")
+def test_type_constraints_through_cypher(
+    database: Any, mg_engine_name: str, engine_settings: dict[str, Any]
+) -> None:
+    """End to end: Memgraph's DDL notifications and errors, the SHOW CONSTRAINT INFO row,
+    CREATE / SET / label violations refused with Memgraph's message, null passing, the
+    constraint back after a restart, and DROP ALL CONSTRAINTS dropping it for good."""
+    import mgcore
+
+    with database.session() as s:
+        s.run("CREATE (:Person {age: 1}), (:Robot {age: 'x'})").consume()
+        summary = s.run("CREATE CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED INTEGER").consume()
+        assert [n.code for n in summary.notifications] == ["CreateConstraint"]
+        with pytest.raises(ClientError, match=r"Constraint IS TYPED FLOAT on :Person\(age\) "
+                                              "already exists"):
+            s.run("CREATE CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED FLOAT").consume()
+        for query in (
+            "CREATE (:Person {age: '1'})",
+            "MATCH (n:Person) SET n.age = 1.5",
+            "MATCH (n:Robot) SET n:Person",
+        ):
+            with pytest.raises(ClientError) as info:
+                s.run(query).consume()
+            assert str(info.value) == "IS TYPED INTEGER violation on Person(age)"
+        s.run("CREATE (:Person {age: null}), (:Person)").consume()
+        assert [tuple(r) for r in s.run("SHOW CONSTRAINT INFO")] == [
+            ("data_type", "Person", "age", "INTEGER")
+        ]
+    directory = database.settings.data_directory
+    database.close()
+    again = mgcore.connect(
+        storage_mode=mg_engine_name, data_directory=str(directory), **engine_settings
+    )
+    try:
+        with again.session() as s:
+            assert [tuple(r) for r in s.run("SHOW CONSTRAINT INFO")] == [
+                ("data_type", "Person", "age", "INTEGER")
+            ]
+            with pytest.raises(ClientError, match="IS TYPED INTEGER violation"):
+                s.run("CREATE (:Person {age: [1]})").consume()
+            summary = s.run("DROP ALL CONSTRAINTS").consume()
+            assert [n.code for n in summary.notifications] == ["DropConstraint"]
+            with pytest.raises(ClientError, match=r"Constraint IS TYPED INTEGER on "
+                                                  r":Person\(age\) doesn't exist"):
+                s.run("DROP CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED INTEGER").consume()
+            s.run("CREATE (:Person {age: '1'})").consume()
+    finally:
+        again.close()
+    final = mgcore.connect(
+        storage_mode=mg_engine_name, data_directory=str(directory), **engine_settings
+    )
+    try:
+        with final.session() as s:
+            assert list(s.run("SHOW CONSTRAINT INFO")) == []
+    finally:
+        final.close()
