@@ -279,8 +279,10 @@ class OnDiskEngine:
     def _check_constraints(
         self, vs: Mapping[int, VState]
     ) -> dict[int, tuple[dict[bytes, ConstraintSpec], dict[bytes, ConstraintSpec]]]:
-        """Check existence and uniqueness for the vertices ``vs`` wrote, against the newest
-        committed data; returns each vertex's (old, new) uniqueness entries."""
+        """Check data types, existence and uniqueness for the vertices ``vs`` wrote, against the
+        newest committed data; returns each vertex's (old, new) uniqueness entries. A data type
+        constraint (Memgraph's on-disk mode has none) is checked like existence: each property
+        it names that a written vertex with its label holds is of its type."""
         exists = self._exists_by_label
         typed = self._typed_by_label
         claims: dict[int, tuple[dict[bytes, ConstraintSpec], dict[bytes, ConstraintSpec]]] = {}
