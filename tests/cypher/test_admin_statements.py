@@ -564,18 +564,17 @@ def test_type_constraints_are_enforced_on_every_write(db: Database) -> None:
         assert s.run(
             "MATCH (n:Person) RETURN collect(n.age)"
         ).single()[0] == [5]  # type: ignore[index]
-        # checked when the transaction commits: only the state it commits counts
+        # checked at each write, as Memgraph does: the statement fails, and with it the
+        # explicit transaction, whose earlier writes are rolled back
         with s.begin_transaction() as tx:
-            tx.run("CREATE (:Person {age: 'not yet'})").consume()
-            tx.run("MATCH (n:Person {age: 'not yet'}) SET n.age = 1").consume()
-            tx.commit()
-        with s.begin_transaction() as tx:
-            tx.run("CREATE (:Person {age: 'never'})").consume()
+            tx.run("CREATE (:Person {age: 40})").consume()
             with pytest.raises(ClientError, match=r"IS TYPED INTEGER violation on Person\(age\)"):
+                tx.run("CREATE (:Person {age: 'never'})").consume()
+            with pytest.raises(TransactionError):
                 tx.commit()
         assert s.run(
             "MATCH (n:Person) RETURN count(n.age)"
-        ).single()[0] == 2  # type: ignore[index]
+        ).single()[0] == 1  # type: ignore[index]
         s.run("DROP CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED INTEGER").consume()
         s.run("CREATE (:Person {age: 'age'})").consume()
 
@@ -633,3 +632,32 @@ def test_nested_index_paths_and_multi_property_existence_are_syntax_errors(db: D
         assert s.run("MATCH (n:L) WHERE n.`a.b` = 1 RETURN count(n)").single()[0] == 1  # type: ignore[index]
         s.run("DROP INDEX ON :L(`a.b`)").consume()
         s.run("MATCH (n:L) DELETE n").consume()
+
+
+@pytest.mark.parametrize("mode", ["IN_MEMORY_TRANSACTIONAL", "ON_DISK_TRANSACTIONAL"])
+def test_type_constraint_fails_the_writing_statement(
+    tmp_path_factory: pytest.TempPathFactory, mode: str
+) -> None:
+    """Memgraph checks data types at each write: in an explicit transaction the statement
+    that writes the wrong type fails (CREATE, SET, adding the label), not the commit."""
+    pytest.importorskip(
+        "mgcore_engine_on_disk" if mode == "ON_DISK_TRANSACTIONAL" else "mgcore_engine_in_memory_tx"
+    )
+    database = mgcore.connect(storage_mode=mode, data_directory=str(tmp_path_factory.mktemp("t")))
+    try:
+        with database.session() as s:
+            s.run("CREATE (:Person {age: 1}), (:Other {age: 'x'})").consume()
+            s.run("CREATE CONSTRAINT ON (n:Person) ASSERT n.age IS TYPED INTEGER").consume()
+            for statement in (
+                "CREATE (:Person {age: 'y'})",
+                "MATCH (n:Person) SET n.age = 2.5",
+                "MATCH (n:Other) SET n:Person",
+            ):
+                tx = s.begin_transaction()
+                tx.run("CREATE (:Person {age: 3})").consume()
+                with pytest.raises(ClientError, match=r"IS TYPED INTEGER violation on Person"):
+                    tx.run(statement).consume()
+                tx.rollback()
+            assert s.run("MATCH (n:Person) RETURN collect(n.age)").single()[0] == [1]  # type: ignore[index]
+    finally:
+        database.close()

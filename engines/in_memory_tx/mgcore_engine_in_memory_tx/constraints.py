@@ -171,6 +171,29 @@ class ConstraintSet:
         self.order.append(spec)
         return True
 
+    def check_write(self, labels: tuple[str, ...], key: str, value: Any) -> None:
+        """A data type constraint on one of ``labels`` and ``key`` that ``value`` breaks fails
+        the write at once, as Memgraph checks data types at each write (the commit checks
+        again, for a constraint created meanwhile)."""
+        if value is None:
+            return
+        typed = self.typed
+        for label in labels:
+            for spec, _, data_type in typed.get(label, ()):
+                if spec.properties[0] == key and not data_type.accepts(value):
+                    raise type_violation(spec)
+
+    def check_new_label(self, label: str, props: Any) -> None:
+        """``check_write`` for a label added to a vertex whose props blob is ``props``."""
+        entries = self.typed.get(label)
+        if not entries or props is None or props is DELETED:
+            return
+        data = _unpackb(props, strict_map_key=False, ext_hook=_ext_hook)
+        for spec, kid, data_type in entries:
+            value = data.get(kid)
+            if value is not None and not data_type.accepts(value):
+                raise type_violation(spec)
+
     def typed_on(self, spec: ConstraintSpec) -> ConstraintSpec | None:
         """The data type constraint on ``spec``'s label and property, whatever its type (None
         when ``spec`` is no data type constraint or there is none)."""

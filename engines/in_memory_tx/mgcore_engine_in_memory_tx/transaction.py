@@ -766,6 +766,10 @@ class InMemoryTransaction:
         )
         if label_tuple is None:
             label_tuple = self._engine._intern_labels(tuple(dict.fromkeys(labels)))
+        constraints = self._engine._constraints
+        if constraints.typed and properties:
+            for key, value in properties.items():
+                constraints.check_write(label_tuple, key, value)
         with self._lock:
             blob = self._encode(properties, stats)
             vs = self._vertices
@@ -825,6 +829,8 @@ class InMemoryTransaction:
             old = v.labels
             if label in old:
                 return False
+            if self._engine._constraints.typed:
+                self._engine._constraints.check_new_label(label, v.props)
             new = self._engine._intern_labels((*old, label))
             self._link(v, REMOVE_LABEL, label, old)
             if self._engine._indexed:
@@ -852,6 +858,8 @@ class InMemoryTransaction:
         """Install a new props blob on ``obj`` with ``key`` set (None: removed)."""
         with self._lock:
             self._prepare(obj)
+            if value is not None and obj.__class__ is Vertex and self._engine._constraints.typed:
+                self._engine._constraints.check_write(obj.labels, key, value)
             kid = self._key_ids.get(key)
             if kid is None:
                 if value is None:

@@ -32,6 +32,7 @@ from mgcore.storage.errors import (
     PropertiesOnEdgesDisabled,
     ReadOnlyTransactionError,
     TransactionClosedError,
+    type_violation,
 )
 from mgcore.storage.kit import serde
 from mgcore.storage.kit.codec import (
@@ -645,6 +646,9 @@ class DiskTransaction:
         self._writable()
         catalog = self._catalog
         label_ids = tuple(dict.fromkeys(catalog.label_id(name) for name in labels))
+        if self._engine._typed_by_label and properties:
+            for key, value in properties.items():
+                self._check_type(label_ids, key, value)
         blob = self._encode(properties)
         gid = catalog.new_gid()
         w = self._vs[gid] = VState(gid, label_ids, blob, True, None, self._next_seq())
@@ -688,6 +692,13 @@ class DiskTransaction:
         old = w.labels
         if lid in old:
             return False
+        entries = self._engine._typed_by_label.get(lid)
+        if entries and w.blob is not None:
+            data = props_of(w.blob)
+            for spec, pid, data_type in entries:
+                value = data.get(pid)
+                if value is not None and not data_type.accepts(value):
+                    raise type_violation(spec)
         w.labels = (*old, lid)
         self._index.track(w, old, w.blob)
         return True
@@ -703,6 +714,18 @@ class DiskTransaction:
         w.labels = tuple(x for x in old if x != lid)
         self._index.track(w, old, w.blob)
         return True
+
+    def _check_type(self, label_ids: tuple[int, ...], key: str, value: Any) -> None:
+        """A data type constraint on one of the labels and ``key`` that ``value`` (not null)
+        breaks fails the write at once, as Memgraph checks at each write (the commit checks
+        again, for a constraint created meanwhile)."""
+        typed = self._engine._typed_by_label
+        for lid in label_ids:
+            for spec, _, data_type in typed.get(lid, ()):
+                if spec.properties[0] == key and value is not None and not data_type.accepts(
+                    value
+                ):
+                    raise type_violation(spec)
 
     def _set(self, blob: bytes | None, key: str, value: Any) -> tuple[bytes | None, bool]:
         """``blob`` with ``key`` set (None: removed), and whether it changed."""
@@ -721,6 +744,8 @@ class DiskTransaction:
         """Set (None: remove) a node property."""
         self._writable()
         w = self._vwrite(node)
+        if value is not None and self._engine._typed_by_label:
+            self._check_type(w.labels, key, value)
         old = w.blob
         w.blob, changed = self._set(old, key, value)
         if changed:

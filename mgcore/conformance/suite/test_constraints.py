@@ -219,36 +219,50 @@ def test_type_creation_over_violating_data_names_the_node(engine: Any) -> None:
     assert engine.schema.constraints() == [TYPED]
 
 
+def violation_fails(tx: Any, write: Any, message: str) -> None:
+    """``write(tx)`` breaks a data type constraint: it fails at once (Memgraph checks each
+    write) or, at the latest, the commit does, with exactly ``message``; rolled back."""
+    try:
+        write(tx)
+    except ConstraintViolation as exc:
+        assert str(exc) == message
+        tx.rollback()
+        return
+    commit_fails(tx, message)
+
+
 @pytest.mark.requires("type_constraint")
-def test_type_enforced_at_commit(engine: Any) -> None:
-    """A commit creating, setting or labelling a node into a violation fails with Memgraph's
-    message and is rolled back; missing and null properties, other labels and deletion pass."""
+def test_type_enforced_by_write_or_commit(engine: Any) -> None:
+    """Creating, setting or labelling a node into a violation fails with Memgraph's message
+    (at the write, or at the latest at commit) and is rolled back; missing and null
+    properties, other labels and deletion pass."""
     commit(engine, (["L"], {"p": 1}), (["M"], {"p": "x"}))
     assert engine.schema.create_constraint(TYPED) is True
     message = "IS TYPED INTEGER violation on L(p)"
     for wrong in ("1", 1.0, True, [1], {"a": 1}):
-        tx = engine.begin()
-        tx.create_node(["L"], {"p": wrong})
-        commit_fails(tx, message)
-    tx = engine.begin()
-    [node] = list(tx.nodes_by_label("L"))
-    tx.set_node_property(node, "p", 2.5)
-    commit_fails(tx, message)
-    tx = engine.begin()
-    [m] = list(tx.nodes_by_label("M"))
-    tx.add_label(m, "L")
-    commit_fails(tx, message)
+        violation_fails(
+            engine.begin(), lambda tx, wrong=wrong: tx.create_node(["L"], {"p": wrong}), message
+        )
+    violation_fails(
+        engine.begin(),
+        lambda tx: tx.set_node_property(next(iter(tx.nodes_by_label("L"))), "p", 2.5),
+        message,
+    )
+    violation_fails(
+        engine.begin(), lambda tx: tx.add_label(next(iter(tx.nodes_by_label("M"))), "L"), message
+    )
     # what the failed commits wrote is gone
     tx = engine.begin()
     assert [tx.node_property(n, "p") for n in tx.nodes_by_label("L")] == [1]
     tx.rollback()
-    # missing, null (removal), other labels, other properties, fixed before commit: fine
+    # missing, null (removal), other labels, other properties, fixed before labelled: fine
     tx = engine.begin()
     tx.create_node(["L"], {"q": "x"})
     tx.create_node(["L"])
     tx.create_node(["N"], {"p": "x"})
-    fixed = tx.create_node(["L"], {"p": "x"})
+    fixed = tx.create_node(["K"], {"p": "x"})
     tx.set_node_property(fixed, "p", 7)
+    tx.add_label(fixed, "L")
     [node] = [n for n in tx.nodes_by_label("L") if tx.node_property(n, "p") == 1]
     tx.set_node_property(node, "p", None)
     tx.commit()
@@ -257,10 +271,6 @@ def test_type_enforced_at_commit(engine: Any) -> None:
         tx.node_property(n, "p") for n in tx.nodes_by_label("L")
         if tx.node_property(n, "p") is not None
     ) == [7]
-    # a violating node may lose the label in the same transaction, or be deleted
-    [m] = list(tx.nodes_by_label("M"))
-    tx.add_label(m, "L")
-    tx.remove_label(m, "L")
     tx.commit()
     assert engine.schema.drop_constraint(TYPED) is True
     tx = engine.begin()
@@ -288,12 +298,14 @@ def test_one_type_constraint_per_label_and_property(engine: Any) -> None:
     tx = engine.begin()
     tx.create_node(["L"], {"p": 1.5, "q": 2.5})
     tx.commit()
-    tx = engine.begin()
-    tx.create_node(["L"], {"p": 1})
-    commit_fails(tx, "IS TYPED FLOAT violation on L(p)")
-    tx = engine.begin()
-    tx.create_node(["M"], {"p": 1.5})
-    commit_fails(tx, "IS TYPED STRING violation on M(p)")
+    violation_fails(
+        engine.begin(), lambda tx: tx.create_node(["L"], {"p": 1}),
+        "IS TYPED FLOAT violation on L(p)",
+    )
+    violation_fails(
+        engine.begin(), lambda tx: tx.create_node(["M"], {"p": 1.5}),
+        "IS TYPED STRING violation on M(p)",
+    )
 
 
 @pytest.mark.requires("type_constraint", "existence_constraint", "unique_constraint")
@@ -308,9 +320,9 @@ def test_type_with_existence_and_uniqueness(engine: Any) -> None:
         ({}, "Unable to commit due to existence constraint violation on :L(p)"),
         ({"p": 1}, "Unable to commit due to unique constraint violation on :L(p)"),
     ):
-        tx = engine.begin()
-        tx.create_node(["L"], props)
-        commit_fails(tx, message)
+        violation_fails(
+            engine.begin(), lambda tx, props=props: tx.create_node(["L"], props), message
+        )
     assert engine.schema.drop_constraint(TYPED) is True
     assert engine.schema.constraints() == [EXISTS, UNIQUE]
     commit(engine, (["L"], {"p": "x"}))

@@ -125,8 +125,8 @@ def test_type_constraint_survives_reopen_and_is_enforced(engine: Any, reopen: An
     engine = reopen()
     assert engine.schema.constraints() == [TYPED]
     tx = engine.begin()
-    tx.create_node(["L"], {"k": "one"})
     with pytest.raises(ConstraintViolation, match=r"^IS TYPED INTEGER violation on L\(k\)$"):
+        tx.create_node(["L"], {"k": "one"})
         tx.commit()
     tx.rollback()
     assert engine.schema.drop_constraint(TYPED) is True

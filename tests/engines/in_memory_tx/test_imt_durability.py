@@ -386,9 +386,8 @@ def test_type_constraint_survives_wal_and_snapshot_recovery(tmp_path: Path) -> N
         engine = open_engine(tmp_path)
         assert engine.schema.constraints() == [typed], step
         tx = engine.begin()
-        tx.create_node(["L"], {"p": 1})
         with pytest.raises(ConstraintViolation, match=r"IS TYPED STRING violation on L\(p\)"):
-            tx.commit()
+            tx.create_node(["L"], {"p": 1})
         tx.rollback()
         if step == "wal":
             engine.create_snapshot()
