@@ -261,11 +261,12 @@ class SchemaManager(Protocol):
         it violates the constraint), then enforce it at every later commit. False when it
         already existed; for a data type constraint (``ConstraintKind.TYPE``) also when one on
         the same label and property exists with another type (Memgraph allows one). A data
-        type constraint is checked like an existence constraint, at commit on the vertices the
-        transaction changed: each property it names that such a vertex carries with one of its
-        labels is of its type (``DataType.accepts``); a missing property satisfies it.
-        Violating commit: ``ConstraintViolation("IS TYPED INTEGER violation on L(p)")``
-        (Memgraph's words, ``DataType.display``)."""
+        type constraint holds when each property it names that a vertex carries with one of its
+        labels is of its type (``DataType.accepts``; a missing property satisfies it). Memgraph
+        fails the violating write at once (``ConstraintViolation("IS TYPED INTEGER violation on
+        L(p)")``, Memgraph's words, ``DataType.display``), as mgcore's engines do; at the latest
+        the commit must fail with it, checked like an existence constraint on the vertices the
+        transaction changed."""
 
     def drop_constraint(self, spec: ConstraintSpec) -> bool:
         """False when it did not exist (for a data type constraint: not with that type)."""

@@ -9,10 +9,10 @@ deletion; not edges) are checked, and nothing at all runs while no constraint ex
 * Existence ``:L(p)``: every such vertex that exists in the transaction's version and carries
   ``L`` has ``p``.
 * Data type ``:L(p) IS TYPED T``: every such vertex carrying ``L`` that has ``p`` has a value of
-  type ``T`` there (``DataType.accepts``); one per label and property, as in Memgraph. Memgraph
-  checks these at each write; here they are checked at commit like existence (the statement
-  or transaction fails with Memgraph's message, ``IS TYPED T violation on L(p)``), so only the
-  state a transaction commits counts.
+  type ``T`` there (``DataType.accepts``); one per label and property, as in Memgraph. As in
+  Memgraph each write is checked (``check_write``, ``check_new_label``: the statement fails
+  with ``IS TYPED T violation on L(p)``), and the commit checks again like existence, for a
+  constraint created while the transaction ran.
 * Uniqueness ``:L(p1, ..., pn)``: no two vertices carrying ``L`` and *every* property have
   equal value tuples in the newest committed state after the commit (a vertex lacking one of
   the properties is not constrained). Values compare as the codec's canonical part does, so
