@@ -59,6 +59,7 @@ __all__ = [
     "format_offset",
     "is_leap_year",
     "iso_week",
+    "java_div",
     "time_of_day",
     "to_string",
     "week_start",
@@ -629,20 +630,20 @@ class Duration(Temporal):
         return _format_duration(self)
 
 
-def _tdiv(a: int, b: int) -> int:
-    """Integer division truncating toward zero (Java's ``/``)."""
+def java_div(a: int, b: int) -> int:
+    """Integer division truncating toward zero (Java's ``/``, C++'s ``duration_cast``)."""
     q = abs(a) // abs(b)
     return q if (a >= 0) == (b > 0) else -q
 
 
 def _tmod(a: int, b: int) -> int:
     """Remainder with the sign of ``a`` (Java's ``%``)."""
-    return a - b * _tdiv(a, b)
+    return a - b * java_div(a, b)
 
 
 def _format_duration(d: Duration) -> str:
     parts = ["P"]
-    for amount, unit in ((_tdiv(d.months, 12), "Y"), (_tmod(d.months, 12), "M"), (d.days, "D")):
+    for amount, unit in ((java_div(d.months, 12), "Y"), (_tmod(d.months, 12), "M"), (d.days, "D")):
         if amount:
             parts.append(f"{amount}{unit}")
     s, n = d.seconds, d.nanos
@@ -651,11 +652,11 @@ def _format_duration(d: Duration) -> str:
             s += 1
             n -= NANOS_PER_SECOND
         parts.append("T")
-        hours = _tdiv(s, 3600)
+        hours = java_div(s, 3600)
         if hours:
             parts.append(f"{hours}H")
         s = _tmod(s, 3600)
-        minutes = _tdiv(s, 60)
+        minutes = java_div(s, 60)
         if minutes:
             parts.append(f"{minutes}M")
         s = _tmod(s, 60)

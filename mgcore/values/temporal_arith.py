@@ -34,6 +34,7 @@ from mgcore.values.temporal import (
     days_in_month,
     format_offset,
     iso_week,
+    java_div,
 )
 from mgcore.values.temporal_memgraph import duration_field
 
@@ -181,7 +182,7 @@ def plus_duration(value: Temporal, d: Duration) -> Temporal:
     if isinstance(value, Duration):
         return add(value, d)
     if isinstance(value, Date):
-        extra = _tdiv(d.seconds, SECONDS_PER_DAY)
+        extra = java_div(d.seconds, SECONDS_PER_DAY)
         return Date(_plus_steps(value.days, d.months, d.days, extra))
     shift = d.seconds * NANOS_PER_SECOND + d.nanos
     if isinstance(value, LocalTime):
@@ -209,7 +210,7 @@ def minus_duration(value: Temporal, d: Duration) -> Temporal:
     0.5 s of nanos, so ``date - d`` is the next day, while its negation is 86,399 seconds
     plus 0.5 s and ``date + (-d)`` is the same day."""
     if isinstance(value, Date):
-        extra = _tdiv(d.seconds, SECONDS_PER_DAY)
+        extra = java_div(d.seconds, SECONDS_PER_DAY)
         return Date(_plus_steps(value.days, -d.months, -d.days, -extra))
     return plus_duration(value, -d)
 
@@ -316,12 +317,7 @@ def _calendar_until(a: Temporal, b: Temporal, unit: str) -> int:
     ya, ma, dda = civil_from_days(da)
     yb, mb, ddb = civil_from_days(db)
     packed = ((yb * 12 + mb - 1) * 32 + ddb) - ((ya * 12 + ma - 1) * 32 + dda)
-    return _tdiv(packed, 32)
-
-
-def _tdiv(a: int, b: int) -> int:
-    q = abs(a) // abs(b)
-    return q if (a >= 0) == (b > 0) else -q
+    return java_div(packed, 32)
 
 
 def _check_operands(a: Any, b: Any) -> None:
@@ -370,11 +366,11 @@ def in_seconds(a: Temporal, b: Temporal) -> Duration:
 
 
 def _jdiv(a: int, b: int) -> int:
-    return _tdiv(a, b)
+    return java_div(a, b)
 
 
 def _jmod(a: int, b: int) -> int:
-    return a - b * _tdiv(a, b)
+    return a - b * java_div(a, b)
 
 
 _DURATION_FIELDS: dict[str, Callable[[Duration], int]] = {

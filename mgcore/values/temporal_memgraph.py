@@ -28,6 +28,7 @@ from mgcore.values.temporal import (
     LocalDateTime,
     LocalTime,
     Temporal,
+    java_div,
 )
 
 __all__ = ["DURATION_UNITS", "difference", "duration_field", "epoch_micros"]
@@ -43,26 +44,20 @@ DURATION_UNITS: dict[str, int] = {
 """The sub-day components of Memgraph's Duration, lower-case, in nanoseconds."""
 
 
-def _tdiv(a: int, b: int) -> int:
-    """Integer division truncating toward zero (C++ ``duration_cast``)."""
-    q = abs(a) // abs(b)
-    return q if (a >= 0) == (b >= 0) else -q
-
-
 def duration_field(d: Duration, name: str) -> int | None:
     """Memgraph's component ``name`` (lower-case) of ``d``; None when it has none."""
     if name != "day" and name not in DURATION_UNITS:
         return None
     length = d.approximate_nanos()
-    days = _tdiv(length, NANOS_PER_DAY)
+    days = java_div(length, NANOS_PER_DAY)
     if name == "day":
         return days
-    return _tdiv(length - days * NANOS_PER_DAY, DURATION_UNITS[name])
+    return java_div(length - days * NANOS_PER_DAY, DURATION_UNITS[name])
 
 
 def _split(nanos: int) -> Duration:
     """A length in nanoseconds as whole days (toward zero) plus the rest."""
-    days = _tdiv(nanos, NANOS_PER_DAY)
+    days = java_div(nanos, NANOS_PER_DAY)
     return Duration(0, days, 0, nanos - days * NANOS_PER_DAY)
 
 
@@ -87,7 +82,7 @@ def epoch_micros(value: Temporal) -> int:
     LocalDateTime (read as UTC) or a ZonedDateTime; since midnight of a LocalTime; the
     length of a Duration. A zoned Time has no Memgraph counterpart and is refused."""
     if isinstance(value, Duration):
-        return _tdiv(value.approximate_nanos(), 1000)
+        return java_div(value.approximate_nanos(), 1000)
     if isinstance(value, Date):
         nanos = value.days * NANOS_PER_DAY
     elif isinstance(value, LocalTime):
