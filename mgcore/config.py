@@ -645,15 +645,7 @@ def describe_settings(specs: Iterable[SettingSpec]) -> str:
     """Help text listing each setting's flag, default and help, for ``--help`` output."""
     lines = []
     for spec in specs:
-        default = spec.default
-        if isinstance(default, bool):
-            shown = "true" if default else "false"
-        elif isinstance(default, list):
-            shown = ",".join(default) or '""'
-        elif default == "":
-            shown = '""'
-        else:
-            shown = str(default)
+        shown = _gflag_text(spec.default) or '""'
         lines.append(f"  {spec.flag}={shown}")
         text = spec.help
         if spec.choices:
